@@ -1,0 +1,3 @@
+from cronmigrate.cli import main
+
+main()

@@ -1,0 +1,134 @@
+"""Crontab files + options → a :class:`Plan` (pure data; nothing is printed here)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from cronmigrate import daysets, fires, timezones
+from cronmigrate import diagnostics as dg
+from cronmigrate.awscron import parse as parse_aws
+from cronmigrate.crontab import read_crontabs
+from cronmigrate.describe import describe
+from cronmigrate.diagnostics import Diagnostic, Severity
+from cronmigrate.errors import UsageError
+from cronmigrate.model import (
+    CronJob,
+    CrontabKind,
+    EventBridgeSchedule,
+    JobPlan,
+    Plan,
+    Status,
+    Target,
+    Translation,
+)
+from cronmigrate.translate import Options, translate
+
+_LINE_NOTES = frozenset({dg.IGNORED_TEXT, dg.REVERSED_RANGE})
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    timezone: str = "UTC"
+    target: Target = Target.SCHEDULER
+    allow_drift: bool = False
+    forced_kind: CrontabKind | None = None
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+def build_plan(paths: Sequence[str], opts: PlanOptions, stdin_text: str | None = None) -> Plan:
+    if not timezones.is_valid(opts.timezone):
+        raise UsageError(
+            f"unknown time zone {opts.timezone!r} (use an IANA name such as Europe/Berlin)"
+        )
+    tabs, diags = read_crontabs(list(paths), opts.forced_kind, stdin_text)
+    year = opts.now.astimezone(dt.UTC).year
+    topts = Options(opts.target, opts.allow_drift, year, year + 2)
+    cache: dict[tuple[object, ...], Translation] = {}
+    runs_cache: dict[tuple[EventBridgeSchedule, ...], tuple[str, ...]] = {}
+    jobs: list[JobPlan] = []
+    for tab in tabs:
+        line_notes: dict[int, list[Diagnostic]] = {}
+        for d in tab.diagnostics:
+            if d.code in _LINE_NOTES:
+                line_notes.setdefault(d.location.line, []).append(d)
+            else:
+                diags.append(d)
+        for job in tab.jobs:
+            zone = job.timezone or opts.timezone
+            key = (job.schedule, job.disabled, zone)
+            if key not in cache:
+                cache[key] = translate(job, zone, topts)
+            tr = _relocate(cache[key], job, line_notes.get(job.location.line, []))
+            if tr.schedules not in runs_cache:
+                runs_cache[tr.schedules] = (
+                    _next_runs(tr.schedules, opts.now) if tr.schedules else ()
+                )
+            runs = runs_cache[tr.schedules]
+            jobs.append(JobPlan(job, zone, tr, describe(job.schedule), runs))
+    counts = Counter(j.status.value for j in jobs)
+    summary = {
+        "jobs": len(jobs),
+        "ok": counts["ok"],
+        "warning": counts["warning"],
+        "refused": counts["refused"],
+        "disabled": counts["disabled"],
+        "malformed": sum(1 for d in diags if d.severity is Severity.ERROR),
+        "schedules": sum(len(j.translation.schedules) for j in jobs),
+    }
+    return Plan(
+        tuple(jobs), tuple(diags), tuple(t.path for t in tabs), opts.target, opts.timezone, summary
+    )
+
+
+def _relocate(tr: Translation, job: CronJob, notes: list[Diagnostic]) -> Translation:
+    """A cached translation, with its reasons pointing at this job's line."""
+    reasons = tuple(dataclasses.replace(r, location=job.location, text=job.raw) for r in tr.reasons)
+    status = tr.status
+    if notes and status is Status.OK:
+        status = Status.WARNING
+    return dataclasses.replace(tr, reasons=(*notes, *reasons), status=status)
+
+
+def exit_code(plan: Plan) -> int:
+    """0: every job migratable; 1: a job refused or a line malformed."""
+    if plan.summary.get("refused", 0) or plan.summary.get("malformed", 0):
+        return 1
+    return 0
+
+
+def _next_runs(
+    schedules: Sequence[EventBridgeSchedule], now: dt.datetime, count: int = 3
+) -> tuple[str, ...]:
+    """The next instants the emitted schedules fire, ISO 8601 with the offset."""
+    zone = timezones.get_zone(schedules[0].timezone)
+    pairs = [fires.aws_pair(parse_aws(s.expression)) for s in schedules]
+    days_union = daysets.union(d for d, _ in pairs)
+    local_now = now.astimezone(zone)
+    day = local_now.date()
+    found: list[dt.datetime] = []
+    for _ in range(400):
+        idx = daysets.first_day(days_union, daysets.day_index(day))
+        if idx is None:
+            break
+        day = daysets.date_of(idx, day)
+        times = 0
+        for d, t in pairs:
+            if (d >> idx) & 1:
+                times |= t
+        for minute in range(1440):
+            if not (times >> minute) & 1:
+                continue
+            naive = dt.datetime.combine(day, dt.time(minute // 60, minute % 60))
+            aware = naive.replace(tzinfo=zone)
+            if aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+                continue  # does not exist on this day (daylight saving gap)
+            if aware > now:
+                found.append(aware)
+                if len(found) == count:
+                    return tuple(f.isoformat() for f in found)
+        day += dt.timedelta(days=1)
+    return tuple(f.isoformat() for f in found)

@@ -1,0 +1,105 @@
+"""Time zones: UTC offsets and their changes (daylight saving time) over a window of years."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from functools import cache
+
+UTC = dt.UTC
+
+
+@dataclass(frozen=True)
+class Transition:
+    at: int  # first UTC minute (minutes since the Unix epoch) of the new offset
+    before: int  # offset in minutes before
+    after: int  # offset in minutes after
+
+    @property
+    def local_start(self) -> int:
+        """First local minute affected (the gap or the repeated span starts here)."""
+        return self.at + min(self.before, self.after)
+
+    @property
+    def span(self) -> int:
+        return abs(self.after - self.before)
+
+    @property
+    def is_gap(self) -> bool:
+        return self.after > self.before
+
+
+def get_zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
+
+
+def is_valid(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _offset(zone: zoneinfo.ZoneInfo, utc_minute: int) -> int:
+    local = dt.datetime.fromtimestamp(utc_minute * 60, UTC).astimezone(zone)
+    delta = local.utcoffset()
+    assert delta is not None
+    return int(delta.total_seconds() // 60)
+
+
+def minute_of(moment: dt.datetime) -> int:
+    return int(moment.timestamp() // 60)
+
+
+@cache
+def transitions(name: str, first_year: int, last_year: int) -> tuple[Transition, ...]:
+    """Every offset change from 1 January ``first_year`` to 31 December ``last_year``."""
+    zone = get_zone(name)
+    start = minute_of(dt.datetime(first_year, 1, 1, tzinfo=UTC))
+    end = minute_of(dt.datetime(last_year + 1, 1, 1, tzinfo=UTC))
+    out: list[Transition] = []
+    step = 6 * 60
+    prev_t, prev_off = start, _offset(zone, start)
+    t = start + step
+    while t <= end:
+        off = _offset(zone, t)
+        if off != prev_off:
+            lo, hi = prev_t, t  # offset(lo) == prev_off, offset(hi) != prev_off
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if _offset(zone, mid) == prev_off:
+                    lo = mid
+                else:
+                    hi = mid
+            out.append(Transition(hi, prev_off, _offset(zone, hi)))
+            prev_off = _offset(zone, hi)
+        prev_t = t
+        t += step
+    return tuple(out)
+
+
+@cache
+def offsets(name: str, first_year: int, last_year: int) -> tuple[int, ...]:
+    """The distinct offsets (minutes) in force during the window, sorted."""
+    zone = get_zone(name)
+    start = minute_of(dt.datetime(first_year, 1, 1, tzinfo=UTC))
+    found = {_offset(zone, start)}
+    found.update(t.after for t in transitions(name, first_year, last_year))
+    return tuple(sorted(found))
+
+
+def offset_at(name: str, utc_minute: int) -> int:
+    return _offset(get_zone(name), utc_minute)
+
+
+def fmt_offset(minutes: int) -> str:
+    sign = "+" if minutes >= 0 else "-"
+    h, m = divmod(abs(minutes), 60)
+    return f"UTC{sign}{h:02d}:{m:02d}"
+
+
+def fmt_local(utc_minute: int, name: str) -> str:
+    when = dt.datetime.fromtimestamp(utc_minute * 60, UTC).astimezone(get_zone(name))
+    return when.strftime("%Y-%m-%d %H:%M %Z")

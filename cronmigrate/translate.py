@@ -1,0 +1,481 @@
+"""Unix cron schedules → EventBridge ``cron()`` expressions, each one proven.
+
+The local translation keeps the user's own spelling wherever EventBridge reads it the
+same way (``0-30``, ``JAN,JUL``, ``MON-FRI``), and normalises what it reads differently or
+not at all: day-of-week numbers (Unix 0-7 with Sunday 0 and 7 → names, EventBridge being
+1-7 with SUN=1), ``*/n`` (→ ``0/n`` or ``1/n``, the form AWS documents), ranges with a
+step (→ a list), reversed ranges (→ nothing).
+
+Cron's day rule (``cron.c``): if either day field starts with ``*`` the two fields are
+ANDed, otherwise ORed.  EventBridge needs ``?`` in one of them, so an OR of two
+restricted fields becomes two schedules, and an AND of two restricted fields is refused
+unless day-of-month is made of whole weeks (1-7, 8-14, …), which ``#`` can say.
+
+``--target rules`` needs UTC: the local (days × minutes) set is shifted by the zone's
+offset, regrouped into (days × minutes) rectangles and re-expressed, using ``L`` where a
+shift lands on the last day of a month.  Every result goes through :func:`fires.compare`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cronmigrate import daysets, fires, timezones
+from cronmigrate import diagnostics as dg
+from cronmigrate.awscron import (
+    MONTHS,
+    AwsCron,
+    AwsCronError,
+    parse_set,
+    render_dows,
+    render_values,
+)
+from cronmigrate.cronexpr import (
+    ALL_DOMS,
+    ALL_DOWS,
+    DOM,
+    HOUR,
+    MINUTE,
+    MONTH,
+    CronSchedule,
+    Field,
+    FieldSpec,
+)
+from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
+from cronmigrate.model import CronJob, EventBridgeSchedule, Proof, Status, Target, Translation
+
+MAX_SCHEDULES = 10  # more than this for one job is refused as unreadable
+
+
+@dataclass(frozen=True)
+class Options:
+    target: Target = Target.SCHEDULER
+    allow_drift: bool = False
+    first_year: int = 2026  # the window of years whose DST changes are checked
+    last_year: int = 2028
+
+
+class Refusal(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# ------------------------------------------------------------------ field rendering
+
+
+def _norm_token(tok: str, spec: FieldSpec) -> str:
+    if tok.isdigit():
+        return str(int(tok))
+    if spec.names and tok.lower() in spec.names:
+        return MONTHS[spec.names.index(tok.lower())] if spec is MONTH else tok.upper()
+    raise ValueError(tok)
+
+
+def render_field(field: Field | None, values: frozenset[int], spec: FieldSpec) -> str:
+    """The user's spelling if EventBridge reads it as ``values``; else a canonical one."""
+    names = MONTHS if spec is MONTH else None
+    canonical = render_values(values, spec.low, spec.high, names)
+    if field is None or field.ignored.strip("\r") or field.reversed_ranges:
+        return canonical
+    out: list[str] = []
+    try:
+        for tok in field.text.rstrip("\r").split(","):
+            if tok == "*":
+                out.append("*")
+            elif tok.startswith("*/"):
+                if len(values) < 2:
+                    return canonical
+                out.append(f"{spec.low}/{int(tok[2:])}")
+            elif "/" in tok:
+                return canonical
+            elif "-" in tok:
+                a, b = (_norm_token(t, spec) for t in tok.split("-", 1))
+                out.append(a if a == b else f"{a}-{b}")
+            else:
+                out.append(_norm_token(tok, spec))
+    except ValueError:
+        return canonical
+    text = ",".join(out)
+    try:  # read the text back with the evaluator
+        ok = parse_set(text, spec.low, spec.high, names, spec.name) == values
+    except AwsCronError:
+        ok = False
+    return text if ok else canonical
+
+
+def _field(s: CronSchedule, i: int) -> Field | None:
+    return s.fields[i] if s.fields else None
+
+
+_WEEKS = {k: frozenset(range(7 * (k - 1) + 1, min(7 * k, 31) + 1)) for k in range(1, 6)}
+
+
+def local_crons(s: CronSchedule) -> tuple[list[AwsCron], list[Diagnostic]]:
+    """EventBridge expressions that fire at the same local instants as ``s``."""
+    minutes = render_field(_field(s, 0), s.minutes, MINUTE)
+    hours = render_field(_field(s, 1), s.hours, HOUR)
+    month = render_field(_field(s, 3), s.months, MONTH)
+    dom_full, dow_full = s.doms == ALL_DOMS, s.dows == ALL_DOWS
+
+    def dom_text() -> str:
+        return render_field(_field(s, 2), s.doms, DOM)
+
+    def mk(dom: str, dow: str) -> AwsCron:
+        return AwsCron(minutes, hours, dom, month, dow)
+
+    notes: list[Diagnostic] = []
+    if s.day_rule == "and":
+        if dow_full:
+            return [mk(dom_text(), "?")], notes
+        if dom_full:
+            return [mk("?", render_dows(s.dows))], notes
+        weeks = [k for k, days in _WEEKS.items() if days <= s.doms]
+        if (
+            weeks
+            and frozenset().union(*(_WEEKS[k] for k in weeks)) == s.doms
+            and (len(weeks) * len(s.dows) <= MAX_SCHEDULES)
+        ):
+            crons = [
+                mk("?", f"{render_dows(frozenset({d}))}#{k}") for d in sorted(s.dows) for k in weeks
+            ]
+            return crons, notes
+        star = "day-of-month" if s.dom_star else "day-of-week"
+        raise Refusal(
+            dg.DAY_AND,
+            f"cron runs this only on days that match both day-of-month "
+            f"{_field_text(s, 2)!r} and day-of-week {_field_text(s, 4)!r} (the {star} "
+            "field starts with '*', which makes cron AND the two); EventBridge cannot "
+            "combine the two day fields",
+        )
+    if dom_full or dow_full:
+        return [mk("*", "?")], notes
+    if not s.doms:
+        return [mk("?", render_dows(s.dows))], notes
+    if not s.dows:
+        return [mk(dom_text(), "?")], notes
+    notes.append(
+        Diagnostic(
+            dg.DAY_OR_SPLIT,
+            Severity.INFO,
+            f"cron runs this on day-of-month {_field_text(s, 2)!r} OR day-of-week "
+            f"{_field_text(s, 4)!r} (neither starts with '*'); EventBridge needs two "
+            "schedules for that",
+            SourceLocation("", 0),
+        )
+    )
+    return [mk(dom_text(), "?"), mk("?", render_dows(s.dows))], notes
+
+
+def _field_text(s: CronSchedule, i: int) -> str:
+    f = _field(s, i)
+    return f.text if f else s.text
+
+
+# ------------------------------------------------------------------ UTC synthesis
+
+
+def _rectangles(times: int) -> list[tuple[frozenset[int], frozenset[int]]]:
+    """Split a minute-of-day mask into (minutes × hours) products."""
+    by_hours: dict[frozenset[int], set[int]] = {}
+    for m in range(60):
+        hours = frozenset(h for h in range(24) if (times >> (60 * h + m)) & 1)
+        if hours:
+            by_hours.setdefault(hours, set()).add(m)
+    rects = [(frozenset(ms), hs) for hs, ms in by_hours.items()]
+    return sorted(rects, key=lambda r: (min(r[1]), min(r[0])))
+
+
+def _values_in(mask: int, per_value: dict[int, int]) -> frozenset[int]:
+    return frozenset(v for v, m in per_value.items() if mask & m)
+
+
+def _day_specs(days: int) -> list[tuple[str, str, str]] | None:
+    """(day-of-month, month, day-of-week) specs whose union is exactly ``days``."""
+    if days == daysets.FULL:
+        return [("*", "*", "?")]
+    month_of = {m: daysets.month_mask(m) for m in range(1, 13)}
+    months = _values_in(days, month_of)
+    mm = daysets.months_mask(months)
+    mtext = render_values(months, 1, 12, MONTHS)
+    dows = _values_in(days, {d: daysets.dow_mask(d) for d in range(7)})
+    if mm & daysets.dows_mask(dows) == days:
+        return [("?", mtext, render_dows(dows))]
+    dom_of = {d: daysets.dom_mask(d) for d in range(1, 32)}
+    doms = _values_in(days, dom_of)
+    if mm & daysets.doms_mask(doms) == days:
+        return [(render_values(doms, 1, 31), mtext, "?")]
+    last = days & daysets.last_day_mask()
+    rest = days & ~daysets.last_day_mask()
+    specs: list[tuple[str, str, str]] = []
+    if last:
+        lmonths = _values_in(last, month_of)
+        if daysets.months_mask(lmonths) & daysets.last_day_mask() != last:
+            return None
+        specs.append(("L", render_values(lmonths, 1, 12, MONTHS), "?"))
+    groups: dict[frozenset[int], set[int]] = {}
+    for m in sorted(_values_in(rest, month_of)):
+        groups.setdefault(_values_in(rest & month_of[m], dom_of), set()).add(m)
+    for ds, ms in groups.items():
+        if daysets.months_mask(frozenset(ms)) & daysets.doms_mask(
+            ds
+        ) & ~daysets.last_day_mask() != rest & daysets.months_mask(frozenset(ms)):
+            return None
+        specs.append((render_values(ds, 1, 31), render_values(frozenset(ms), 1, 12, MONTHS), "?"))
+    return specs
+
+
+def utc_crons(pairs: Sequence[fires.Pair]) -> list[AwsCron] | None:
+    merged: dict[int, int] = {}
+    for days, times in pairs:
+        merged[days] = merged.get(days, 0) | times
+    out: list[AwsCron] = []
+    for days, times in merged.items():
+        if not days or not times:
+            continue
+        specs = _day_specs(days)
+        if specs is None:
+            return None
+        for ms, hs in _rectangles(times):
+            for dom, month, dow in specs:
+                out.append(
+                    AwsCron(render_values(ms, 0, 59), render_values(hs, 0, 23), dom, month, dow)
+                )
+    return out
+
+
+# ------------------------------------------------------------------ the whole job
+
+
+def _diag(code: str, severity: Severity, message: str, job: CronJob) -> Diagnostic:
+    return Diagnostic(code, severity, message, job.location, job.raw)
+
+
+def _refused(
+    code: str, message: str, job: CronJob, extra: Sequence[Diagnostic] = ()
+) -> Translation:
+    return Translation((), Status.REFUSED, (*extra, _diag(code, Severity.ERROR, message, job)))
+
+
+def _never_reason(s: CronSchedule) -> str:
+    for f in s.fields:
+        if f.reversed_ranges and not f.values:
+            return (
+                f"the reversed range {f.reversed_ranges[0]!r} selects nothing, "
+                "so cron never runs it"
+            )
+    return f"no date matches {s.text!r} (for example day 30 of February), so cron never runs it"
+
+
+def _describe_drift(kind: str, runs: Counter[int], zone: str) -> str:
+    sample = ", ".join(timezones.fmt_local(u, zone) for u in sorted(runs)[:2])
+    return f"{kind} at {sample}"
+
+
+def dst_differences(
+    s: CronSchedule, crons: Sequence[AwsCron], zone: str, opts: Options, utc: bool
+) -> list[str]:
+    """Instants where cron and the target disagree around daylight-saving changes."""
+    out: list[str] = []
+    trs = timezones.transitions(zone, opts.first_year, opts.last_year)
+    if not trs:
+        return out
+    truth = fires.cron_pair(s)
+    matcher = fires.aws_matcher(crons)
+    for tr in trs:
+        if not utc and not fires.affected(truth, tr):
+            continue
+        cron_runs = Counter(fires.debian_runs(s, tr))
+        target = fires.utc_runs(matcher, tr) if utc else fires.scheduler_runs(matcher, tr)
+        aws_runs = Counter(target)
+        if cron_runs == aws_runs:
+            continue
+        only_cron = cron_runs - aws_runs
+        only_aws = aws_runs - cron_runs
+        parts = []
+        if only_cron:
+            parts.append(_describe_drift("cron runs it but the target does not", only_cron, zone))
+        if only_aws:
+            parts.append(_describe_drift("the target runs it but cron does not", only_aws, zone))
+        change = "clocks go forward" if tr.is_gap else "clocks go back"
+        out.append(f"{timezones.fmt_local(tr.at, zone)} ({change}): " + "; ".join(parts))
+    return out
+
+
+def _schedules(crons: Sequence[AwsCron], zone: str) -> tuple[EventBridgeSchedule, ...]:
+    return tuple(EventBridgeSchedule(c.expression, zone) for c in crons)
+
+
+def translate(job: CronJob, zone: str, opts: Options) -> Translation:
+    """Translate and prove one job."""
+    if job.disabled:
+        return Translation(
+            (),
+            Status.DISABLED,
+            (_diag(dg.DISABLED, Severity.INFO, "commented out: not migrated", job),),
+        )
+    s = job.schedule
+    if s is None:
+        return _refused(
+            dg.REBOOT,
+            "@reboot runs when the server boots; there is no boot "
+            "to schedule on AWS (run it once at deploy time instead)",
+            job,
+        )
+    if not timezones.is_valid(zone):
+        return _refused(dg.UNKNOWN_TIMEZONE, f"unknown time zone {zone!r}", job)
+    return _translate_schedule(s, job, zone, opts)
+
+
+def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options) -> Translation:
+    truth = fires.cron_pair(s)
+    if not truth[0] or not truth[1]:
+        return _refused(dg.NEVER_RUNS, _never_reason(s), job)
+    try:
+        local, notes = local_crons(s)
+    except Refusal as r:
+        return _refused(r.code, r.message, job)
+    reasons = [Diagnostic(n.code, n.severity, n.message, job.location, job.raw) for n in notes]
+    offs = timezones.offsets(zone, opts.first_year, opts.last_year)
+    utc = opts.target is Target.RULES and offs != (0,)
+    out_zone = "UTC" if opts.target is Target.RULES else zone
+    drift: list[str] = []
+    if not utc:
+        crons = local
+        truths = [truth]
+    elif len(offs) == 1:
+        truths = fires.shift_pairs(truth, offs[0])
+        made = utc_crons(truths)
+        if made is None:
+            return _refused(
+                dg.NO_UTC_FORM,
+                f"no exact UTC form of {s.text!r} at {timezones.fmt_offset(offs[0])} ({zone})",
+                job,
+            )
+        crons = made
+    else:
+        per_offset = {off: utc_crons(fires.shift_pairs(truth, off)) for off in offs}
+        texts = {
+            off: tuple(sorted(c.expression for c in made)) if made is not None else None
+            for off, made in per_offset.items()
+        }
+        uniform = len(set(texts.values())) == 1 and None not in texts.values()
+        if uniform:
+            crons = per_offset[offs[0]] or []
+            truths = fires.shift_pairs(truth, offs[0])
+        else:
+            main = _main_offset(zone, opts)
+            why = (
+                f"{zone} changes its UTC offset ({', '.join(map(timezones.fmt_offset, offs))}) "
+                "and classic EventBridge rules run in UTC, so no cron() fires at "
+                f"{s.text!r} local time all year"
+            )
+            chosen = per_offset.get(main)
+            if not opts.allow_drift or chosen is None:
+                hint = (
+                    "; use the default EventBridge Scheduler target (it takes the time zone),"
+                    " or --allow-drift"
+                )
+                return _refused(dg.NO_UTC_FORM, why + hint, job, reasons)
+            crons = chosen
+            truths = fires.shift_pairs(truth, main)
+            for off in offs:
+                if off != main:
+                    minutes = off - main
+                    later = "earlier" if minutes > 0 else "later"
+                    drift.append(
+                        f"while {zone} is at {timezones.fmt_offset(off)} the rule "
+                        f"runs {abs(minutes)} minutes {later} on the local clock "
+                        "than cron did"
+                    )
+            reasons.append(
+                _diag(
+                    dg.UTC_DRIFT,
+                    Severity.WARNING,
+                    "drift accepted (--allow-drift): " + "; ".join(drift),
+                    job,
+                )
+            )
+    if len(crons) > MAX_SCHEDULES:
+        return _refused(
+            dg.NO_UTC_FORM,
+            f"needs {len(crons)} EventBridge schedules (more than {MAX_SCHEDULES})",
+            job,
+            reasons,
+        )
+    return _prove(s, job, zone, out_zone, crons, truths, reasons, opts, utc, bool(drift))
+
+
+def _prove(
+    s: CronSchedule,
+    job: CronJob,
+    zone: str,
+    out_zone: str,
+    crons: Sequence[AwsCron],
+    truths: Sequence[fires.Pair],
+    reasons: list[Diagnostic],
+    opts: Options,
+    utc: bool,
+    drifting: bool,
+) -> Translation:
+    try:
+        cmp = fires.compare(truths, [fires.aws_pair(c) for c in crons])
+    except AwsCronError as exc:  # pragma: no cover - a bug in our own rendering
+        return _refused(dg.UNVERIFIED, f"internal: emitted an invalid expression: {exc}", job)
+    if not cmp.equal:
+        return _refused(
+            dg.UNVERIFIED,
+            (
+                f"the EventBridge form does not fire at the same instants ({cmp.missing} "
+                f"missing, {cmp.extra} extra per 400 years): refused"
+            ),
+            job,
+            reasons,
+        )
+    dst = [] if drifting else dst_differences(s, crons, zone, opts, utc)
+    window = f"{opts.first_year}-{opts.last_year}"
+    if dst:
+        reasons.append(
+            _diag(dg.DST_DRIFT, Severity.WARNING, "daylight saving time: " + " | ".join(dst), job)
+        )
+    if cmp.duplicates:
+        reasons.append(
+            _diag(
+                dg.DAY_OR_SPLIT,
+                Severity.WARNING,
+                f"on days matching both fields the two schedules fire at the "
+                f"same minute ({cmp.duplicates} such instants per 400 years): "
+                "the target is invoked twice where cron ran once",
+                job,
+            )
+        )
+    proof = fires_proof(cmp.equal and not drifting, cmp.duplicates, tuple(dst), window)
+    worst = max((r.severity for r in reasons), default=Severity.INFO)
+    status = Status.WARNING if worst >= Severity.WARNING or not proof.verified else Status.OK
+    return Translation(_schedules(crons, out_zone), status, tuple(reasons), proof)
+
+
+def fires_proof(equal: bool, duplicates: int, dst: tuple[str, ...], window: str) -> Proof:
+    return Proof(
+        equal_local=equal,
+        duplicates_per_cycle=duplicates,
+        dst_differences=dst,
+        horizon=f"all dates (400-year cycle); DST changes {window}",
+    )
+
+
+def _main_offset(zone: str, opts: Options) -> int:
+    """The offset in force for the most minutes of the window."""
+    start = timezones.minute_of(dt.datetime(opts.first_year, 1, 1, tzinfo=dt.UTC))
+    end = timezones.minute_of(dt.datetime(opts.last_year + 1, 1, 1, tzinfo=dt.UTC))
+    spans: Counter[int] = Counter()
+    t, off = start, timezones.offset_at(zone, start)
+    for tr in timezones.transitions(zone, opts.first_year, opts.last_year):
+        spans[off] += tr.at - t
+        t, off = tr.at, tr.after
+    spans[off] += end - t
+    return max(sorted(spans), key=lambda o: spans[o])
