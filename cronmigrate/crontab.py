@@ -94,6 +94,9 @@ _KNOWN_USERS = frozenset(
 )
 
 
+# Words of the example lines in the stock crontab headers, which are not disabled jobs.
+_HEADER_WORDS = frozenset({"command", "user-name", "username", "cmd", "<command>"})
+
 # ------------------------------------------------------------------ environment lines
 
 
@@ -543,6 +546,9 @@ def _disabled_job(
         return None
     entry = _parse_entry(body, 0, kind, loc, raw)
     if isinstance(entry, Diagnostic) or not entry.command.strip():
+        return None
+    words = {entry.command.split()[0], entry.user or ""}
+    if words & _HEADER_WORDS:  # "# *  *  *  *  * user-name command to be executed"
         return None
     cmd, stdin = split_percent(entry.command.rstrip("\r"))
     return CronJob(

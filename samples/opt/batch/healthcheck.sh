@@ -1,0 +1,4 @@
+#!/bin/bash
+# healthcheck: part of the cronmigrate samples.
+set -euo pipefail
+echo "healthcheck: $*"

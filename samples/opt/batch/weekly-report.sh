@@ -1,0 +1,4 @@
+#!/bin/bash
+# weekly-report: part of the cronmigrate samples.
+set -euo pipefail
+echo "weekly-report: $*"

@@ -1,0 +1,206 @@
+"""Unix time fields and their fire times, against Debian's rules, cronsim and croniter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from cronsim import CronSim
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cronmigrate import daysets, fires
+from cronmigrate.cronexpr import (
+    DOM,
+    DOW,
+    HOUR,
+    MACROS,
+    MINUTE,
+    MONTH,
+    CronSchedule,
+    Field,
+    FieldError,
+    matches,
+    parse_field,
+    parse_schedule,
+)
+from tests.strategies import DOW_NAMES, MONTH_NAMES, sparse_unix_expression, unix_expression
+
+
+@pytest.mark.parametrize(
+    ("text", "spec", "values"),
+    [
+        pytest.param("*/15", MINUTE, {0, 15, 30, 45}, id="step"),
+        pytest.param("10-50/20", MINUTE, {10, 30, 50}, id="range-step"),
+        pytest.param("12-12", HOUR, {12}, id="equal-range-is-one-value"),
+        pytest.param("17-9", HOUR, set(), id="reversed-range-selects-nothing"),
+        pytest.param("*/60", MINUTE, {0}, id="step-larger-than-range"),
+        pytest.param("JAN,jul,Dec", MONTH, {1, 7, 12}, id="month-names-any-case"),
+        pytest.param("mon-fri", DOW, {1, 2, 3, 4, 5}, id="dow-names"),
+        pytest.param("7", DOW, {0}, id="seven-is-sunday"),
+        pytest.param("5-7", DOW, {5, 6, 0}, id="range-through-seven"),
+        pytest.param("fri-sun", DOW, set(), id="sun-is-zero-so-reversed"),
+        pytest.param("*/2", DOW, {0, 2, 4, 6}, id="dow-step"),
+        pytest.param("05", MINUTE, {5}, id="leading-zero"),
+        pytest.param("1#2", DOW, {1}, id="hash-suffix-ignored"),
+        pytest.param("0.5", MINUTE, {0}, id="dot-suffix-ignored"),
+        pytest.param("*x", MINUTE, set(range(60)), id="star-suffix-ignored"),
+        pytest.param("31", DOM, {31}, id="dom-31"),
+    ],
+)
+def test_field_values(text: str, spec: object, values: set[int]) -> None:
+    f = parse_field(text, spec)  # type: ignore[arg-type]
+    assert isinstance(f, Field), f
+    assert f.values == frozenset(values)
+
+
+@pytest.mark.parametrize(
+    ("text", "spec", "message"),
+    [
+        pytest.param("0/15", MINUTE, "a step needs a range", id="step-on-single-value"),
+        pytest.param("5-64/30", MINUTE, "64 is out of range 0-59", id="range-end-out-of-range"),
+        pytest.param("60", MINUTE, "out of range", id="minute-60"),
+        pytest.param("24", HOUR, "out of range", id="hour-24"),
+        pytest.param("0", DOM, "out of range", id="dom-0"),
+        pytest.param("13", MONTH, "out of range", id="month-13"),
+        pytest.param("8", DOW, "out of range", id="dow-8"),
+        pytest.param("L", DOM, "'L' is not a number", id="quartz-L"),
+        pytest.param("5L", DOW, "unknown day-of-week name '5L'", id="quartz-5L"),
+        pytest.param("15W", DOM, "is not a number", id="quartz-W"),
+        pytest.param("?", DOM, "expected a number", id="quartz-question-mark"),
+        pytest.param("Monday", DOW, "unknown day-of-week name", id="long-day-name"),
+        pytest.param("*/0", MINUTE, "step 0 must be at least 1", id="step-zero"),
+        pytest.param("1,,2", MINUTE, "expected a number", id="empty-list-element"),
+        pytest.param("*/mon", DOW, "is not a number", id="name-as-step"),
+        pytest.param("jan", MINUTE, "is not a number", id="name-in-minutes"),
+    ],
+)
+def test_field_errors(text: str, spec: object, message: str) -> None:
+    f = parse_field(text, spec)  # type: ignore[arg-type]
+    assert isinstance(f, FieldError)
+    assert message in f.message
+
+
+@pytest.mark.parametrize(
+    ("expr", "rule"),
+    [
+        ("0 0 1-7 * 0", "or"),
+        ("0 0 */2 * 1", "and"),
+        ("0 0 1 * *", "and"),
+        ("0 0 * * 1", "and"),
+        ("0 0 1-31 * 1", "or"),
+    ],
+)
+def test_day_rule_follows_first_character(expr: str, rule: str) -> None:
+    s = parse_schedule(expr)
+    assert isinstance(s, CronSchedule)
+    assert s.day_rule == rule
+
+
+def test_macros_match_their_five_field_forms() -> None:
+    pairs = {
+        "@yearly": "0 0 1 1 *",
+        "@annually": "0 0 1 1 *",
+        "@monthly": "0 0 1 * *",
+        "@weekly": "0 0 * * 0",
+        "@daily": "0 0 * * *",
+        "@midnight": "0 0 * * *",
+        "@hourly": "0 * * * *",
+    }
+    for macro, expr in pairs.items():
+        five = parse_schedule(expr)
+        assert isinstance(five, CronSchedule)
+        assert fires.cron_pair(MACROS[macro]) == fires.cron_pair(five), macro
+
+
+def _our_runs(expr: str, start: dt.datetime, count: int) -> list[dt.datetime]:
+    s = parse_schedule(expr)
+    assert isinstance(s, CronSchedule)
+    days, times = fires.cron_pair(s)
+    minutes = [m for m in range(1440) if (times >> m) & 1]
+    out: list[dt.datetime] = []
+    day = start.date()
+    while len(out) < count:
+        idx = daysets.day_index(day)
+        if (days >> idx) & 1:
+            for m in minutes:
+                when = dt.datetime.combine(day, dt.time(m // 60, m % 60))
+                if when > start:
+                    out.append(when)
+                    if len(out) == count:
+                        break
+        day += dt.timedelta(days=1)
+    return out
+
+
+def _has_equal_range(expr: str) -> bool:
+    names = {n: i for i, n in enumerate(DOW_NAMES)} | {n: i + 1 for i, n in enumerate(MONTH_NAMES)}
+    for part in expr.lower().replace(" ", ",").split(","):
+        bounds = [str(names.get(b, b)) for b in part.split("/")[0].split("-")]
+        if len(bounds) == 2 and int(bounds[0]) == int(bounds[1]):
+            return True
+    return False
+
+
+def test_cronsim_and_croniter_misread_equal_ranges() -> None:
+    """Both widen an equal range; cron (and Debian's oracle fixtures) read one value."""
+    from croniter import croniter
+
+    start = dt.datetime(2027, 1, 1)
+    assert _our_runs("0 0 6-6/1 * *", start, 2)[1] == dt.datetime(2027, 2, 6)
+    assert next(iter(CronSim("0 0 6-6/1 * *", start))) == dt.datetime(2027, 1, 6)
+    assert list(itertools.islice(CronSim("0 0 6-6/1 * *", start), 2))[1] != dt.datetime(2027, 2, 6)
+    it = croniter("0 12-12 * * *", start)
+    assert [it.get_next(dt.datetime) for _ in range(2)][1] != dt.datetime(2027, 1, 2, 12)
+
+
+@given(sparse_unix_expression(), st.integers(0, 3000))
+def test_fire_times_agree_with_cronsim(expr: str, offset_days: int) -> None:
+    """cronsim implements Vixie's day rule; compare the next 40 runs."""
+    if _has_equal_range(expr):
+        return  # cronsim widens 6-6/1 (see test_cronsim_and_croniter_misread_equal_ranges)
+    start = dt.datetime(2026, 1, 1) + dt.timedelta(days=offset_days)
+    theirs = list(itertools.islice(CronSim(expr.lower(), start), 40))
+    assert _our_runs(expr, start, 40) == theirs
+
+
+@given(unix_expression(), st.integers(0, 1440 * 800))
+def test_masks_agree_with_minute_matcher(expr: str, minute: int) -> None:
+    """The bit masks and the straightforward cron.c matcher agree on every minute."""
+    s = parse_schedule(expr)
+    assert isinstance(s, CronSchedule)
+    when = dt.datetime(2027, 1, 1) + dt.timedelta(minutes=minute)
+    by_matcher = matches(s, when.minute, when.hour, when.day, when.month, when.isoweekday() % 7)
+    days, times = fires.cron_pair(s)
+    idx = daysets.day_index(when.date())
+    by_mask = bool((days >> idx) & 1) and bool((times >> (when.hour * 60 + when.minute)) & 1)
+    assert by_matcher == by_mask
+
+
+def test_croniter_differs_where_the_issue_says() -> None:
+    """croniter ORs '*/2' day-of-month with a weekday; cron ANDs it (the '*' rule)."""
+    from croniter import croniter
+
+    start = dt.datetime(2027, 3, 1)
+    it = croniter("0 0 */2 * 1", start)
+    theirs = [it.get_next(dt.datetime) for _ in range(6)]
+    ours = _our_runs("0 0 */2 * 1", start, 6)
+    assert all(d.weekday() == 0 and d.day % 2 == 1 for d in ours)
+    assert theirs != ours
+
+
+@given(sparse_unix_expression())
+def test_fire_times_agree_with_croniter_where_it_follows_cron(expr: str) -> None:
+    """croniter agrees unless a day field starts with '*' without being '*'."""
+    from croniter import croniter
+
+    dom, dow = expr.split()[2], expr.split()[4]
+    if (dom.startswith("*") and dom != "*") or (dow.startswith("*") and dow != "*"):
+        return  # croniter's documented difference, tested above
+    if _has_equal_range(expr):
+        return  # croniter widens an equal range such as 12-12 to '*'
+    start = dt.datetime(2027, 5, 1)
+    it = croniter(expr, start)
+    theirs = [it.get_next(dt.datetime) for _ in range(20)]
+    assert _our_runs(expr, start, 20) == theirs
