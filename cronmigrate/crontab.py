@@ -301,7 +301,7 @@ def _parse_entry(
                     )
                 )
         schedule = schedule_from_fields(tuple(fields))
-        schedule_text = s[:pos].strip()
+        schedule_text = " ".join(s[:pos].split())
         pos = _skip(s, pos)
     rest = s[pos:]
     user: str | None = None

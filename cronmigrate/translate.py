@@ -80,7 +80,7 @@ def render_field(field: Field | None, values: frozenset[int], spec: FieldSpec) -
     """The user's spelling if EventBridge reads it as ``values``; else a canonical one."""
     names = MONTHS if spec is MONTH else None
     canonical = render_values(values, spec.low, spec.high, names)
-    if field is None or field.ignored.strip("\r") or field.reversed_ranges:
+    if canonical == "*" or field is None or field.ignored.strip("\r") or field.reversed_ranges:
         return canonical
     out: list[str] = []
     try:
@@ -271,16 +271,49 @@ def _never_reason(s: CronSchedule) -> str:
     return f"no date matches {s.text!r} (for example day 30 of February), so cron never runs it"
 
 
-def _describe_drift(kind: str, runs: Counter[int], zone: str) -> str:
-    sample = ", ".join(timezones.fmt_local(u, zone) for u in sorted(runs)[:2])
-    return f"{kind} at {sample}"
+DstDiff = tuple[timezones.Transition, Counter[int], Counter[int]]
+
+
+def _times(runs: Counter[int], zone: str) -> str:
+    shown = [timezones.fmt_local(u, zone)[11:] for u in sorted(runs)[:3]]
+    return ", ".join(shown) + (", …" if len(runs) > 3 else "")
+
+
+def _dst_detail(d: DstDiff, zone: str, target: str) -> str:
+    tr, only_cron, only_aws = d
+    change = "clocks go forward" if tr.is_gap else "clocks go back"
+    parts = []
+    if only_cron:
+        parts.append(f"cron runs it at {_times(only_cron, zone)}, {target} does not")
+    if only_aws:
+        parts.append(f"{target} runs it at {_times(only_aws, zone)}, cron does not")
+    return f"{timezones.fmt_local(tr.at, zone)[:10]} ({change}): " + "; ".join(parts)
+
+
+def _dst_message(diffs: Sequence[DstDiff], zone: str, target: str, window: str) -> str:
+    parts = []
+    for gap in (True, False):
+        items = [d for d in diffs if d[0].is_gap is gap]
+        if not items:
+            continue
+        tr, only_cron, only_aws = items[0]
+        change = "clocks go forward" if gap else "clocks go back"
+        first = timezones.fmt_local(tr.at, zone)[:10]
+        bits = []
+        if only_cron:
+            what = "catching up the skipped time" if gap else "again in the repeated hour"
+            bits.append(f"cron runs it {what} ({_times(only_cron, zone)}) and {target} does not")
+        if only_aws:
+            bits.append(f"{target} runs it at {_times(only_aws, zone)} and cron does not")
+        parts.append(f"when {change} ({len(items)}x in {window}, first {first}) " + "; ".join(bits))
+    return "daylight saving time: " + "; ".join(parts)
 
 
 def dst_differences(
     s: CronSchedule, crons: Sequence[AwsCron], zone: str, opts: Options, utc: bool
-) -> list[str]:
-    """Instants where cron and the target disagree around daylight-saving changes."""
-    out: list[str] = []
+) -> list[DstDiff]:
+    """Transitions around which cron and the target fire at different instants."""
+    out: list[DstDiff] = []
     trs = timezones.transitions(zone, opts.first_year, opts.last_year)
     if not trs:
         return out
@@ -292,17 +325,8 @@ def dst_differences(
         cron_runs = Counter(fires.debian_runs(s, tr))
         target = fires.utc_runs(matcher, tr) if utc else fires.scheduler_runs(matcher, tr)
         aws_runs = Counter(target)
-        if cron_runs == aws_runs:
-            continue
-        only_cron = cron_runs - aws_runs
-        only_aws = aws_runs - cron_runs
-        parts = []
-        if only_cron:
-            parts.append(_describe_drift("cron runs it but the target does not", only_cron, zone))
-        if only_aws:
-            parts.append(_describe_drift("the target runs it but cron does not", only_aws, zone))
-        change = "clocks go forward" if tr.is_gap else "clocks go back"
-        out.append(f"{timezones.fmt_local(tr.at, zone)} ({change}): " + "; ".join(parts))
+        if cron_runs != aws_runs:
+            out.append((tr, cron_runs - aws_runs, aws_runs - cron_runs))
     return out
 
 
@@ -386,7 +410,7 @@ def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options)
             for off in offs:
                 if off != main:
                     minutes = off - main
-                    later = "earlier" if minutes > 0 else "later"
+                    later = "earlier" if minutes < 0 else "later"
                     drift.append(
                         f"while {zone} is at {timezones.fmt_offset(off)} the rule "
                         f"runs {abs(minutes)} minutes {later} on the local clock "
@@ -436,12 +460,13 @@ def _prove(
             job,
             reasons,
         )
-    dst = [] if drifting else dst_differences(s, crons, zone, opts, utc)
+    diffs = [] if drifting else dst_differences(s, crons, zone, opts, utc)
     window = f"{opts.first_year}-{opts.last_year}"
-    if dst:
-        reasons.append(
-            _diag(dg.DST_DRIFT, Severity.WARNING, "daylight saving time: " + " | ".join(dst), job)
-        )
+    target = "the UTC rule" if utc else "EventBridge Scheduler"
+    dst = [_dst_detail(d, zone, target) for d in diffs]
+    if diffs:
+        message = _dst_message(diffs, zone, target, window)
+        reasons.append(_diag(dg.DST_DRIFT, Severity.WARNING, message, job))
     if cmp.duplicates:
         reasons.append(
             _diag(

@@ -39,13 +39,15 @@ def field(draw: st.DrawFn, low: int, high: int, names: list[str] | None = None) 
 @st.composite
 def unix_expression(draw: st.DrawFn) -> str:
     """A five-field expression Debian's cron accepts (no reversed ranges)."""
-    return " ".join([
-        draw(field(0, 59)),
-        draw(field(0, 23)),
-        draw(field(1, 31)),
-        draw(field(1, 12, MONTH_NAMES)),
-        draw(field(0, 7, DOW_NAMES)),
-    ])
+    return " ".join(
+        [
+            draw(field(0, 59)),
+            draw(field(0, 23)),
+            draw(field(1, 31)),
+            draw(field(1, 12, MONTH_NAMES)),
+            draw(field(0, 7, DOW_NAMES)),
+        ]
+    )
 
 
 @st.composite
@@ -53,10 +55,22 @@ def sparse_unix_expression(draw: st.DrawFn) -> str:
     """Like unix_expression, with few times a day (cheap to enumerate for days)."""
     minute = str(draw(st.integers(0, 59)))
     hour = draw(st.sampled_from(["0", "3", "12", "23", "1,13", "8-10", "*/6"]))
-    return " ".join([
-        minute,
-        hour,
-        draw(field(1, 31)),
-        draw(field(1, 12, MONTH_NAMES)),
-        draw(field(0, 7, DOW_NAMES)),
-    ])
+    return " ".join(
+        [
+            minute,
+            hour,
+            draw(field(1, 31)),
+            draw(field(1, 12, MONTH_NAMES)),
+            draw(field(0, 7, DOW_NAMES)),
+        ]
+    )
+
+
+def has_equal_range(expr: str) -> bool:
+    """Does ``expr`` hold a range like ``6-6`` or ``sat-6``? (cronsim and croniter widen it.)"""
+    names = {n: i for i, n in enumerate(DOW_NAMES)} | {n: i + 1 for i, n in enumerate(MONTH_NAMES)}
+    for part in expr.lower().replace(" ", ",").split(","):
+        bounds = [str(names.get(b, b)) for b in part.split("/")[0].split("-")]
+        if len(bounds) == 2 and int(bounds[0]) == int(bounds[1]):
+            return True
+    return False

@@ -39,20 +39,22 @@ def ours(line: str) -> str:
     sched = entry.schedule
     if sched is None:  # @reboot: WHEN_REBOOT (0x04) and no time bits
         return " ".join(["JOB 4", "0" * 60, "0" * 24, "0" * 31, "0" * 12, "0" * 8, entry.command])
-    flags = (sched.dom_star * 1) | (sched.dow_star * 2) | (sched.min_star * 8) | (
-        sched.hr_star * 16
+    flags = (
+        (sched.dom_star * 1) | (sched.dow_star * 2) | (sched.min_star * 8) | (sched.hr_star * 16)
     )
     dows = sched.dows | ({7} if 0 in sched.dows else set())
-    return " ".join([
-        "JOB",
-        str(flags),
-        _bits(sched.minutes, 0, 60),
-        _bits(sched.hours, 0, 24),
-        _bits(sched.doms, 1, 31),
-        _bits(sched.months, 1, 12),
-        _bits(frozenset(dows), 0, 8),
-        entry.command,
-    ])
+    return " ".join(
+        [
+            "JOB",
+            str(flags),
+            _bits(sched.minutes, 0, 60),
+            _bits(sched.hours, 0, 24),
+            _bits(sched.doms, 1, 31),
+            _bits(sched.months, 1, 12),
+            _bits(frozenset(dows), 0, 8),
+            entry.command,
+        ]
+    )
 
 
 def test_fixture_matches_cases() -> None:
@@ -67,13 +69,15 @@ def test_known_lines() -> None:
     assert ours("FOO=") == "ERR"
     assert ours("FOO = bar") == "ENV FOO=bar"
     job = ours("1#2 * * * * z").split()
-    assert job[1] == "19" and job[2] == "01" + "0" * 58 and job[-1] == "z"
+    assert job[1] == "19"
+    assert job[2] == "01" + "0" * 58
+    assert job[-1] == "z"
 
 
 @pytest.mark.parametrize("index", range(len(CASES)), ids=lambda i: CASES[i][:40])
 def test_same_as_debian_cron(index: int) -> None:
     line, expected = CASES[index], EXPECTED[index]
-    if expected.startswith("JOB") and expected.count(" ") == 6 or expected.endswith(" "):
+    if (expected.startswith("JOB") and expected.count(" ") == 6) or expected.endswith(" "):
         # Debian accepts an empty command and runs `sh -c ''`; cronmigrate reports
         # "missing command" instead (a deliberate, documented difference).
         assert ours(line) == "ERR"

@@ -153,7 +153,7 @@ def piece(rnd: random.Random) -> str:
 def field(rnd: random.Random) -> str:
     out = piece(rnd)
     while rnd.random() < 0.45:
-        op = rnd.choice(OPS + [",", ",", "-", "/"])
+        op = rnd.choice([*OPS, ",", ",", "-", "/"])
         out += op + piece(rnd)
     if rnd.random() < 0.03:
         out += rnd.choice([".", ";", "?", "!", "x"])
@@ -176,11 +176,14 @@ def good_piece(rnd: random.Random, idx: int) -> str:
         return "*"
     if r < 0.35:
         return f"*/{rnd.randint(1, high - low + 2)}"
-    value = lambda: (
-        rnd.choice(names)
-        if names and rnd.random() < 0.4
-        else str(rnd.randint(low, high + (1 if rnd.random() < 0.05 else 0)))
-    )
+
+    def value():
+        return (
+            rnd.choice(names)
+            if names and rnd.random() < 0.4
+            else str(rnd.randint(low, high + (1 if rnd.random() < 0.05 else 0)))
+        )
+
     if r < 0.7:
         return value()
     out = f"{value()}-{value()}"

@@ -1,0 +1,170 @@
+"""The command line, end to end: golden reports for samples/, exit codes, bad input.
+
+Golden files are regenerated with ``UPDATE_GOLDEN=1 pytest tests/test_cli.py`` and reviewed
+as diffs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+NOW = "2026-11-25T12:00:00Z"
+SAMPLES = ["samples/etc/crontab", "samples/etc/cron.d", "samples/var/spool/cron/crontabs"]
+HARD = ["--user", "samples/hard-cases/crontab"]
+
+
+def cli(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_PROFILE"}
+    env["NO_COLOR"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "cronmigrate", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+
+
+def golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(actual)
+    assert path.exists(), f"missing golden file {name}: run UPDATE_GOLDEN=1 pytest"
+    assert actual == path.read_text()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
+def test_plan_samples_golden(fmt: str) -> None:
+    res = cli("plan", *SAMPLES, "-z", "Europe/Berlin", "--now", NOW, "--format", fmt)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""
+    golden(f"plan-samples.{ {'text': 'txt', 'json': 'json', 'markdown': 'md'}[fmt] }", res.stdout)
+
+
+@pytest.mark.parametrize("target", ["scheduler", "rules"])
+def test_plan_hard_cases_golden(target: str) -> None:
+    res = cli("plan", *HARD, "--target", target, "--now", NOW)
+    assert res.returncode == 1  # refused jobs
+    golden(f"plan-hard-cases-{target}.txt", res.stdout)
+
+
+def test_json_schema_shape() -> None:
+    res = cli("plan", *SAMPLES, "--now", NOW, "--format", "json")
+    data = json.loads(res.stdout)
+    assert set(data) == {
+        "schema_version",
+        "cronmigrate",
+        "target",
+        "default_timezone",
+        "files",
+        "jobs",
+        "diagnostics",
+        "summary",
+    }
+    job = data["jobs"][0]
+    for key in (
+        "source",
+        "user",
+        "schedule",
+        "command",
+        "stdin",
+        "environment",
+        "timezone",
+        "status",
+        "reasons",
+        "eventbridge",
+        "verified",
+        "next_runs",
+    ):
+        assert key in job
+    assert job["source"].count(":") == 1
+    statuses = {j["status"] for j in data["jobs"]}
+    assert statuses <= {"ok", "warning", "refused", "disabled"}
+    summary = data["summary"]
+    assert (
+        summary["jobs"]
+        == len(data["jobs"])
+        == sum(summary[k] for k in ("ok", "warning", "refused", "disabled"))
+    )
+
+
+def test_json_validates_against_the_documented_schema() -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / "docs" / "plan.schema.json").read_text())
+    for args in (SAMPLES, HARD):
+        res = cli("plan", *args, "--now", NOW, "--format", "json")
+        jsonschema.validate(json.loads(res.stdout), schema)
+
+
+def test_stdin_dash() -> None:
+    res = cli("plan", "-", "--now", NOW, "--format", "json", stdin="*/10 * * * * /x\n")
+    assert res.returncode == 0
+    (job,) = json.loads(res.stdout)["jobs"]
+    assert job["source"] == "<stdin>:1"
+    assert job["eventbridge"] == [{"expression": "cron(0/10 * * * ? *)", "timezone": "UTC"}]
+
+
+def test_version_and_help() -> None:
+    assert cli("--version").stdout.startswith("cronmigrate ")
+    res = cli("plan", "--help")
+    assert res.returncode == 0
+    assert "Examples" in res.stdout
+    assert "Exit codes" in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["plan", "does/not/exist"], 2, "does/not/exist: no such file or directory"),
+        (["plan", "samples/etc/crontab", "-z", "Mars/Olympus"], 2, "unknown time zone"),
+        (["plan", "samples/etc/crontab", "--format", "xml"], 2, "Invalid value for '--format'"),
+        (["plan", "samples/etc/crontab", "--now", "yesterday"], 2, "--now: 'yesterday'"),
+        (["plan", "--bogus"], 2, "No such option"),
+        (["nonsense"], 2, "No such command"),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], code: int, message: str) -> None:
+    res = cli(*args)
+    assert res.returncode == code
+    assert res.stderr.count("\n") == 1, res.stderr
+    assert res.stderr.startswith("error: ")
+    assert message in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_malformed_crontab_exit_1_with_file_line(tmp_path: Path) -> None:
+    bad = tmp_path / "tab"
+    bad.write_text("0 3 * * * /ok\n0/15 * * * * /bad\n@Daily /x\n0 3 * * *")
+    res = cli("plan", "--user", str(bad), "--now", NOW)
+    assert res.returncode == 1
+    assert f"{bad}:2:1: CM101 error: bad minute '0/15'" in res.stdout
+    assert f"{bad}:3:1: CM102 error: bad time specifier '@Daily'" in res.stdout
+    assert f"{bad}:4:" in res.stdout
+    assert "Traceback" not in res.stdout + res.stderr
+
+
+def test_binary_garbage_is_not_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "tab"
+    bad.write_bytes(bytes(range(256)) * 4)
+    res = cli("plan", "--user", str(bad), "--now", NOW)
+    assert res.returncode == 1
+    assert "Traceback" not in res.stdout + res.stderr
+
+
+def test_plan_writes_nothing(tmp_path: Path) -> None:
+    tab = tmp_path / "tab"
+    tab.write_text("0 3 * * * /x\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert cli("plan", str(tab), "--now", NOW, cwd=tmp_path).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
