@@ -149,14 +149,24 @@ def plan(
         stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
     try:
         result = build_plan(crontabs, options, stdin_text)
+        _print_plan(result, fmt)
     except CronmigrateError as exc:
         _fail(str(exc), exc.exit_code)
+    except BrokenPipeError:  # `cronmigrate plan … | head`
+        sys.stderr.close()
+        raise typer.Exit(exit_code(result)) from None
     except Exception as exc:  # the one boundary that turns a bug into an exit code
         if debug:
             raise
         _fail(f"internal error: {exc.__class__.__name__}: {exc} (rerun with --debug)", 3)
-    _print_plan(result, fmt)
     raise typer.Exit(exit_code(result))
+
+
+def _write(text: str) -> None:
+    """Write text whose undecodable input bytes (surrogate escapes) go out unchanged."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8", errors="surrogateescape"))
+    sys.stdout.buffer.flush()
 
 
 def _print_plan(result: object, fmt: Format) -> None:
@@ -165,9 +175,9 @@ def _print_plan(result: object, fmt: Format) -> None:
 
     assert isinstance(result, Plan)
     if fmt is Format.json:
-        sys.stdout.write(report.to_json(result))
+        _write(report.to_json(result))
     elif fmt is Format.markdown:
-        sys.stdout.write(report.to_markdown(result))
+        _write(report.to_markdown(result))
     elif sys.stdout.isatty():
         from rich.console import Console
 
@@ -175,7 +185,7 @@ def _print_plan(result: object, fmt: Format) -> None:
 
         print_plan(result, Console())
     else:
-        sys.stdout.write(report.to_text(result))
+        _write(report.to_text(result))
 
 
 def main() -> None:

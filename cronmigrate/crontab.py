@@ -45,6 +45,7 @@ _BLANKS = " \t"
 _C_SPACE = " \t\n\v\f\r"  # C isspace() in the C locale
 # run-parts(8) names, which Debian's cron requires of files in /etc/cron.d
 _CRON_D_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_ENV_LIKE = re.compile(r"""^["']?[A-Za-z_][A-Za-z0-9_]*["']?[ \t]*=""")
 _USERNAME = re.compile(r"^[a-z_][a-z0-9_.-]*\$?$", re.IGNORECASE)
 # Accounts that Debian packages' cron.d files run as; used only to sniff the format.
 _KNOWN_USERS = frozenset(
@@ -467,7 +468,16 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
             continue
         entry = _parse_entry(s, offset, kind, loc, raw)
         if isinstance(entry, Diagnostic):
-            if s == "\r":
+            if _ENV_LIKE.match(s):
+                entry = Diagnostic(
+                    dg.BAD_ENV,
+                    Severity.ERROR,
+                    f"bad environment line {s.rstrip()!r}: cron does not read it as NAME=value "
+                    '(an empty value needs quotes: NAME=""), so it rejects it as a job line',
+                    SourceLocation(path, number, offset + 1),
+                    raw,
+                )
+            elif s == "\r":
                 entry = Diagnostic(
                     dg.CRLF,
                     Severity.ERROR,

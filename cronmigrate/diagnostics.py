@@ -72,6 +72,7 @@ NEVER_RUNS = "CM112"
 CRLF = "CM113"
 SKIPPED_FILE = "CM114"  # cron.d file name cron ignores
 FORMAT_DETECTED = "CM115"
+BAD_ENV = "CM116"  # a line that looks like NAME=value but that cron rejects
 REBOOT = "CM201"  # @reboot cannot be scheduled
 DISABLED = "CM202"  # commented-out job
 DAY_AND = "CM203"  # both day fields restricted with '*' prefix: AND, not expressible

@@ -7,6 +7,7 @@ The JSON schema is documented in README.md ("plan --format json") and in
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from cronmigrate import __version__
@@ -14,6 +15,7 @@ from cronmigrate.diagnostics import Diagnostic
 from cronmigrate.model import JobPlan, Plan
 
 SCHEMA_VERSION = 1
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def _diag(d: Diagnostic) -> dict[str, str]:
@@ -79,7 +81,10 @@ def to_json(plan: Plan) -> str:
     data = to_dict(plan)
 
     def dump(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=False)
+        # Bytes that were not UTF-8 in the crontab come through as lone surrogates: write
+        # them as JSON \\udcXX escapes so the document stays valid UTF-8.
+        text = json.dumps(value, ensure_ascii=False, sort_keys=False)
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
     lines = ["{"]
     for key, value in data.items():

@@ -248,6 +248,12 @@ def utc_crons(pairs: Sequence[fires.Pair]) -> list[AwsCron] | None:
     return out
 
 
+def _utc_for(local: Sequence[AwsCron], offset: int) -> list[AwsCron] | None:
+    """Shift each local expression (each already a days × times product) into UTC."""
+    pieces = [p for c in local for p in fires.shift_pairs(fires.aws_pair(c), offset)]
+    return utc_crons(pieces)
+
+
 # ------------------------------------------------------------------ the whole job
 
 
@@ -373,7 +379,7 @@ def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options)
         truths = [truth]
     elif len(offs) == 1:
         truths = fires.shift_pairs(truth, offs[0])
-        made = utc_crons(truths)
+        made = _utc_for(local, offs[0])
         if made is None:
             return _refused(
                 dg.NO_UTC_FORM,
@@ -382,7 +388,7 @@ def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options)
             )
         crons = made
     else:
-        per_offset = {off: utc_crons(fires.shift_pairs(truth, off)) for off in offs}
+        per_offset = {off: _utc_for(local, off) for off in offs}
         texts = {
             off: tuple(sorted(c.expression for c in made)) if made is not None else None
             for off, made in per_offset.items()

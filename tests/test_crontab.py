@@ -126,7 +126,8 @@ def test_system_header_example_is_not_a_job() -> None:
         ("0 3 * * *\n", dg.MISSING_COMMAND, 10),
         ("0 3 * *\n", dg.SYNTAX, 8),
         ("@Daily x\n", dg.BAD_MACRO, 1),
-        ("FOO=\n", dg.SYNTAX, 1),
+        ("FOO=\n", dg.BAD_ENV, 1),
+        ("  FOO='a' b\n", dg.BAD_ENV, 3),
         ("  0 3 32 * * x\n", dg.SYNTAX, 7),
         ("0 3 * * mon-fry x\n", dg.SYNTAX, 13),
     ],
@@ -234,3 +235,18 @@ def test_near_crontab_text_never_raises(text: str) -> None:
         tab = parse_crontab(text, "fuzz", kind)
         for job in tab.jobs:
             assert job.location.line >= 1
+
+
+def test_python_crontab_agrees_on_a_plain_user_crontab() -> None:
+    """python-crontab serves as a second reader of plain user crontabs (fields, command,
+    enabled). cronmigrate does not use it at run time: it has no system-crontab format,
+    no '%' rule, misses 'NAME = value' lines, fails on 'NAME=', accepts '0/15' and widens
+    '12-12', and importing it costs the lint hook start-up time."""
+    from crontab import CronTab
+
+    text = (Path(__file__).parent.parent / "samples/var/spool/cron/crontabs/deploy").read_text()
+    theirs = [(item.command, item.is_enabled(), str(item.slices)) for item in CronTab(tab=text)]
+    jobs = user(text).jobs
+    assert [(j.command, not j.disabled) for j in jobs] == [t[:2] for t in theirs]
+    assert [j.schedule_text for j in jobs] == [t[2] for t in theirs]
+    assert len(jobs) == 5

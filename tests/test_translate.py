@@ -112,6 +112,11 @@ def test_refusals_say_why(schedule: str, code: str, words: str) -> None:
         ("0 23 31 12 *", "Etc/GMT+2", ["cron(0 1 1 JAN ? *)"]),
         ("*/15 * * * *", "America/New_York", ["cron(0/15 * * * ? *)"]),
         ("0 3 * * *", "UTC", ["cron(0 3 * * ? *)"]),
+        (
+            "0 2 1-7 * 0",
+            "Asia/Tokyo",
+            ["cron(0 17 L * ? *)", "cron(0 17 1-6 * ? *)", "cron(0 17 ? * SAT *)"],
+        ),
     ],
 )
 def test_rules_target_shifts_into_utc(schedule: str, zone: str, expected: list[str]) -> None:
