@@ -22,11 +22,11 @@ Nothing here raises on bad input: every problem is a :class:`Diagnostic` with fi
 from __future__ import annotations
 
 import re
-import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
 from cronmigrate import diagnostics as dg
+from cronmigrate import timezones
 from cronmigrate.cronexpr import (
     MACROS,
     REBOOT,
@@ -400,14 +400,6 @@ def decide_kind(
     return kind, note
 
 
-def _zone_ok(name: str) -> bool:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return False
-    return True
-
-
 def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = None) -> Crontab:
     """Parse one crontab's text. Never raises."""
     diags: list[Diagnostic] = []
@@ -450,7 +442,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
             name, value = pair
             env.append(pair)
             if name in ("CRON_TZ", "TZ"):
-                if not _zone_ok(value):
+                if not timezones.is_valid(value):
                     diags.append(
                         Diagnostic(
                             dg.UNKNOWN_TIMEZONE,
@@ -491,23 +483,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
             first_error = first_error or number
             continue
         diags.extend(entry.notes)
-        command = entry.command
-        if command.endswith("\r"):
-            command = command[:-1]
-        cmd, stdin = split_percent(command)
-        jobs.append(
-            CronJob(
-                location=loc,
-                user=entry.user or owner,
-                schedule=entry.schedule,
-                schedule_text=entry.schedule_text,
-                command=cmd,
-                stdin=stdin,
-                environment=tuple(env),
-                raw=raw,
-                timezone=zone or tz_env,
-            )
-        )
+        jobs.append(_job(entry, loc, raw, env, owner, timezone=zone or tz_env))
     if crlf:
         diags.append(
             Diagnostic(
@@ -560,7 +536,21 @@ def _disabled_job(
     words = {entry.command.split()[0], entry.user or ""}
     if words & _HEADER_WORDS:  # "# *  *  *  *  * user-name command to be executed"
         return None
-    cmd, stdin = split_percent(entry.command.rstrip("\r"))
+    return _job(entry, loc, raw, env, owner, disabled=True)
+
+
+def _job(
+    entry: _Entry,
+    loc: SourceLocation,
+    raw: str,
+    env: list[tuple[str, str]],
+    owner: str | None,
+    *,
+    disabled: bool = False,
+    timezone: str | None = None,
+) -> CronJob:
+    command = entry.command[:-1] if entry.command.endswith("\r") else entry.command
+    cmd, stdin = split_percent(command)
     return CronJob(
         location=loc,
         user=entry.user or owner,
@@ -570,7 +560,8 @@ def _disabled_job(
         stdin=stdin,
         environment=tuple(env),
         raw=raw,
-        disabled=True,
+        disabled=disabled,
+        timezone=timezone,
     )
 
 
