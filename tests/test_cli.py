@@ -168,3 +168,25 @@ def test_plan_writes_nothing(tmp_path: Path) -> None:
     before = sorted(p.name for p in tmp_path.iterdir())
     assert cli("plan", str(tab), "--now", NOW, cwd=tmp_path).returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_terminal_table() -> None:
+    """On a terminal the plan is a rich table per file, without colour under NO_COLOR."""
+    import datetime as dt
+
+    from rich.console import Console
+
+    from cronmigrate.console import print_plan
+    from cronmigrate.plan import PlanOptions, build_plan
+
+    now = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+    plan = build_plan([str(ROOT / "samples/hard-cases/crontab")], PlanOptions(now=now))
+    console = Console(record=True, width=220, no_color=True, force_terminal=True)
+    print_plan(plan, console)
+    text = console.export_text()
+    assert "samples/hard-cases/crontab" in text
+    for header in ("Line", "Schedule", "EventBridge", "Next runs", "Status"):
+        assert header in text
+    assert "cron(0 5 ? * SUN#1 *)" in text
+    assert "refused" in text and "CM203" in text
+    assert text.rstrip().endswith("EventBridge schedules")
