@@ -10,15 +10,19 @@ import datetime as dt
 import enum
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from typer import TyperException  # click's ClickException, which typer vendors
 
 from cronmigrate import __version__
-from cronmigrate.errors import CronmigrateError
+from cronmigrate.errors import CronmigrateError, UsageError
 from cronmigrate.model import CrontabKind, Target
+
+if TYPE_CHECKING:
+    from cronmigrate.model import Plan
 
 app = typer.Typer(
     name="cronmigrate",
@@ -34,6 +38,13 @@ class Format(enum.StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+
+
+class IacChoice(enum.StrEnum):
+    all = "all"
+    sam = "sam"
+    cloudformation = "cloudformation"
+    terraform = "terraform"
 
 
 class TargetChoice(enum.StrEnum):
@@ -72,8 +83,98 @@ def _parse_now(now: str | None) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(now)
     except ValueError:
-        _fail(f"--now: {now!r} is not an ISO 8601 date and time", 2)
+        raise UsageError(f"--now: {now!r} is not an ISO 8601 date and time") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+Crontabs = Annotated[
+    list[str],
+    typer.Argument(
+        help="Crontab files or directories (like cron.d); '-' reads standard input.",
+        show_default=False,
+    ),
+]
+Timezone = Annotated[
+    str,
+    typer.Option(
+        "--timezone",
+        "-z",
+        help="The servers' time zone (IANA name). A CRON_TZ or TZ line "
+        "in a crontab wins for the entries after it.",
+    ),
+]
+TargetOpt = Annotated[
+    TargetChoice,
+    typer.Option(
+        "--target",
+        help="scheduler: EventBridge Scheduler, which takes the time zone; rules: classic "
+        "EventBridge rules, which run in UTC.",
+    ),
+]
+AllowDrift = Annotated[
+    bool,
+    typer.Option(
+        "--allow-drift",
+        help="With --target rules: accept a schedule that runs an hour "
+        "off during daylight saving time, and say so.",
+    ),
+]
+System = Annotated[
+    bool | None,
+    typer.Option(
+        "--system/--user",
+        help="Force the crontab format: with a user field "
+        "(/etc/crontab, cron.d) or without. Default: from the file's location.",
+        show_default=False,
+    ),
+]
+Now = Annotated[
+    str | None,
+    typer.Option(
+        "--now",
+        help="Compute next runs and DST checks from this instant (ISO 8601), for "
+        "reproducible output.",
+        show_default=False,
+    ),
+]
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+
+
+def _build_plan(
+    crontabs: list[str],
+    timezone: str,
+    target: TargetChoice,
+    allow_drift: bool,
+    system: bool | None,
+    now: str | None,
+) -> Plan:
+    from cronmigrate.plan import PlanOptions, build_plan
+
+    for path in crontabs:
+        if path != "-" and not Path(path).exists():
+            raise UsageError(f"{path}: no such file or directory")
+    forced = None if system is None else (CrontabKind.SYSTEM if system else CrontabKind.USER)
+    options = PlanOptions(timezone, Target(target.value), allow_drift, forced, _parse_now(now))
+    stdin_text = None
+    if "-" in crontabs:
+        stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
+    return build_plan(crontabs, options, stdin_text)
+
+
+def _guarded(debug: bool, action: Callable[[], int]) -> NoReturn:
+    """The one boundary: domain errors and bugs become one line and an exit code."""
+    try:
+        code = action()
+    except CronmigrateError as exc:
+        _fail(str(exc), exc.exit_code)
+    except BrokenPipeError:  # `cronmigrate plan … | head`
+        sys.stderr.close()
+        raise typer.Exit(1) from None
+    except Exception as exc:
+        if debug:
+            raise
+        _fail(f"internal error: {exc.__class__.__name__}: {exc} (rerun with --debug)", 3)
+    raise typer.Exit(code)
 
 
 @app.command(
@@ -86,80 +187,125 @@ def _parse_now(now: str | None) -> dt.datetime:
     )
 )
 def plan(
-    crontabs: Annotated[
-        list[str],
-        typer.Argument(
-            help="Crontab files or directories (like cron.d); '-' reads standard input.",
-            show_default=False,
-        ),
-    ],
+    crontabs: Crontabs,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    timezone: Annotated[
-        str,
-        typer.Option(
-            "--timezone",
-            "-z",
-            help="The servers' time zone (IANA name). A CRON_TZ or TZ line "
-            "in a crontab wins for the entries after it.",
-        ),
-    ] = "UTC",
-    target: Annotated[
-        TargetChoice,
-        typer.Option(
-            help="scheduler: EventBridge Scheduler, which takes the time zone; rules: classic "
-            "EventBridge rules, which run in UTC."
-        ),
-    ] = TargetChoice.scheduler,
-    allow_drift: Annotated[
-        bool,
-        typer.Option(
-            "--allow-drift",
-            help="With --target rules: accept a schedule that runs an hour "
-            "off during daylight saving time, and say so.",
-        ),
-    ] = False,
-    system: Annotated[
-        bool | None,
-        typer.Option(
-            "--system/--user",
-            help="Force the crontab format: with a user field "
-            "(/etc/crontab, cron.d) or without. Default: from the file's location.",
-            show_default=False,
-        ),
-    ] = None,
-    now: Annotated[
-        str | None,
-        typer.Option(
-            help="Compute next runs from this instant (ISO 8601), for reproducible reports.",
-            show_default=False,
-        ),
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    timezone: Timezone = "UTC",
+    target: TargetOpt = TargetChoice.scheduler,
+    allow_drift: AllowDrift = False,
+    system: System = None,
+    now: Now = None,
+    debug: Debug = False,
 ) -> None:
     """Dry run: show how every job would be scheduled on EventBridge, and prove it."""
-    from cronmigrate.plan import PlanOptions, build_plan, exit_code
 
-    for path in crontabs:
-        if path != "-" and not Path(path).exists():
-            _fail(f"{path}: no such file or directory", 2)
-    forced = None if system is None else (CrontabKind.SYSTEM if system else CrontabKind.USER)
-    options = PlanOptions(timezone, Target(target.value), allow_drift, forced, _parse_now(now))
-    stdin_text = None
-    if "-" in crontabs:
-        stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
-    try:
-        result = build_plan(crontabs, options, stdin_text)
+    def run() -> int:
+        from cronmigrate.plan import exit_code
+
+        result = _build_plan(crontabs, timezone, target, allow_drift, system, now)
         _print_plan(result, fmt)
-    except CronmigrateError as exc:
-        _fail(str(exc), exc.exit_code)
-    except BrokenPipeError:  # `cronmigrate plan … | head`
-        sys.stderr.close()
-        raise typer.Exit(exit_code(result)) from None
-    except Exception as exc:  # the one boundary that turns a bug into an exit code
-        if debug:
-            raise
-        _fail(f"internal error: {exc.__class__.__name__}: {exc} (rerun with --debug)", 3)
-    raise typer.Exit(exit_code(result))
+        return exit_code(result)
+
+    _guarded(debug, run)
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  cronmigrate generate /etc/crontab /etc/cron.d -o cron-lambda\n\n"
+        "  cronmigrate generate crontab --root ./server-copy -z Asia/Tokyo -o out --iac sam\n\n"
+        "Exit codes: 0 every job generated, 1 a job not generated (the reason is printed) or "
+        "the directory could not be written, 2 usage error."
+    )
+)
+def generate(
+    crontabs: Crontabs,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Output directory.", show_default=False)
+    ],
+    iac: Annotated[
+        IacChoice,
+        typer.Option("--iac", help="Infrastructure as code to write (all = every form)."),
+    ] = IacChoice.all,
+    root: Annotated[
+        Path,
+        typer.Option(
+            "--root",
+            help="A copy of the server's file system: absolute paths in commands are "
+            "looked up under it (default: this machine's /).",
+        ),
+    ] = Path("/"),
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", "-c", help="Settings file (default: ./cronmigrate.yaml if present)."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an output directory cronmigrate did not write.")
+    ] = False,
+    timezone: Timezone = "UTC",
+    target: TargetOpt = TargetChoice.scheduler,
+    allow_drift: AllowDrift = False,
+    system: System = None,
+    now: Now = None,
+    debug: Debug = False,
+) -> None:
+    """Write a deployable directory: bash runtime layer, one function per job, IAM,
+    schedules, as SAM, CloudFormation and Terraform."""
+
+    def run() -> int:
+        from cronmigrate import config as config_mod
+        from cronmigrate.generate import IAC_CHOICES
+        from cronmigrate.generate import generate as generate_tree
+        from cronmigrate.plan import exit_code
+        from cronmigrate.writer import write_tree
+
+        if not root.is_dir():
+            raise UsageError(f"--root {root}: no such directory")
+        settings = config_mod.load(str(config) if config else None)
+        result = _build_plan(crontabs, timezone, target, allow_drift, system, now)
+        which = set(IAC_CHOICES) if iac is IacChoice.all else {iac.value}
+        artifacts, deployment = generate_tree(result, settings, root, which, str(output))
+        for d in result.diagnostics:
+            if d.severity.name == "ERROR":
+                print(d.one_line(), file=sys.stderr)
+        for d in deployment.skipped:
+            print(d.one_line(), file=sys.stderr)
+        written = write_tree(output, artifacts, force=force)
+        print(
+            f"{output}: {len(deployment.jobs)} functions, "
+            f"{sum(len(j.schedules) for j in deployment.jobs)} schedules; "
+            f"{len(deployment.skipped)} jobs not generated; files: {len(written.created)} new, "
+            f"{len(written.changed)} changed, {len(written.unchanged)} unchanged, "
+            f"{len(written.removed)} removed"
+        )
+        return 1 if deployment.skipped or exit_code(result) else 0
+
+    _guarded(debug, run)
+
+
+@app.command("init-config")
+def init_config(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")] = Path(
+        "cronmigrate.yaml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented cronmigrate.yaml with every setting and its default."""
+
+    def run() -> int:
+        from cronmigrate.config import template_text
+
+        if output.exists() and not force:
+            raise UsageError(f"{output}: exists; use --force to overwrite it")
+        try:
+            output.write_text(template_text())
+        except OSError as exc:
+            raise CronmigrateError(f"{output}: cannot write: {exc.strerror}") from None
+        print(f"wrote {output}")
+        return 0
+
+    _guarded(False, run)
 
 
 def _write(text: str) -> None:
@@ -169,11 +315,9 @@ def _write(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
-def _print_plan(result: object, fmt: Format) -> None:
+def _print_plan(result: Plan, fmt: Format) -> None:
     from cronmigrate import report
-    from cronmigrate.model import Plan
 
-    assert isinstance(result, Plan)
     if fmt is Format.json:
         _write(report.to_json(result))
     elif fmt is Format.markdown:

@@ -1,0 +1,63 @@
+"""Facts about AWS that the generated output depends on, each with its source."""
+
+from __future__ import annotations
+
+# Lambda quotas ("Lambda quotas", AWS Lambda developer guide): memory 128-10,240 MB,
+# timeout up to 900 seconds; function names up to 64 characters of [A-Za-z0-9-_]
+# (CreateFunction API reference, FunctionName).
+MEMORY_MIN_MB = 128
+MEMORY_MAX_MB = 10_240
+TIMEOUT_MAX_S = 900
+FUNCTION_NAME_MAX = 64
+FUNCTION_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+
+# Architectures (CreateFunction API reference, Architectures).
+ARCHITECTURES = ("x86_64", "arm64")
+
+# The OS-only runtime built on Amazon Linux 2023 ("Building a custom runtime",
+# "Lambda runtimes": identifier provided.al2023).  A layer's files are extracted to /opt;
+# a runtime in a layer is found as /opt/bootstrap when the function has none of its own
+# ("Using layers for a custom runtime").
+RUNTIME = "provided.al2023"
+
+# CloudWatch Logs PutRetentionPolicy, retentionInDays: the allowed values.
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+# EventBridge Scheduler RetryPolicy: MaximumRetryAttempts 0-185, MaximumEventAgeInSeconds
+# 60-86400 (EventBridge Scheduler API reference, RetryPolicy).
+SCHEDULER_RETRIES_MAX = 185
+EVENT_AGE_MIN_S = 60
+EVENT_AGE_MAX_S = 86_400
+
+# Lambda asynchronous invocation (EventBridge invokes asynchronously): retries of a failed
+# invocation, 0-2 (PutFunctionEventInvokeConfig, MaximumRetryAttempts).
+ASYNC_RETRIES_MAX = 2
+
+# EventBridge Scheduler passes context attributes into the target input
+# ("Using context attributes", EventBridge Scheduler user guide).
+SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
+SCHEDULE_ARN = "<aws.scheduler.schedule-arn>"
+EXECUTION_ID = "<aws.scheduler.execution-id>"

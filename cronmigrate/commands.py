@@ -1,0 +1,229 @@
+"""What a crontab command runs: the program and scripts to bundle, and the job's name.
+
+A first, conservative reading with ``shlex``: the words of each simple command, wrappers
+and interpreters skipped.  Absolute paths outside the system directories that exist under
+``--root`` are bundled into the function and the command is rewritten to their bundled
+copies.  (A later stage reads commands with a real bash parser.)
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+SYSTEM_DIRS = (
+    "/usr/",
+    "/bin/",
+    "/sbin/",
+    "/lib/",
+    "/lib64/",
+    "/etc/",
+    "/dev/",
+    "/proc/",
+    "/sys/",
+    "/tmp/",
+    "/var/log/",
+    "/var/run/",
+    "/run/",
+)
+INTERPRETERS = frozenset(
+    {
+        "sh",
+        "bash",
+        "dash",
+        "zsh",
+        "ksh",
+        "php",
+        "perl",
+        "ruby",
+        "node",
+        "python",
+        "python2",
+        "python3",
+        "env",
+    }
+)
+WRAPPERS = frozenset({"nice", "ionice", "nohup", "time", "chronic", "exec", "command"})
+OPERATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", "{", "}", ";;", "|&", "!"})
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+BUNDLE_DIR = "root"  # bundled files live under $LAMBDA_TASK_ROOT/root/<absolute path>
+
+
+def words(command: str) -> list[str]:
+    """Shell words and operators; [] when the command cannot be split (unbalanced quotes)."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=";&|()")
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError:
+        return []
+
+
+def simple_commands(command: str) -> list[list[str]]:
+    out: list[list[str]] = [[]]
+    for w in words(command):
+        if w in OPERATORS or set(w) <= set(";&|()"):
+            out.append([])
+        else:
+            out[-1].append(w)
+    return [c for c in out if c]
+
+
+def program(argv: list[str]) -> tuple[str, list[str]] | None:
+    """The program a simple command runs (wrappers and interpreters skipped) and its args."""
+    i = 0
+    while i < len(argv):
+        w = argv[i]
+        base = PurePosixPath(w).name
+        if _ASSIGNMENT.match(w):
+            i += 1
+        elif base in WRAPPERS or base == "timeout":
+            i = _skip_options(argv, i + 1)
+            if base == "timeout":
+                i += 1  # the duration
+        elif base in INTERPRETERS and i + 1 < len(argv):
+            rest = [a for a in argv[i + 1 :] if not a.startswith("-")]
+            if base == "env" or not rest or rest[0] == "-c":
+                i += 1
+                continue
+            return rest[0], rest[1:]
+        else:
+            return w, argv[i + 1 :]
+    return None
+
+
+def _skip_options(argv: list[str], i: int) -> int:
+    """Skip ``-x``, ``-n 10``, ``--opt=v`` style options of a wrapper."""
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 1
+        if i < len(argv) and re.fullmatch(r"[0-9]+[smhd]?|[A-Z]+", argv[i]):
+            i += 1
+    return i
+
+
+def stem(command: str) -> str:
+    """A readable name for the job, from the first program that is not `cd` or `test`."""
+    for argv in simple_commands(command):
+        found = program(argv)
+        if found is None or found[0] in {"cd", "test", "[", "true", ":"}:
+            continue
+        name = PurePosixPath(found[0]).name
+        name = re.sub(r"\.(sh|bash|php|py|pl|rb|js)$", "", name)
+        name = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-_").lower()
+        if name:
+            return name
+    return "job"
+
+
+@dataclass(frozen=True)
+class BundledFile:
+    path: str  # absolute path on the server, e.g. /opt/batch/x.sh
+    source: Path  # where it was read from (under --root)
+    executable: bool
+
+    @property
+    def archive_path(self) -> str:
+        return f"{BUNDLE_DIR}{self.path}"
+
+
+def _is_system(path: str) -> bool:
+    return path.startswith(SYSTEM_DIRS) or path in {"/", "/bin", "/usr"}
+
+
+def _under(root: Path, path: str) -> Path:
+    return root / path.lstrip("/")
+
+
+def _safe(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return path.startswith("/") and ".." not in parts and "\x00" not in path
+
+
+def bundle(command: str, root: Path) -> tuple[list[BundledFile], list[str]]:
+    """(files to bundle, programs that are missing under ``root``)."""
+    files: dict[str, BundledFile] = {}
+    missing: list[str] = []
+    cwd: str | None = None
+    for argv in simple_commands(command):
+        if argv[0] == "cd" and len(argv) > 1 and argv[1].startswith("/"):
+            cwd = argv[1]
+            continue
+        found = program(argv)
+        if found is None:
+            continue
+        prog, args = found
+        candidates = [prog, *[a for a in args if a.startswith("/")]]
+        for i, word in enumerate(candidates):
+            path = word
+            if not path.startswith("/") and "/" in path and cwd and i == 0:
+                path = str(PurePosixPath(cwd) / path)
+            if not path.startswith("/") or not _safe(path) or _is_system(path):
+                continue
+            source = _under(root, path)
+            if source.is_file():
+                files[path] = BundledFile(path, source, i == 0 or _executable(source))
+            elif i == 0 and not source.exists():
+                missing.append(path)
+    return sorted(files.values(), key=lambda f: f.path), missing
+
+
+def _executable(p: Path) -> bool:
+    try:
+        return bool(p.stat().st_mode & 0o111)
+    except OSError:
+        return False
+
+
+def rewrite(command: str, files: list[BundledFile]) -> str:
+    """Point the command at the bundled copies (outside single quotes, whole words)."""
+    if not files:
+        return command
+    out = command
+    for f in sorted(files, key=lambda f: -len(f.path)):
+        out = _replace_word(out, f.path, "${LAMBDA_TASK_ROOT}/" + f.archive_path)
+    parents = {str(p) for f in files for p in PurePosixPath(f.path).parents if str(p) != "/"}
+    for d in sorted(parents, key=len, reverse=True):
+        out = _replace_word(out, d, f"${{LAMBDA_TASK_ROOT}}/{BUNDLE_DIR}{d}", after="cd ")
+    return out
+
+
+_BOUNDARY_BEFORE = set(' \t;&|()`"=')
+_BOUNDARY_AFTER = set(' \t;&|()`"<>')
+
+
+def _replace_word(text: str, word: str, new: str, after: str = "") -> str:
+    out: list[str] = []
+    i = 0
+    quote = ""
+    while i < len(text):
+        c = text[i]
+        if quote == "'":
+            out.append(c)
+            if c == "'":
+                quote = ""
+            i += 1
+            continue
+        if c == "\\" and i + 1 < len(text):
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        if c == "'" and quote != '"':
+            quote = "'"
+        elif c == '"':
+            quote = "" if quote == '"' else '"'
+        end = i + len(word)
+        if (
+            text.startswith(word, i)
+            and (i == 0 or text[i - 1] in _BOUNDARY_BEFORE)
+            and (end == len(text) or text[end] in _BOUNDARY_AFTER)
+            and text[:i].endswith(after)
+        ):
+            out.append(new)
+            i = end
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)

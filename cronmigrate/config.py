@@ -1,0 +1,198 @@
+"""``cronmigrate.yaml``: defaults and per-job overrides, read with ruamel.yaml.
+
+Every problem is reported as ``FILE:LINE:COL: message`` (a :class:`ConfigError`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cronmigrate import aws_facts as aws
+from cronmigrate.errors import CronmigrateError
+
+DEFAULT_PATH = "cronmigrate.yaml"
+
+
+class ConfigError(CronmigrateError):
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    memory: int = 128
+    timeout: int = 900
+    architecture: str = "x86_64"
+    log_retention_days: int = 30
+    layers: tuple[str, ...] = ()
+    subnet_ids: tuple[str, ...] = ()
+    security_group_ids: tuple[str, ...] = ()
+    iam_statements: tuple[dict[str, Any], ...] = ()
+    enabled: bool = True
+    delivery_retries: int = 3
+    max_event_age_seconds: int = 3600
+    function_retries: int = 0
+    name: str | None = None  # per job only
+
+
+@dataclass(frozen=True)
+class Settings:
+    name_prefix: str = "cron-"
+    defaults: JobSettings = field(default_factory=JobSettings)
+    jobs: dict[str, JobSettings] = field(default_factory=dict)  # by job name or FILE:LINE
+    path: str | None = None
+
+    def for_job(self, name: str, source: str) -> JobSettings:
+        return self.jobs.get(source) or self.jobs.get(name) or self.defaults
+
+
+_INT_RANGES = {
+    "memory": (aws.MEMORY_MIN_MB, aws.MEMORY_MAX_MB),
+    "timeout": (1, aws.TIMEOUT_MAX_S),
+    "delivery_retries": (0, aws.SCHEDULER_RETRIES_MAX),
+    "max_event_age_seconds": (aws.EVENT_AGE_MIN_S, aws.EVENT_AGE_MAX_S),
+    "function_retries": (0, aws.ASYNC_RETRIES_MAX),
+}
+_LISTS = {"layers", "iam_statements"}
+
+
+def _where(path: str, node: Any, key: str | None = None) -> str:
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return path
+    line, col = lc.key(key) if key is not None and key in node else (lc.line, lc.col)
+    return f"{path}:{line + 1}:{col + 1}"
+
+
+def _job_settings(path: str, node: Any, base: JobSettings, per_job: bool) -> JobSettings:
+    if node is None:
+        return base
+    if not isinstance(node, dict):
+        raise ConfigError(f"{_where(path, node)}: expected a mapping of settings")
+    known = {f.name for f in dataclasses.fields(JobSettings)} - ({"name"} if not per_job else set())
+    known |= {"vpc"}
+    values: dict[str, Any] = {}
+    for key, value in node.items():
+        at = _where(path, node, key)
+        if key not in known or key in {"subnet_ids", "security_group_ids"}:
+            raise ConfigError(f"{at}: unknown setting {key!r} (known: {', '.join(sorted(known))})")
+        if key in _INT_RANGES:
+            lo, hi = _INT_RANGES[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+                raise ConfigError(f"{at}: {key} must be a whole number from {lo} to {hi}")
+            values[key] = value
+        elif key == "architecture":
+            if value not in aws.ARCHITECTURES:
+                raise ConfigError(
+                    f"{at}: architecture must be one of {', '.join(aws.ARCHITECTURES)}"
+                )
+            values[key] = value
+        elif key == "log_retention_days":
+            if value not in aws.LOG_RETENTION_DAYS:
+                raise ConfigError(
+                    f"{at}: log_retention_days must be one of CloudWatch Logs' values "
+                    f"({', '.join(map(str, aws.LOG_RETENTION_DAYS))})"
+                )
+            values[key] = value
+        elif key == "enabled":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{at}: enabled must be true or false")
+            values[key] = value
+        elif key == "name":
+            if not isinstance(value, str) or not value or set(value) - set(aws.FUNCTION_NAME_CHARS):
+                raise ConfigError(f"{at}: name must be letters, digits, '-' and '_'")
+            values[key] = value
+        elif key in _LISTS:
+            if not isinstance(value, list):
+                raise ConfigError(f"{at}: {key} must be a list")
+            if key == "layers" and not all(
+                isinstance(v, str) and v.startswith("arn:") for v in value
+            ):
+                raise ConfigError(f"{at}: layers must be layer version ARNs (arn:aws:lambda:…)")
+            if key == "iam_statements":
+                for st in value:
+                    if not isinstance(st, dict) or not {"Effect", "Action", "Resource"} <= set(st):
+                        raise ConfigError(
+                            f"{at}: each IAM statement needs Effect, Action and Resource"
+                        )
+                values[key] = tuple(_plain(v) for v in value)
+            else:
+                values[key] = tuple(value)
+        elif key == "vpc":
+            if not isinstance(value, dict) or set(value) - {"subnet_ids", "security_group_ids"}:
+                raise ConfigError(f"{at}: vpc takes subnet_ids and security_group_ids")
+            for sub in ("subnet_ids", "security_group_ids"):
+                items = value.get(sub) or []
+                if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                    raise ConfigError(f"{_where(path, value, sub)}: {sub} must be a list of ids")
+                values[sub] = tuple(items)
+            if bool(values["subnet_ids"]) != bool(values["security_group_ids"]):
+                raise ConfigError(f"{at}: a VPC needs both subnet_ids and security_group_ids")
+    return dataclasses.replace(base, **values)
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's commented containers → plain dicts and lists."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def load(path: str | None) -> Settings:
+    """Read ``path`` (or ./cronmigrate.yaml when it exists); defaults otherwise."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    if path is None:
+        if not Path(DEFAULT_PATH).is_file():
+            return Settings()
+        path = DEFAULT_PATH
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = YAML(typ="rt").load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{where}: invalid YAML: {problem}") from None
+    if data is None:
+        return Settings(path=path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1:1: expected a mapping at the top level")
+    for key in data:
+        if key not in {"name_prefix", "defaults", "jobs"}:
+            raise ConfigError(
+                f"{_where(path, data, key)}: unknown key {key!r} "
+                "(known: defaults, jobs, name_prefix)"
+            )
+    prefix = data.get("name_prefix", "cron-")
+    if (
+        not isinstance(prefix, str)
+        or set(prefix) - set(aws.FUNCTION_NAME_CHARS)
+        or len(prefix) > 20
+    ):
+        raise ConfigError(
+            f"{_where(path, data, 'name_prefix')}: name_prefix must be up to 20 "
+            "letters, digits, '-' or '_'"
+        )
+    defaults = _job_settings(path, data.get("defaults"), JobSettings(), per_job=False)
+    jobs: dict[str, JobSettings] = {}
+    job_map = data.get("jobs") or {}
+    if not isinstance(job_map, dict):
+        raise ConfigError(f"{_where(path, data, 'jobs')}: jobs must be a mapping")
+    for key, node in job_map.items():
+        jobs[str(key)] = _job_settings(path, node, defaults, per_job=True)
+    return Settings(prefix, defaults, jobs, path)
+
+
+def template_text() -> str:
+    """The commented cronmigrate.yaml that ``init-config`` writes."""
+    return resources.files("cronmigrate.templates").joinpath("cronmigrate.yaml").read_text()

@@ -1,0 +1,126 @@
+"""Plan + settings → the jobs to deploy: names, settings, bundles, schedules (pure data)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cronmigrate import aws_facts as aws
+from cronmigrate import commands
+from cronmigrate import diagnostics as dg
+from cronmigrate.commands import BundledFile
+from cronmigrate.config import JobSettings, Settings
+from cronmigrate.diagnostics import Diagnostic, Severity
+from cronmigrate.errors import CronmigrateError
+from cronmigrate.model import EventBridgeSchedule, JobPlan, Plan, Status, Target
+
+MISSING_SCRIPT = "CM301"
+NAME_CLASH = "CM302"
+
+
+@dataclass(frozen=True)
+class DeployJob:
+    plan: JobPlan
+    key: str  # job name without the prefix: stable, readable, unique
+    function_name: str
+    logical_id: str  # CloudFormation/Terraform base name
+    settings: JobSettings
+    command: str  # rewritten to the bundled scripts
+    bundle: tuple[BundledFile, ...]
+    schedules: tuple[EventBridgeSchedule, ...]
+
+    @property
+    def source(self) -> str:
+        return self.plan.job.location.short
+
+
+@dataclass(frozen=True)
+class Deployment:
+    plan: Plan
+    settings: Settings
+    jobs: tuple[DeployJob, ...]
+    skipped: tuple[Diagnostic, ...]  # jobs not generated, and why
+    target: Target
+
+
+def short_hash(text: str, n: int = 6) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:n]
+
+
+def job_key(jp: JobPlan, prefix: str) -> str:
+    """``<script>-<hash of file:line>``, fitting in a function name after ``prefix``."""
+    loc = jp.job.location
+    room = aws.FUNCTION_NAME_MAX - len(prefix) - 7
+    return f"{commands.stem(jp.job.command)[:room].rstrip('-_') or 'job'}-{short_hash(loc.short)}"
+
+
+def logical_id(name: str) -> str:
+    parts = re.split(r"[^A-Za-z0-9]+", name)
+    ident = "".join(p[:1].upper() + p[1:] for p in parts if p)
+    return ident if ident[:1].isalpha() else f"Job{ident}"
+
+
+def build(plan: Plan, settings: Settings, root: Path) -> Deployment:
+    jobs: list[DeployJob] = []
+    skipped: list[Diagnostic] = []
+    names: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    for jp in plan.jobs:
+        job = jp.job
+        if jp.status in (Status.REFUSED, Status.DISABLED):
+            if jp.status is Status.REFUSED:
+                why = jp.translation.reasons[-1].message if jp.translation.reasons else "refused"
+                skipped.append(
+                    Diagnostic(
+                        "CM300", Severity.ERROR, f"not generated: {why}", job.location, job.raw
+                    )
+                )
+            continue
+        key = job_key(jp, settings.name_prefix)
+        js = settings.for_job(key, job.location.short)
+        if js.name:
+            key = js.name
+        function_name = f"{settings.name_prefix}{key}"
+        if len(function_name) > aws.FUNCTION_NAME_MAX:
+            raise CronmigrateError(
+                f"{job.location.short}: function name {function_name!r} is "
+                f"longer than {aws.FUNCTION_NAME_MAX} characters"
+            )
+        lid = logical_id(key)
+        for table, value in ((names, function_name), (ids, lid)):
+            if value in table:
+                raise CronmigrateError(
+                    f"{job.location.short}: {dg.__name__ and NAME_CLASH} the name {value!r} "
+                    f"is already used by the job at {table[value]}; set another name in the "
+                    "config file"
+                )
+            table[value] = job.location.short
+        files, missing = commands.bundle(job.command, root)
+        if missing:
+            skipped.append(
+                Diagnostic(
+                    MISSING_SCRIPT,
+                    Severity.ERROR,
+                    f"not generated: {missing[0]} is not under {root} (copy the server's files "
+                    "there, or pass --root)",
+                    job.location,
+                    job.raw,
+                )
+            )
+            del names[function_name], ids[lid]
+            continue
+        jobs.append(
+            DeployJob(
+                plan=jp,
+                key=key,
+                function_name=function_name,
+                logical_id=lid,
+                settings=js,
+                command=commands.rewrite(job.command, files),
+                bundle=tuple(files),
+                schedules=jp.translation.schedules,
+            )
+        )
+    return Deployment(plan, settings, tuple(jobs), tuple(skipped), plan.target)

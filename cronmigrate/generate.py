@@ -1,0 +1,29 @@
+"""Plan → deployable artifact tree (pure: the writer writes it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cronmigrate import deploy
+from cronmigrate.config import Settings
+from cronmigrate.deploy import Deployment
+from cronmigrate.model import Plan
+from cronmigrate.render import Artifacts, cloudformation, functions, readme, runtime, terraform
+
+IAC_CHOICES = ("sam", "cloudformation", "terraform")
+
+
+def generate(
+    plan: Plan, settings: Settings, root: Path, iac: set[str], outdir: str
+) -> tuple[Artifacts, Deployment]:
+    deployment = deploy.build(plan, settings, root)
+    artifacts: Artifacts = {}
+    artifacts.update(runtime.render())
+    artifacts.update(functions.render(deployment))
+    zips = {p: a for p, a in artifacts.items() if p.startswith("dist/")}
+    if iac & {"sam", "cloudformation"}:
+        artifacts.update(cloudformation.render(deployment, zips, iac))
+    if "terraform" in iac:
+        artifacts.update(terraform.render(deployment))
+    artifacts.update(readme.render(deployment, zips, iac, outdir))
+    return artifacts, deployment

@@ -1,0 +1,80 @@
+"""One function per job: ``functions/<job>/function.sh``, bundled scripts, ``dist/<job>.zip``."""
+
+from __future__ import annotations
+
+import re
+
+from cronmigrate import __version__
+from cronmigrate.deploy import DeployJob, Deployment
+from cronmigrate.render import Artifact, Artifacts, zips
+from cronmigrate.render.templating import render as render_template
+
+HANDLER = "function.sh"
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_RESERVED = {"LAMBDA_TASK_ROOT", "_HANDLER", "AWS_LAMBDA_RUNTIME_API", "CRONMIGRATE_EVENT"}
+
+
+def environment(job: DeployJob) -> tuple[list[tuple[str, str]], list[str]]:
+    """The job's environment as cron gives it (crontab lines + cron's defaults), adapted
+    to Lambda: HOME is /tmp unless the crontab sets it, /opt/bin (layers) ends PATH."""
+    cron = job.plan.job
+    env: dict[str, str] = {}
+    skipped: list[str] = []
+    for name, value in cron.environment:
+        if _IDENT.match(name) and name not in _RESERVED:
+            env[name] = value
+        elif name not in skipped:
+            skipped.append(name)
+    env.setdefault("SHELL", "/bin/sh")
+    env["PATH"] = env.get("PATH", "/usr/bin:/bin") + ":/opt/bin"
+    env.setdefault("HOME", "/tmp")
+    user = cron.user or "cron"
+    env.setdefault("LOGNAME", user)
+    env.setdefault("USER", user)
+    return sorted(env.items()), skipped
+
+
+def handler_text(job: DeployJob) -> str:
+    env, skipped = environment(job)
+    cron = job.plan.job
+    return render_template(
+        "function.sh.j2",
+        version=__version__,
+        name=job.function_name,
+        source=job.source,
+        schedule=cron.schedule_text,
+        timezone=job.plan.timezone,
+        schedules=job.schedules,
+        environment=env,
+        skipped=skipped,
+        command=job.command,
+        stdin=cron.stdin,
+    )
+
+
+def job_dir(job: DeployJob) -> str:
+    return f"functions/{job.key}"
+
+
+def job_zip(job: DeployJob) -> str:
+    return f"dist/{job.key}.zip"
+
+
+def render_job(job: DeployJob) -> Artifacts:
+    text = handler_text(job).encode("utf-8", "surrogateescape")
+    entries = [(HANDLER, text, 0o755)]
+    out: Artifacts = {f"{job_dir(job)}/{HANDLER}": Artifact(text, 0o755)}
+    for f in job.bundle:
+        data = f.source.read_bytes()
+        mode = 0o755 if f.executable else 0o644
+        entries.append((f.archive_path, data, mode))
+        out[f"{job_dir(job)}/{f.archive_path}"] = Artifact(data, mode)
+    out[job_zip(job)] = Artifact(zips.build(entries))
+    return out
+
+
+def render(deployment: Deployment) -> Artifacts:
+    out: Artifacts = {}
+    for job in deployment.jobs:
+        out.update(render_job(job))
+    return out

@@ -1,0 +1,47 @@
+"""``README.md`` and ``deploy-cloudformation.sh`` of the output directory."""
+
+from __future__ import annotations
+
+from cronmigrate import __version__
+from cronmigrate import aws_facts as aws
+from cronmigrate.deploy import Deployment
+from cronmigrate.model import Target
+from cronmigrate.render import Artifact, Artifacts
+from cronmigrate.render.cloudformation import s3_key
+from cronmigrate.render.templating import render as render_template
+from cronmigrate.report import to_markdown
+
+
+def render(deployment: Deployment, zips: Artifacts, iac: set[str], outdir: str) -> Artifacts:
+    n = len(deployment.jobs)
+    schedules = sum(len(j.schedules) for j in deployment.jobs)
+    trigger = (
+        "an EventBridge Scheduler schedule (in the crontab's time zone) with its own "
+        "role that may only invoke that function"
+        if deployment.target is Target.SCHEDULER
+        else "an EventBridge rule (UTC) allowed to invoke that function"
+    )
+    retention = sorted({j.settings.log_retention_days for j in deployment.jobs})
+    text = render_template(
+        "README.md.j2",
+        version=__version__,
+        files=", ".join(f"`{f}`" for f in deployment.plan.files) or "-",
+        outdir=outdir,
+        counts=f"{n} functions, {schedules} schedules; {len(deployment.skipped)} jobs not "
+        "generated.",
+        runtime=aws.RUNTIME,
+        iac=iac,
+        retention=", ".join(f"{d} days" for d in retention) or "-",
+        trigger=trigger,
+        jobs=deployment.jobs,
+        skipped=deployment.skipped,
+        plan_markdown=to_markdown(deployment.plan).replace("# cronmigrate plan", "", 1).strip(),
+    )
+    out: Artifacts = {"README.md": Artifact.text(text)}
+    if "cloudformation" in iac:
+        uploads = [(path, s3_key(path, zips[path])) for path in sorted(zips)]
+        script = render_template(
+            "deploy-cloudformation.sh.j2", version=__version__, uploads=uploads
+        )
+        out["deploy-cloudformation.sh"] = Artifact.text(script, 0o755)
+    return out
