@@ -265,7 +265,7 @@ def generate(
         settings = config_mod.load(str(config) if config else None)
         result = _build_plan(crontabs, timezone, target, allow_drift, system, now)
         which = set(IAC_CHOICES) if iac is IacChoice.all else {iac.value}
-        artifacts, deployment = generate_tree(result, settings, root, which, str(output))
+        artifacts, deployment = generate_tree(result, settings, root, which)
         for d in result.diagnostics:
             if d.severity.name == "ERROR":
                 print(d.one_line(), file=sys.stderr)

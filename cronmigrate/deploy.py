@@ -9,7 +9,6 @@ from pathlib import Path
 
 from cronmigrate import aws_facts as aws
 from cronmigrate import commands
-from cronmigrate import diagnostics as dg
 from cronmigrate.commands import BundledFile
 from cronmigrate.config import JobSettings, Settings
 from cronmigrate.diagnostics import Diagnostic, Severity
@@ -92,7 +91,7 @@ def build(plan: Plan, settings: Settings, root: Path) -> Deployment:
         for table, value in ((names, function_name), (ids, lid)):
             if value in table:
                 raise CronmigrateError(
-                    f"{job.location.short}: {dg.__name__ and NAME_CLASH} the name {value!r} "
+                    f"{job.location.short}: the name {value!r} "
                     f"is already used by the job at {table[value]}; set another name in the "
                     "config file"
                 )

@@ -14,7 +14,7 @@ IAC_CHOICES = ("sam", "cloudformation", "terraform")
 
 
 def generate(
-    plan: Plan, settings: Settings, root: Path, iac: set[str], outdir: str
+    plan: Plan, settings: Settings, root: Path, iac: set[str]
 ) -> tuple[Artifacts, Deployment]:
     deployment = deploy.build(plan, settings, root)
     artifacts: Artifacts = {}
@@ -25,5 +25,5 @@ def generate(
         artifacts.update(cloudformation.render(deployment, zips, iac))
     if "terraform" in iac:
         artifacts.update(terraform.render(deployment))
-    artifacts.update(readme.render(deployment, zips, iac, outdir))
+    artifacts.update(readme.render(deployment, zips, iac))
     return artifacts, deployment

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # A small profile for local runs, a larger one in CI (HYPOTHESIS_PROFILE=ci).
@@ -10,3 +14,45 @@ settings.register_profile(
     "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SAMPLE_TABS = ["etc/crontab", "etc/cron.d", "var/spool/cron/crontabs"]
+NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+
+
+def generate_into(
+    outdir: Path,
+    crontabs: list[str] | None = None,
+    *,
+    cwd: Path = SAMPLES,
+    root: Path = SAMPLES,
+    timezone: str = "Europe/Berlin",
+    target: str = "scheduler",
+    config: str | None = None,
+    iac: frozenset[str] = frozenset({"sam", "cloudformation", "terraform"}),
+) -> object:
+    """Generate with the library (as the CLI does), from ``cwd`` so paths stay relative."""
+    from cronmigrate import config as config_mod
+    from cronmigrate.generate import generate
+    from cronmigrate.model import Target
+    from cronmigrate.plan import PlanOptions, build_plan
+    from cronmigrate.writer import write_tree
+
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        plan = build_plan(crontabs or SAMPLE_TABS, PlanOptions(timezone, Target(target), now=NOW))
+        settings_ = config_mod.load(config)
+        artifacts, deployment = generate(plan, settings_, root, set(iac))
+        write_tree(outdir, artifacts)
+    finally:
+        os.chdir(old)
+    return deployment
+
+
+@pytest.fixture(scope="session")
+def samples_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    out = tmp_path_factory.mktemp("gen") / "out"
+    generate_into(out)
+    return out

@@ -143,6 +143,7 @@ def running_bootstrap(
     task_root: Path,
     handler: str = "function.sh",
     env: dict[str, str] | None = None,
+    stdout: int = subprocess.PIPE,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``bootstrap`` as Lambda would: cwd and LAMBDA_TASK_ROOT = task_root."""
     environ = {
@@ -158,7 +159,7 @@ def running_bootstrap(
         ["bash", str(bootstrap)],
         cwd=task_root,
         env=environ,
-        stdout=subprocess.PIPE,
+        stdout=stdout,
         stderr=subprocess.STDOUT,
     )
     try:

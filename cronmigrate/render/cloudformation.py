@@ -145,7 +145,7 @@ def _scheduler_role(job: DeployJob) -> Doc:
     }
 
 
-def _function_properties(job: DeployJob, sam: bool) -> Doc:
+def _function_properties(job: DeployJob) -> Doc:
     lid = job.logical_id
     s = job.settings
     props: Doc = {
@@ -179,14 +179,6 @@ def _retry(job: DeployJob) -> Doc:
     }
 
 
-def _s3_code(key: str, artifact: Artifact) -> Doc:
-    digest = hashlib.sha256(artifact.content).hexdigest()[:16]
-    return {
-        "S3Bucket": ref("ArtifactBucket"),
-        "S3Key": sub(f"${{ArtifactPrefix}}{key}-{digest}.zip"),
-    }
-
-
 def s3_key(path: str, artifact: Artifact) -> str:
     """Where deploy-cloudformation.sh uploads ``path`` (under the prefix)."""
     stem = path.rsplit("/", 1)[-1].removesuffix(".zip")
@@ -196,7 +188,7 @@ def s3_key(path: str, artifact: Artifact) -> str:
 def _cfn_job(job: DeployJob, target: Target, zips: Artifacts) -> Doc:
     lid = job.logical_id
     out: Doc = {f"{lid}LogGroup": _log_group(job), f"{lid}Role": _role(job)}
-    props = _function_properties(job, sam=False)
+    props = _function_properties(job)
     key = job_zip(job)
     props["Code"] = {
         "S3Bucket": ref("ArtifactBucket"),
@@ -259,7 +251,7 @@ def _cfn_job(job: DeployJob, target: Target, zips: Artifacts) -> Doc:
 def _sam_job(job: DeployJob, target: Target) -> Doc:
     lid = job.logical_id
     out: Doc = {f"{lid}LogGroup": _log_group(job), f"{lid}Role": _role(job)}
-    props = _function_properties(job, sam=True)
+    props = _function_properties(job)
     props["CodeUri"] = job_zip(job)
     props["EventInvokeConfig"] = {"MaximumRetryAttempts": job.settings.function_retries}
     events: Doc = {}

@@ -12,7 +12,7 @@ from cronmigrate.render.templating import render as render_template
 from cronmigrate.report import to_markdown
 
 
-def render(deployment: Deployment, zips: Artifacts, iac: set[str], outdir: str) -> Artifacts:
+def render(deployment: Deployment, zips: Artifacts, iac: set[str]) -> Artifacts:
     n = len(deployment.jobs)
     schedules = sum(len(j.schedules) for j in deployment.jobs)
     trigger = (
@@ -26,7 +26,6 @@ def render(deployment: Deployment, zips: Artifacts, iac: set[str], outdir: str) 
         "README.md.j2",
         version=__version__,
         files=", ".join(f"`{f}`" for f in deployment.plan.files) or "-",
-        outdir=outdir,
         counts=f"{n} functions, {schedules} schedules; {len(deployment.skipped)} jobs not "
         "generated.",
         runtime=aws.RUNTIME,

@@ -1,0 +1,406 @@
+"""The output directory, checked by the real tools: cfn-lint, aws-sam-translator,
+shellcheck, python-hcl2; zips; determinism; names; settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+
+from cronmigrate import aws_facts
+from tests.conftest import ROOT, SAMPLES, generate_into
+
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    path = BIN / name
+    return str(path) if path.exists() else name
+
+
+def cfn_lint(*paths: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [tool("cfn-lint"), *map(str, paths)], capture_output=True, text=True, check=False
+    )
+
+
+def types_of(resources: dict[str, Any]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in resources.values():
+        out[r["Type"]] = out.get(r["Type"], 0) + 1
+    return out
+
+
+class _NoManagedPolicies:
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def sam_transform(path: Path) -> dict[str, Any]:
+    """What `sam deploy` does: upload local CodeUri/ContentUri (here: point them at S3),
+    then run the SAM transform."""
+    tpl = yaml_parse(path.read_text())
+    for res in tpl["Resources"].values():
+        for key in ("CodeUri", "ContentUri"):
+            if key in res["Properties"]:
+                assert (path.parent / res["Properties"][key]).is_file()
+                res["Properties"][key] = f"s3://example-bucket/{res['Properties'][key]}"
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    out: dict[str, Any] = transform(tpl, {"AWS::Region": "us-east-1"}, _NoManagedPolicies())
+    return out
+
+
+def unquote(value: Any) -> Any:
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def terraform_resources(tf_dir: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """{resource type: {name: body}} from every .tf file, quotes stripped."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for f in sorted(tf_dir.glob("*.tf")):
+        with f.open() as fh:
+            doc = hcl2.load(fh)
+        for block in doc.get("resource", []):
+            for rtype, bodies in block.items():
+                for name, body in bodies.items():
+                    out.setdefault(unquote(rtype), {})[unquote(name)] = body
+    return out
+
+
+# ------------------------------------------------------------------ the real tools
+
+
+def test_cfn_lint_clean(samples_out: Path) -> None:
+    res = cfn_lint(samples_out / "cloudformation.yaml", samples_out / "template.yaml")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout.strip() == ""
+
+
+def test_sam_transform_matches_cloudformation(samples_out: Path) -> None:
+    sam = sam_transform(samples_out / "template.yaml")["Resources"]
+    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    assert types_of(sam) == types_of(cfn)
+
+    def functions(res: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+        return {
+            r["Properties"]["FunctionName"]: (
+                r["Properties"]["MemorySize"],
+                r["Properties"]["Timeout"],
+                r["Properties"]["Handler"],
+                r["Properties"]["Runtime"],
+            )
+            for r in res.values()
+            if r["Type"] == "AWS::Lambda::Function"
+        }
+
+    def schedules(res: dict[str, Any]) -> set[tuple[str, str, str]]:
+        return {
+            (
+                r["Properties"]["Name"],
+                r["Properties"]["ScheduleExpression"],
+                r["Properties"]["ScheduleExpressionTimezone"],
+            )
+            for r in res.values()
+            if r["Type"] == "AWS::Scheduler::Schedule"
+        }
+
+    def role_policies(res: dict[str, Any]) -> list[str]:
+        return sorted(
+            json.dumps(r["Properties"].get("Policies"), sort_keys=True)
+            for r in res.values()
+            if r["Type"] == "AWS::IAM::Role"
+        )
+
+    assert functions(sam) == functions(cfn)
+    assert schedules(sam) == schedules(cfn)
+    assert role_policies(sam) == role_policies(cfn)
+    assert len(functions(cfn)) == 14
+
+
+def test_terraform_parses_and_matches_cloudformation(samples_out: Path) -> None:
+    tf = terraform_resources(samples_out / "terraform")
+    cfn = types_of(yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"])
+    pairs = {
+        "aws_lambda_function": "AWS::Lambda::Function",
+        "aws_lambda_layer_version": "AWS::Lambda::LayerVersion",
+        "aws_cloudwatch_log_group": "AWS::Logs::LogGroup",
+        "aws_iam_role": "AWS::IAM::Role",
+        "aws_scheduler_schedule": "AWS::Scheduler::Schedule",
+        "aws_lambda_function_event_invoke_config": "AWS::Lambda::EventInvokeConfig",
+    }
+    for tf_type, cfn_type in pairs.items():
+        assert len(tf[tf_type]) == cfn[cfn_type], tf_type
+    exprs = sorted(unquote(b["schedule_expression"]) for b in tf["aws_scheduler_schedule"].values())
+    cfn_exprs = sorted(
+        r["Properties"]["ScheduleExpression"]
+        for r in yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"].values()
+        if r["Type"] == "AWS::Scheduler::Schedule"
+    )
+    assert exprs == cfn_exprs
+    with (samples_out / "terraform/variables.tf").open() as fh:
+        assert "variable" in hcl2.load(fh)
+    with (samples_out / "terraform/outputs.tf").open() as fh:
+        assert "output" in hcl2.load(fh)
+
+
+def test_shellcheck_clean(samples_out: Path) -> None:
+    scripts = [
+        samples_out / "layers/bash-runtime/bootstrap",
+        samples_out / "deploy-cloudformation.sh",
+        *sorted(samples_out.glob("functions/*/function.sh")),
+    ]
+    res = subprocess.run(
+        [tool("shellcheck"), "--severity=style", *map(str, scripts)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert res.returncode == 0, res.stdout
+    assert len(scripts) == 16
+
+
+# ------------------------------------------------------------------ zips and the tree
+
+
+def test_zips_are_flat_executable_and_stamped(samples_out: Path) -> None:
+    with zipfile.ZipFile(samples_out / "dist/bash-runtime-layer.zip") as zf:
+        (info,) = zf.infolist()
+        assert info.filename == "bootstrap"
+        assert (info.external_attr >> 16) & 0o777 == 0o755
+        assert info.date_time == (1980, 1, 1, 0, 0, 0)
+    for z in sorted((samples_out / "dist").glob("*.zip")):
+        with zipfile.ZipFile(z) as zf:
+            names = zf.namelist()
+            assert names == sorted(names)
+            assert not any(n.endswith("/") for n in names)
+            if z.name != "bash-runtime-layer.zip":
+                assert names[0] == "function.sh", z
+                info = zf.getinfo("function.sh")
+                assert (info.external_attr >> 16) & 0o777 == 0o755
+
+
+def test_scripts_are_bundled_at_their_server_path(samples_out: Path) -> None:
+    (z,) = list((samples_out / "dist").glob("daily-export-*.zip"))
+    with zipfile.ZipFile(z) as zf:
+        assert (
+            zf.read("root/opt/batch/daily-export.sh")
+            == (SAMPLES / "opt/batch/daily-export.sh").read_bytes()
+        )
+        handler = zf.read("function.sh").decode()
+    assert "${LAMBDA_TASK_ROOT}/root/opt/batch/daily-export.sh --bucket" in handler
+    assert "export REPORT_BUCKET=example-reports" in handler
+    assert "export CRON_TZ=Asia/Tokyo" in handler
+
+
+def test_generating_twice_is_byte_identical(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    generate_into(a)
+    generate_into(b)
+
+    def tree(d: Path) -> dict[str, tuple[bytes, int]]:
+        return {
+            str(p.relative_to(d)): (p.read_bytes(), p.stat().st_mode & 0o777)
+            for p in sorted(d.rglob("*"))
+            if p.is_file()
+        }
+
+    ta, tb = tree(a), tree(b)
+    assert ta == tb
+    assert len(ta) > 40
+
+
+def test_names_are_valid_unique_and_stable(samples_out: Path) -> None:
+    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    names = [
+        r["Properties"]["FunctionName"]
+        for r in cfn.values()
+        if r["Type"] == "AWS::Lambda::Function"
+    ]
+    assert len(names) == len(set(names))
+    for n in names:
+        assert len(n) <= aws_facts.FUNCTION_NAME_MAX
+        assert set(n) <= set(aws_facts.FUNCTION_NAME_CHARS)
+        assert n.startswith("cron-")
+    assert any(n.startswith("cron-daily-export-") for n in names)
+
+
+def test_least_privilege(samples_out: Path) -> None:
+    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    for name, res in cfn.items():
+        if res["Type"] != "AWS::IAM::Role":
+            continue
+        for policy in res["Properties"]["Policies"]:
+            for st in policy["PolicyDocument"]["Statement"]:
+                actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+                assert all("*" not in a for a in actions), name
+                assert st["Resource"] != "*", name
+        principal = res["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
+        if principal["Service"] == "scheduler.amazonaws.com":
+            cond = res["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]
+            assert cond == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+
+
+def test_scheduler_settings(samples_out: Path) -> None:
+    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    schedules = [r["Properties"] for r in cfn.values() if r["Type"] == "AWS::Scheduler::Schedule"]
+    for s in schedules:
+        assert s["FlexibleTimeWindow"] == {"Mode": "OFF"}
+        assert s["Target"]["RetryPolicy"] == {
+            "MaximumRetryAttempts": 3,
+            "MaximumEventAgeInSeconds": 3600,
+        }
+        assert json.loads(s["Target"]["Input"])["scheduled_time"] == aws_facts.SCHEDULED_TIME
+    zones = {s["ScheduleExpressionTimezone"] for s in schedules}
+    assert zones == {"Europe/Berlin", "Asia/Tokyo"}
+    text = (samples_out / "cloudformation.yaml").read_text()
+    assert 'Mode: "OFF"' in text  # YAML 1.1 readers would take a bare OFF for false
+
+
+def test_split_job_gets_two_schedules(samples_out: Path) -> None:
+    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    rotate = sorted(
+        r["Properties"]["ScheduleExpression"]
+        for r in cfn.values()
+        if r["Type"] == "AWS::Scheduler::Schedule"
+        and r["Properties"]["Name"].startswith("cron-rotate-")
+    )
+    assert rotate == ["cron(0 3 1,15 * ? *)", "cron(0 3 ? * SUN *)"]
+
+
+def test_rules_target(tmp_path: Path) -> None:
+    out = tmp_path / "rules"
+    generate_into(out, ["etc/crontab"], timezone="UTC", target="rules")
+    res = cfn_lint(out / "cloudformation.yaml", out / "template.yaml")
+    assert res.returncode == 0, res.stdout
+    cfn = yaml_parse((out / "cloudformation.yaml").read_text())["Resources"]
+    kinds = types_of(cfn)
+    assert kinds["AWS::Events::Rule"] == kinds["AWS::Lambda::Permission"] == 4
+    assert "AWS::Scheduler::Schedule" not in kinds
+    for r in cfn.values():
+        if r["Type"] == "AWS::Lambda::Permission":
+            assert r["Properties"]["SourceArn"]["Fn::GetAtt"][1] == "Arn"
+            assert r["Properties"]["Principal"] == "events.amazonaws.com"
+    sam = types_of(sam_transform(out / "template.yaml")["Resources"])
+    assert sam["AWS::Events::Rule"] == 4
+    assert sam["AWS::Lambda::Permission"] == 4
+    tf = terraform_resources(out / "terraform")
+    assert len(tf["aws_cloudwatch_event_rule"]) == len(tf["aws_lambda_permission"]) == 4
+
+
+def test_settings_reach_every_form(tmp_path: Path) -> None:
+    cfg = tmp_path / "cronmigrate.yaml"
+    cfg.write_text(
+        "defaults:\n  memory: 256\n  layers: [arn:aws:lambda:us-east-1:123456789012:layer:php:3]\n"
+        "  vpc:\n    subnet_ids: [subnet-0123456789abcdef0]\n"
+        "    security_group_ids: [sg-0123456789abcdef0]\n"
+        "  iam_statements:\n  - {Effect: Allow, Action: [s3:PutObject], "
+        "Resource: 'arn:aws:s3:::example-reports/*'}\n"
+        "jobs:\n  etc/cron.d/reports:7:\n    name: daily-export\n    memory: 1024\n"
+        "    enabled: false\n"
+    )
+    out = tmp_path / "out"
+    generate_into(out, ["etc/cron.d"], config=str(cfg))
+    assert cfn_lint(out / "cloudformation.yaml", out / "template.yaml").returncode == 0
+    cfn = yaml_parse((out / "cloudformation.yaml").read_text())["Resources"]
+    fn = cfn["DailyExportFunction"]["Properties"]
+    assert fn["FunctionName"] == "cron-daily-export"
+    assert fn["MemorySize"] == 1024
+    assert fn["VpcConfig"]["SubnetIds"] == ["subnet-0123456789abcdef0"]
+    assert "arn:aws:lambda:us-east-1:123456789012:layer:php:3" in fn["Layers"]
+    assert cfn["DailyExportSchedule"]["Properties"]["State"] == "DISABLED"
+    others = [
+        r["Properties"]["MemorySize"]
+        for k, r in cfn.items()
+        if r["Type"] == "AWS::Lambda::Function" and k != "DailyExportFunction"
+    ]
+    assert others
+    assert set(others) == {256}
+    tf = (out / "terraform/main.tf").read_text()
+    assert 'function_name    = "cron-daily-export"' in tf
+    assert "memory_size      = 1024" in tf
+    assert "AWSLambdaVPCAccessExecutionRole" in tf
+    assert "s3:PutObject" in tf
+
+
+def test_missing_script_is_reported_and_others_generated(tmp_path: Path) -> None:
+    tab = tmp_path / "tab"
+    tab.write_text("0 1 * * * /opt/batch/notify.sh\n0 2 * * * /opt/batch/absent.sh\n")
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cronmigrate",
+            "generate",
+            str(tab),
+            "--user",
+            "--root",
+            str(SAMPLES),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert res.returncode == 1
+    assert f"{tab}:2: CM301 error: not generated: /opt/batch/absent.sh is not under" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert len(list((tmp_path / "out/dist").glob("*.zip"))) == 2  # the layer and one job
+
+
+def test_output_readme(samples_out: Path) -> None:
+    text = (samples_out / "README.md").read_text()
+    assert "sam deploy --guided" in text
+    assert "./deploy-cloudformation.sh" in text
+    assert "terraform init && terraform apply" in text
+    assert "`cron-daily-export-" in text
+    assert "cron(0 0 * * ? *)" in text
+
+
+def test_iac_choice(tmp_path: Path) -> None:
+    out = tmp_path / "tf"
+    generate_into(out, ["etc/crontab"], iac=frozenset({"terraform"}))
+    assert (out / "terraform/main.tf").is_file()
+    assert not (out / "template.yaml").exists()
+    assert not (out / "cloudformation.yaml").exists()
+
+
+def test_templates_ship_in_a_non_editable_install() -> None:
+    """templates/ lives at the top of the repository; the wheel must carry it."""
+    from importlib import resources
+
+    files = resources.files("cronmigrate.templates")
+    for name in (
+        "runtime/bootstrap",
+        "function.sh.j2",
+        "terraform/main.tf.j2",
+        "README.md.j2",
+        "cronmigrate.yaml",
+        "deploy-cloudformation.sh.j2",
+    ):
+        assert files.joinpath(name).is_file(), name
+    assert (ROOT / "templates/runtime/bootstrap").read_text() == files.joinpath(
+        "runtime/bootstrap"
+    ).read_text()
+
+
+@pytest.mark.parametrize("missing", ["cron-", ""])
+def test_prefix_setting(tmp_path: Path, missing: str) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"name_prefix: '{missing}'\n")
+    out = tmp_path / "o"
+    dep = generate_into(out, ["etc/crontab"], config=str(cfg))
+    names = [j.function_name for j in dep.jobs]  # type: ignore[attr-defined]
+    assert all(n.startswith(missing) for n in names)
+    assert all(n.startswith("run-parts-") for n in names) == (missing == "")

@@ -1,0 +1,201 @@
+"""The bash runtime and generated functions, run for real against a local Runtime API.
+
+The bootstrap and the handlers come out of the real zips, unpacked as Lambda unpacks them
+(the layer into opt/, the function into task/).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import generate_into
+from tests.runtime_api import RuntimeAPI, running_bootstrap, runtime_api
+
+JOBS = {
+    "hello": "GREETING=hello\n0 1 * * * /opt/t/hello.sh world\n",
+    "fail": "0 2 * * * /opt/t/fail.sh\n",
+    "exit": "0 3 * * * exit 0\n",
+    "hostile": (
+        "0 4 * * * printf 'q\" b\\\\ n\\n nul\\0 ctl\\1 bad\\377\\376 ok "
+        "\\342\\234\\223'; exit 9\n"
+    ),
+    "sleep": "0 5 * * * echo sleeping; sleep 30\n",
+    "stdin": "0 6 * * * cat%line one%line two\n",
+    "trace": "0 7 * * * echo trace=$_X_AMZN_TRACE_ID event=$CRONMIGRATE_EVENT\n",
+}
+
+
+def _unzip(zip_path: Path, dest: Path) -> None:
+    with zipfile.ZipFile(zip_path) as zf:
+        for info in zf.infolist():
+            target = dest / info.filename
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(zf.read(info))
+            target.chmod((info.external_attr >> 16) & 0o777)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("rt")
+    root = base / "server"
+    (root / "opt/t").mkdir(parents=True)
+    (root / "opt/t/hello.sh").write_text('#!/bin/sh\necho "$GREETING $1 from $(pwd)"\n')
+    (root / "opt/t/fail.sh").write_text("#!/bin/sh\necho something broke >&2\nexit 3\n")
+    for f in (root / "opt/t").iterdir():
+        f.chmod(0o755)
+    tabs = base / "tabs"
+    tabs.mkdir()
+    for name, text in JOBS.items():
+        (tabs / name).write_text(text)
+    out = base / "out"
+    dep = generate_into(
+        out, [str(tabs)], cwd=base, root=root, timezone="UTC", iac=frozenset({"sam"})
+    )
+    assert len(dep.jobs) == len(JOBS)  # type: ignore[attr-defined]
+    return out
+
+
+@pytest.fixture
+def sandbox(built: Path, tmp_path: Path) -> Path:
+    _unzip(built / "dist/bash-runtime-layer.zip", tmp_path / "opt")
+    return tmp_path
+
+
+def _task(built: Path, sandbox: Path, job: str) -> Path:
+    (z,) = (built / "dist").glob(f"*-{_hash_of(built, job)}.zip")
+    task = sandbox / f"task-{job}"
+    _unzip(z, task)
+    return task
+
+
+def _hash_of(built: Path, job: str) -> str:
+    readme = (built / "README.md").read_text()
+    for line in readme.splitlines():
+        if f"tabs/{job}:" in line:
+            return line.split("`")[1].rsplit("-", 1)[1]
+    raise AssertionError(job)
+
+
+@pytest.fixture
+def api() -> Iterator[RuntimeAPI]:
+    with runtime_api() as server:
+        yield server
+
+
+def run(
+    api: RuntimeAPI,
+    sandbox: Path,
+    task: Path,
+    events: int = 1,
+    timeout_ms: int = 10_000,
+    handler: str = "function.sh",
+) -> tuple[list, bytes]:
+    outcomes = []
+    with running_bootstrap(api, sandbox / "opt/bootstrap", task, handler) as proc:
+        for i in range(events):
+            rid = api.invoke({"source": "cronmigrate", "n": i}, timeout_ms=timeout_ms)
+            o = api.outcome()
+            assert o.request_id == rid
+            outcomes.append(o)
+        proc.terminate()
+        logs = proc.stdout.read() if proc.stdout else b""
+    return outcomes, logs
+
+
+def test_success_runs_the_bundled_script_with_the_crontab_environment(
+    api: RuntimeAPI, built: Path, sandbox: Path
+) -> None:
+    outcomes, logs = run(api, sandbox, _task(built, sandbox, "hello"))
+    assert outcomes[0].kind == "response"
+    assert outcomes[0].json() == {"status": "ok", "exitCode": 0}
+    assert b"hello world from /tmp" in logs
+
+
+def test_failure_posts_an_error_with_the_exit_status_and_output_tail(
+    api: RuntimeAPI, built: Path, sandbox: Path
+) -> None:
+    (o,), _ = run(api, sandbox, _task(built, sandbox, "fail"))
+    assert o.kind == "error"
+    assert o.headers["lambda-runtime-function-error-type"] == "Cron.CommandFailed"
+    doc = o.json()
+    assert doc["errorType"] == "Cron.CommandFailed"
+    assert doc["errorMessage"] == "the job exited with status 3: something broke"
+    assert doc["stackTrace"] == ["something broke"]
+
+
+def test_exit_in_the_job_does_not_end_the_runtime(
+    api: RuntimeAPI, built: Path, sandbox: Path
+) -> None:
+    outcomes, _ = run(api, sandbox, _task(built, sandbox, "exit"), events=5)
+    assert [o.kind for o in outcomes] == ["response"] * 5
+
+
+def test_hostile_output_gives_valid_json(api: RuntimeAPI, built: Path, sandbox: Path) -> None:
+    (o,), logs = run(api, sandbox, _task(built, sandbox, "hostile"))
+    assert o.kind == "error"
+    o.body.decode("utf-8")  # strictly valid UTF-8
+    doc = json.loads(o.body)
+    message = doc["errorMessage"]
+    assert message.startswith("the job exited with status 9: ")
+    assert 'q" b\\ n' in "\n".join(doc["stackTrace"])
+    assert "ctl\x01 bad\ufffd\ufffd ok \u2713" in message
+    assert b"bad\xff\xfe" in logs  # CloudWatch gets the bytes as they were
+
+
+def test_timeout_stops_the_job_and_reports_it(api: RuntimeAPI, built: Path, sandbox: Path) -> None:
+    task = _task(built, sandbox, "sleep")
+    with running_bootstrap(api, sandbox / "opt/bootstrap", task) as proc:
+        start = time.monotonic()
+        api.invoke({}, timeout_ms=1500)
+        o = api.outcome()
+        took = time.monotonic() - start
+        assert o.kind == "error"
+        assert o.json()["errorType"] == "Cron.Timeout"
+        assert "sleeping" in o.json()["errorMessage"]
+        assert took < 1.5
+        api.invoke({}, timeout_ms=700)  # and the runtime still serves the next one
+        assert api.outcome().json()["errorType"] == "Cron.Timeout"
+        proc.terminate()
+
+
+def test_stdin_from_percent(api: RuntimeAPI, built: Path, sandbox: Path) -> None:
+    (o,), logs = run(api, sandbox, _task(built, sandbox, "stdin"))
+    assert o.kind == "response"
+    assert b"line one\nline two\n" in logs
+
+
+def test_trace_id_and_event_reach_the_job(api: RuntimeAPI, built: Path, sandbox: Path) -> None:
+    (o,), logs = run(api, sandbox, _task(built, sandbox, "trace"))
+    assert o.kind == "response"
+    assert b"trace=Root=1-5759e988-bd862e3fe1be46a994272793" in logs
+    assert b'"source": "cronmigrate"' in logs
+
+
+def test_missing_handler_is_an_init_error(api: RuntimeAPI, built: Path, sandbox: Path) -> None:
+    task = _task(built, sandbox, "hello")
+    with running_bootstrap(api, sandbox / "opt/bootstrap", task, handler="nope.sh") as proc:
+        o = api.outcome()
+        assert o.kind == "init-error"
+        assert o.headers["lambda-runtime-function-error-type"] == "Runtime.HandlerNotFound"
+        assert "nope.sh" in o.json()["errorMessage"]
+        assert proc.wait(timeout=10) != 0
+
+
+def test_many_invocations_leave_no_temp_files(api: RuntimeAPI, built: Path, sandbox: Path) -> None:
+    task = _task(built, sandbox, "exit")
+    with running_bootstrap(api, sandbox / "opt/bootstrap", task) as proc:
+        for _ in range(30):
+            api.invoke({})
+            assert api.outcome().kind == "response"
+        tmp = task.parent / "tmp"
+        entries = [p for p in tmp.rglob("*")]
+        assert len(entries) == 2  # one work directory, one reused output file
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert list(tmp.iterdir()) == []  # removed on exit
