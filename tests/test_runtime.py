@@ -17,14 +17,13 @@ import pytest
 from tests.conftest import generate_into
 from tests.runtime_api import RuntimeAPI, running_bootstrap, runtime_api
 
+# quotes, a backslash, a newline, NUL, a control character, bytes that are not UTF-8, ✓
+HOSTILE = 'q" b\\\\ n\\n nul\\0 ctl\\1 bad\\377\\376 ok \\342\\234\\223'
 JOBS = {
     "hello": "GREETING=hello\n0 1 * * * /opt/t/hello.sh world\n",
     "fail": "0 2 * * * /opt/t/fail.sh\n",
     "exit": "0 3 * * * exit 0\n",
-    "hostile": (
-        "0 4 * * * printf 'q\" b\\\\ n\\n nul\\0 ctl\\1 bad\\377\\376 ok "
-        "\\342\\234\\223'; exit 9\n"
-    ),
+    "hostile": "0 4 * * * printf '" + HOSTILE + "'; exit 9\n",
     "sleep": "0 5 * * * echo sleeping; sleep 30\n",
     "stdin": "0 6 * * * cat%line one%line two\n",
     "trace": "0 7 * * * echo trace=$_X_AMZN_TRACE_ID event=$CRONMIGRATE_EVENT\n",
