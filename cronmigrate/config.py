@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -195,4 +194,6 @@ def load(path: str | None) -> Settings:
 
 def template_text() -> str:
     """The commented cronmigrate.yaml that ``init-config`` writes."""
-    return resources.files("cronmigrate.templates").joinpath("cronmigrate.yaml").read_text()
+    from cronmigrate.render.templating import read
+
+    return read("cronmigrate.yaml")

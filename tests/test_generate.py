@@ -376,23 +376,40 @@ def test_iac_choice(tmp_path: Path) -> None:
     assert not (out / "cloudformation.yaml").exists()
 
 
-def test_templates_ship_in_a_non_editable_install() -> None:
+def test_templates_ship_inside_the_wheel(tmp_path: Path) -> None:
     """templates/ lives at the top of the repository; the wheel must carry it."""
-    from importlib import resources
-
-    files = resources.files("cronmigrate.templates")
-    for name in (
-        "runtime/bootstrap",
-        "function.sh.j2",
-        "terraform/main.tf.j2",
-        "README.md.j2",
-        "cronmigrate.yaml",
-        "deploy-cloudformation.sh.j2",
-    ):
-        assert files.joinpath(name).is_file(), name
-    assert (ROOT / "templates/runtime/bootstrap").read_text() == files.joinpath(
-        "runtime/bootstrap"
-    ).read_text()
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr
+    (wheel,) = tmp_path.glob("cronmigrate-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        for name in (
+            "runtime/bootstrap",
+            "function.sh.j2",
+            "terraform/main.tf.j2",
+            "README.md.j2",
+            "cronmigrate.yaml",
+            "deploy-cloudformation.sh.j2",
+        ):
+            assert f"cronmigrate/templates/{name}" in names, name
+        shipped = zf.read("cronmigrate/templates/runtime/bootstrap")
+    assert shipped == (ROOT / "templates/runtime/bootstrap").read_bytes()
 
 
 @pytest.mark.parametrize("missing", ["cron-", ""])

@@ -6,6 +6,8 @@ import json
 import shlex
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 import jinja2
 
@@ -16,8 +18,16 @@ def hcl_string(value: str) -> str:
     return quoted.replace("${", "$${").replace("%{", "%%{")
 
 
+def templates() -> Traversable:
+    """templates/: inside the installed package, or beside it in a source checkout."""
+    try:
+        return resources.files("cronmigrate.templates")
+    except ModuleNotFoundError:  # `python -m pytest` in a checkout imports the source tree
+        return Path(__file__).resolve().parents[2] / "templates"
+
+
 def _load(name: str) -> str:
-    return resources.files("cronmigrate.templates").joinpath(name).read_text(encoding="utf-8")
+    return templates().joinpath(name).read_text(encoding="utf-8")
 
 
 @cache
