@@ -1,3 +1,3 @@
-from cronmigrate.cli import main
+from cronmigrate.entry import main
 
 main()

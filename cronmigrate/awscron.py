@@ -28,7 +28,7 @@ emits them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cronmigrate import daysets
 
@@ -40,8 +40,7 @@ class AwsCronError(ValueError):
     """An expression EventBridge would reject (or that we cannot evaluate)."""
 
 
-@dataclass(frozen=True)
-class AwsCron:
+class AwsCron(NamedTuple):
     minutes: str
     hours: str
     dom: str
@@ -165,8 +164,7 @@ def _dow_mask(text: str) -> int:
     return out
 
 
-@dataclass(frozen=True)
-class Evaluated:
+class Evaluated(NamedTuple):
     days: int  # mask over the cycle
     times: int  # minute-of-day mask
     minutes: frozenset[int]

@@ -284,6 +284,17 @@ def generate(
     _guarded(debug, run)
 
 
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def lint(ctx: typer.Context) -> None:
+    """Lint crontabs: cron's silent mistakes and migration blockers (see lint --help)."""
+    from cronmigrate.lint.cli import main as lint_main
+
+    raise typer.Exit(lint_main(list(ctx.args)))
+
+
 @app.command("init-config")
 def init_config(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")] = Path(

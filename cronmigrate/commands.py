@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 SYSTEM_DIRS = (
     "/usr/",
@@ -118,8 +118,7 @@ def stem(command: str) -> str:
     return "job"
 
 
-@dataclass(frozen=True)
-class BundledFile:
+class BundledFile(NamedTuple):
     path: str  # absolute path on the server, e.g. /opt/batch/x.sh
     source: Path  # where it was read from (under --root)
     executable: bool

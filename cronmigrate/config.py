@@ -43,6 +43,7 @@ class Settings:
     defaults: JobSettings = field(default_factory=JobSettings)
     jobs: dict[str, JobSettings] = field(default_factory=dict)  # by job name or FILE:LINE
     path: str | None = None
+    lint: dict[str, Any] = field(default_factory=dict)  # cronmigrate lint's settings
 
     def for_job(self, name: str, source: str) -> JobSettings:
         return self.jobs.get(source) or self.jobs.get(name) or self.defaults
@@ -56,6 +57,7 @@ _INT_RANGES = {
     "function_retries": (0, aws.ASYNC_RETRIES_MAX),
 }
 _LISTS = {"layers", "iam_statements"}
+_LINT_KEYS = {"select", "ignore", "fail-on", "show-info", "timezone", "format"}
 
 
 def _where(path: str, node: Any, key: str | None = None) -> str:
@@ -167,10 +169,19 @@ def load(path: str | None) -> Settings:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1:1: expected a mapping at the top level")
     for key in data:
-        if key not in {"name_prefix", "defaults", "jobs"}:
+        if key not in {"name_prefix", "defaults", "jobs", "lint"}:
             raise ConfigError(
                 f"{_where(path, data, key)}: unknown key {key!r} "
-                "(known: defaults, jobs, name_prefix)"
+                "(known: defaults, jobs, lint, name_prefix)"
+            )
+    lint = data.get("lint") or {}
+    if not isinstance(lint, dict):
+        raise ConfigError(f"{_where(path, data, 'lint')}: lint must be a mapping")
+    for key in lint:
+        if key not in _LINT_KEYS:
+            raise ConfigError(
+                f"{_where(path, lint, key)}: unknown lint setting {key!r} "
+                f"(known: {', '.join(sorted(_LINT_KEYS))})"
             )
     prefix = data.get("name_prefix", "cron-")
     if (
@@ -189,7 +200,7 @@ def load(path: str | None) -> Settings:
         raise ConfigError(f"{_where(path, data, 'jobs')}: jobs must be a mapping")
     for key, node in job_map.items():
         jobs[str(key)] = _job_settings(path, node, defaults, per_job=True)
-    return Settings(prefix, defaults, jobs, path)
+    return Settings(prefix, defaults, jobs, path, _plain(lint))
 
 
 def template_text() -> str:

@@ -21,14 +21,13 @@ Nothing here uses croniter: it accepts ``L``, ``#``, ``0/15`` and six fields, an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     name: str
     low: int
     high: int
@@ -43,8 +42,7 @@ DOW = FieldSpec("day-of-week", 0, 7, DOW_NAMES)
 SPECS = (MINUTE, HOUR, DOM, MONTH, DOW)
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One parsed time field: the values it selects and what cron makes of its text."""
 
     text: str
@@ -54,8 +52,7 @@ class Field:
     reversed_ranges: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class FieldError:
+class FieldError(NamedTuple):
     message: str
     offset: int  # 0-based offset in the field text
 
@@ -136,8 +133,20 @@ def _range(r: _Reader, spec: FieldSpec, out: set[int], reversed_: list[str]) -> 
     return None
 
 
+_ALL_OF: dict[str, frozenset[int]] = {}
+
+
 def parse_field(text: str, spec: FieldSpec) -> Field | FieldError:
     """Parse one whitespace-free field the way Debian's ``get_list`` does."""
+    if text == "*":  # fast paths for the commonest fields; same result as the reader
+        if spec.name not in _ALL_OF:
+            _ALL_OF[spec.name] = frozenset(
+                range(spec.low, min(spec.high, 6 if spec is DOW else spec.high) + 1)
+            )
+        return Field(text, _ALL_OF[spec.name], True)
+    if text.isdigit() and text.isascii() and spec.low <= int(text) <= spec.high:
+        value = int(text)
+        return Field(text, frozenset({0 if spec is DOW and value == 7 else value}), False)
     r = _Reader(text)
     values: set[int] = set()
     reversed_: list[str] = []
@@ -161,8 +170,7 @@ def parse_field(text: str, spec: FieldSpec) -> Field | FieldError:
     )
 
 
-@dataclass(frozen=True)
-class CronSchedule:
+class CronSchedule(NamedTuple):
     """A parsed five-field schedule (or an @macro), with cron's flags."""
 
     text: str  # as written: "*/5 * * * *" or "@daily"

@@ -22,8 +22,8 @@ Nothing here raises on bad input: every problem is a :class:`Diagnostic` with fi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cronmigrate import diagnostics as dg
 from cronmigrate import timezones
@@ -38,7 +38,7 @@ from cronmigrate.cronexpr import (
     schedule_from_fields,
 )
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
-from cronmigrate.model import CronJob, Crontab, CrontabKind
+from cronmigrate.model import CronJob, Crontab, CrontabKind, EnvLine
 
 MAX_TAB_LINES = 10_000  # cron.h
 _BLANKS = " \t"
@@ -210,13 +210,31 @@ def split_percent(command: str) -> tuple[str, str | None]:
 # ------------------------------------------------------------------ entries
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     schedule: CronSchedule | None
     schedule_text: str
     user: str | None
     command: str  # raw, before the % rule
     notes: tuple[Diagnostic, ...]
+
+
+_QUARTZ = (
+    (
+        re.compile(r"(^|,)[0-9A-Za-z]+/"),
+        "a step on a single value is Quartz/croniter syntax; "
+        "cron needs a range: write '*/N' or 'A-B/N'",
+    ),
+    (re.compile(r"(^|,|[0-9])LW?(,|$)"), "'L' (last) is Quartz/croniter syntax, not cron's"),
+    (re.compile(r"(^|,|[0-9])W(,|$)"), "'W' (nearest weekday) is Quartz syntax, not cron's"),
+    (re.compile(r"(^|,)\?(,|$)"), "'?' is Quartz/EventBridge syntax; cron writes '*'"),
+)
+
+
+def _quartz_hint(token: str) -> str | None:
+    for pattern, hint in _QUARTZ:
+        if pattern.search(token):
+            return hint
+    return None
 
 
 def _skip(s: str, pos: int) -> int:
@@ -270,6 +288,9 @@ def _parse_entry(
                 return err(dg.SYNTAX, f"bad {spec.name}: the field is missing", pos)
             parsed = parse_field(token, spec)
             if isinstance(parsed, FieldError):
+                quartz = _quartz_hint(token)
+                if quartz:
+                    return err(dg.QUARTZ, f"bad {spec.name} {token!r}: {quartz}", pos)
                 return err(
                     dg.SYNTAX, f"bad {spec.name} {token!r}: {parsed.message}", pos + parsed.offset
                 )
@@ -280,12 +301,15 @@ def _parse_entry(
             at = SourceLocation(loc.path, loc.line, offset + start + 1)
             if f.ignored and f.ignored != "\r":
                 used = f.text[: len(f.text) - len(f.ignored)]
+                why = ""
+                if f.ignored.startswith("#"):
+                    why = " ('#' is Quartz's n-th weekday, which cron does not have)"
                 notes.append(
                     Diagnostic(
                         dg.IGNORED_TEXT,
                         Severity.WARNING,
                         f"cron ignores {f.ignored!r} after {used!r} in the {spec.name} field "
-                        f"and reads it as {used!r}",
+                        f"and reads it as {used!r}{why}",
                         at,
                         raw,
                     )
@@ -405,6 +429,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
     diags: list[Diagnostic] = []
     jobs: list[CronJob] = []
     env: list[tuple[str, str]] = []
+    env_lines: list[EnvLine] = []
     lines = text.split("\n")
     unterminated = lines[-1] != ""
     if not unterminated:
@@ -441,6 +466,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         if pair is not None:
             name, value = pair
             env.append(pair)
+            env_lines.append(EnvLine(SourceLocation(path, number, offset + 1), name, value, raw))
             if name in ("CRON_TZ", "TZ"):
                 if not timezones.is_valid(value):
                     diags.append(
@@ -516,7 +542,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
                 SourceLocation(path, 0),
             )
         )
-    return Crontab(path, kind, tuple(jobs), tuple(diags), len(lines))
+    return Crontab(path, kind, tuple(jobs), tuple(diags), len(lines), tuple(env_lines), text)
 
 
 def _disabled_job(
@@ -568,8 +594,7 @@ def _job(
 # ------------------------------------------------------------------ reading paths
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     path: str
     text: str
     owner: str | None  # the user a spool crontab belongs to (its file name)

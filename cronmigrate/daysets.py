@@ -38,23 +38,27 @@ class _Columns:
     """Per-day attributes over the cycle, one byte per day."""
 
     def __init__(self) -> None:
-        dom = bytearray()
-        month = bytearray()
-        to_end = bytearray()  # days left in the month after this one (0 = last day)
+        doms = {n: bytes(range(1, n + 1)) for n in (28, 29, 30, 31)}
+        ends = {n: bytes(range(n - 1, -1, -1)) for n in (28, 29, 30, 31)}
+        lengths = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+        dom: list[bytes] = []
+        month: list[bytes] = []
+        to_end: list[bytes] = []  # days left in the month after this one (0 = last day)
         for year in range(EPOCH.year, EPOCH.year + 400):
-            for m in range(1, 13):
-                n = calendar.monthrange(year, m)[1]
-                dom += bytes(range(1, n + 1))
-                month += bytes([m]) * n
-                to_end += bytes(range(n - 1, -1, -1))
-        assert len(dom) == CYCLE_DAYS
+            leap = calendar.isleap(year)
+            for m, n in enumerate(lengths, start=1):
+                if m == 2 and leap:
+                    n = 29
+                dom.append(doms[n])
+                month.append(bytes((m,)) * n)
+                to_end.append(ends[n])
         first = EPOCH.isoweekday() % 7  # Sunday = 0
         week = bytes((first + i) % 7 for i in range(7))
-        dow = (week * (CYCLE_DAYS // 7 + 1))[:CYCLE_DAYS]
-        self.dom = bytes(dom)
-        self.month = bytes(month)
-        self.dow = dow
-        self.to_end = bytes(to_end)
+        self.dom = b"".join(dom)
+        self.month = b"".join(month)
+        self.to_end = b"".join(to_end)
+        self.dow = (week * (CYCLE_DAYS // 7 + 1))[:CYCLE_DAYS]
+        assert len(self.dom) == len(self.month) == CYCLE_DAYS
 
 
 @cache

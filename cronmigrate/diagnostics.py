@@ -6,7 +6,7 @@ Every stage returns diagnostics instead of raising; only the CLI prints them.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -20,8 +20,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, order=True)
-class SourceLocation:
+class SourceLocation(NamedTuple):
     path: str
     line: int
     column: int = 0  # 0: the whole line
@@ -39,8 +38,7 @@ class SourceLocation:
         return f"{self.path}:{self.line}" if self.line > 0 else self.path
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     code: str
     severity: Severity
     message: str
@@ -73,6 +71,7 @@ CRLF = "CM113"
 SKIPPED_FILE = "CM114"  # cron.d file name cron ignores
 FORMAT_DETECTED = "CM115"
 BAD_ENV = "CM116"  # a line that looks like NAME=value but that cron rejects
+QUARTZ = "CM117"  # syntax croniter or Quartz accept and cron rejects (0/15, L, W, ?)
 REBOOT = "CM201"  # @reboot cannot be scheduled
 DISABLED = "CM202"  # commented-out job
 DAY_AND = "CM203"  # both day fields restricted with '*' prefix: AND, not expressible

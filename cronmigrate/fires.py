@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cronmigrate import daysets
 from cronmigrate.awscron import AwsCron, evaluate, time_mask
@@ -53,8 +53,7 @@ def aws_pair(cron: AwsCron) -> Pair:
     return ev.days, ev.times
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     equal: bool
     duplicates: int  # instants per cycle fired by more than one candidate
     missing: int  # instants per cycle the truth has and the candidates lack

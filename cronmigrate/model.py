@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cronmigrate.cronexpr import CronSchedule
 from cronmigrate.diagnostics import Diagnostic, SourceLocation
@@ -14,8 +14,7 @@ class CrontabKind(enum.Enum):
     SYSTEM = "system"  # five time fields + user + command (/etc/crontab, cron.d)
 
 
-@dataclass(frozen=True)
-class CronJob:
+class CronJob(NamedTuple):
     location: SourceLocation
     user: str | None  # system crontabs name it; user crontabs: the owner if known
     schedule: CronSchedule | None  # None for @reboot
@@ -47,13 +46,21 @@ class CronJob:
         return self.env("PATH") or "/usr/bin:/bin"  # Debian: _PATH_DEFPATH
 
 
-@dataclass(frozen=True)
-class Crontab:
+class EnvLine(NamedTuple):
+    location: SourceLocation
+    name: str
+    value: str
+    raw: str
+
+
+class Crontab(NamedTuple):
     path: str
     kind: CrontabKind
     jobs: tuple[CronJob, ...]
     diagnostics: tuple[Diagnostic, ...]
     lines: int
+    env_lines: tuple[EnvLine, ...] = ()
+    text: str = ""
 
 
 class Status(enum.Enum):
@@ -68,8 +75,7 @@ class Target(enum.Enum):
     RULES = "rules"  # classic EventBridge rules: cron() in UTC
 
 
-@dataclass(frozen=True)
-class EventBridgeSchedule:
+class EventBridgeSchedule(NamedTuple):
     expression: str
     timezone: str
 
@@ -77,8 +83,7 @@ class EventBridgeSchedule:
         return {"expression": self.expression, "timezone": self.timezone}
 
 
-@dataclass(frozen=True)
-class Proof:
+class Proof(NamedTuple):
     """What the comparison of fire times found."""
 
     equal_local: bool  # same local wall-clock instants over the whole 400-year cycle
@@ -91,8 +96,7 @@ class Proof:
         return self.equal_local and not self.dst_differences
 
 
-@dataclass(frozen=True)
-class Translation:
+class Translation(NamedTuple):
     schedules: tuple[EventBridgeSchedule, ...]
     status: Status
     reasons: tuple[Diagnostic, ...]
@@ -103,8 +107,7 @@ class Translation:
         return self.proof is not None and self.proof.verified
 
 
-@dataclass(frozen=True)
-class JobPlan:
+class JobPlan(NamedTuple):
     job: CronJob
     timezone: str
     translation: Translation
@@ -116,11 +119,10 @@ class JobPlan:
         return self.translation.status
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     jobs: tuple[JobPlan, ...]
     diagnostics: tuple[Diagnostic, ...]  # file-level and malformed-line findings
     files: tuple[str, ...]
     target: Target
     default_timezone: str
-    summary: dict[str, int] = field(default_factory=dict)
+    summary: dict[str, int]

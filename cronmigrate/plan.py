@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cronmigrate import daysets, fires, timezones
 from cronmigrate import diagnostics as dg
@@ -17,6 +16,7 @@ from cronmigrate.diagnostics import Diagnostic, Severity
 from cronmigrate.errors import UsageError
 from cronmigrate.model import (
     CronJob,
+    Crontab,
     CrontabKind,
     EventBridgeSchedule,
     JobPlan,
@@ -30,13 +30,16 @@ from cronmigrate.translate import Options, translate
 _LINE_NOTES = frozenset({dg.IGNORED_TEXT, dg.REVERSED_RANGE})
 
 
-@dataclass(frozen=True)
-class PlanOptions:
+class PlanOptions(NamedTuple):
     timezone: str = "UTC"
     target: Target = Target.SCHEDULER
     allow_drift: bool = False
     forced_kind: CrontabKind | None = None
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    now: dt.datetime | None = None  # default: the current time
+
+    @property
+    def moment(self) -> dt.datetime:
+        return self.now if self.now is not None else dt.datetime.now(dt.UTC)
 
 
 def build_plan(paths: Sequence[str], opts: PlanOptions, stdin_text: str | None = None) -> Plan:
@@ -45,7 +48,15 @@ def build_plan(paths: Sequence[str], opts: PlanOptions, stdin_text: str | None =
             f"unknown time zone {opts.timezone!r} (use an IANA name such as Europe/Berlin)"
         )
     tabs, diags = read_crontabs(list(paths), opts.forced_kind, stdin_text)
-    year = opts.now.astimezone(dt.UTC).year
+    return plan_crontabs(tabs, diags, opts)
+
+
+def plan_crontabs(
+    tabs: Sequence[Crontab], diags: list[Diagnostic], opts: PlanOptions, next_runs: bool = True
+) -> Plan:
+    """Translate and prove every job of already-read crontabs (``lint`` shares this)."""
+    now = opts.moment
+    year = now.astimezone(dt.UTC).year
     topts = Options(opts.target, opts.allow_drift, year, year + 2)
     cache: dict[tuple[object, ...], Translation] = {}
     runs_cache: dict[tuple[EventBridgeSchedule, ...], tuple[str, ...]] = {}
@@ -65,10 +76,11 @@ def build_plan(paths: Sequence[str], opts: PlanOptions, stdin_text: str | None =
             tr = _relocate(cache[key], job, line_notes.get(job.location.line, []))
             if tr.schedules not in runs_cache:
                 runs_cache[tr.schedules] = (
-                    _next_runs(tr.schedules, opts.now) if tr.schedules else ()
+                    _next_runs(tr.schedules, now) if tr.schedules and next_runs else ()
                 )
             runs = runs_cache[tr.schedules]
-            jobs.append(JobPlan(job, zone, tr, describe(job.schedule), runs))
+            text = describe(job.schedule) if next_runs else ""
+            jobs.append(JobPlan(job, zone, tr, text, runs))
     counts = Counter(j.status.value for j in jobs)
     summary = {
         "jobs": len(jobs),
@@ -86,11 +98,11 @@ def build_plan(paths: Sequence[str], opts: PlanOptions, stdin_text: str | None =
 
 def _relocate(tr: Translation, job: CronJob, notes: list[Diagnostic]) -> Translation:
     """A cached translation, with its reasons pointing at this job's line."""
-    reasons = tuple(dataclasses.replace(r, location=job.location, text=job.raw) for r in tr.reasons)
+    reasons = tuple(r._replace(location=job.location, text=job.raw) for r in tr.reasons)
     status = tr.status
     if notes and status is Status.OK:
         status = Status.WARNING
-    return dataclasses.replace(tr, reasons=(*notes, *reasons), status=status)
+    return tr._replace(reasons=(*notes, *reasons), status=status)
 
 
 def exit_code(plan: Plan) -> int:

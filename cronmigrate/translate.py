@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cronmigrate import daysets, fires, timezones
 from cronmigrate import diagnostics as dg
@@ -50,8 +50,7 @@ from cronmigrate.model import CronJob, EventBridgeSchedule, Proof, Status, Targe
 MAX_SCHEDULES = 10  # more than this for one job is refused as unreadable
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     target: Target = Target.SCHEDULER
     allow_drift: bool = False
     first_year: int = 2026  # the window of years whose DST changes are checked

@@ -148,7 +148,7 @@ def test_malformed_crontab_exit_1_with_file_line(tmp_path: Path) -> None:
     bad.write_text("0 3 * * * /ok\n0/15 * * * * /bad\n@Daily /x\n0 3 * * *")
     res = cli("plan", "--user", str(bad), "--now", NOW)
     assert res.returncode == 1
-    assert f"{bad}:2:1: CM101 error: bad minute '0/15'" in res.stdout
+    assert f"{bad}:2:1: CM117 error: bad minute '0/15'" in res.stdout
     assert f"{bad}:3:1: CM102 error: bad time specifier '@Daily'" in res.stdout
     assert f"{bad}:4:" in res.stdout
     assert "Traceback" not in res.stdout + res.stderr

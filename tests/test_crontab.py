@@ -121,7 +121,8 @@ def test_system_header_example_is_not_a_job() -> None:
 @pytest.mark.parametrize(
     ("text", "code", "column"),
     [
-        ("0/15 * * * * x\n", dg.SYNTAX, 1),
+        ("0/15 * * * * x\n", dg.QUARTZ, 1),
+        ("0 0 L * * x\n", dg.QUARTZ, 5),
         ("0 3 * * * * x\n", dg.BAD_COMMAND_START, 11),
         ("0 3 * * *\n", dg.MISSING_COMMAND, 10),
         ("0 3 * *\n", dg.SYNTAX, 8),

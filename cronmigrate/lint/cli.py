@@ -1,0 +1,194 @@
+"""``cronmigrate lint``: a fast path that imports only what linting needs (no typer, rich,
+jinja2), because it runs in every commit.
+
+Settings come from ``[tool.cronmigrate.lint]`` in ./pyproject.toml or ``lint:`` in
+./cronmigrate.yaml; options on the command line win.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from cronmigrate import __version__
+from cronmigrate.diagnostics import Severity
+from cronmigrate.errors import CronmigrateError
+
+FORMATS = ("text", "json", "sarif", "github")
+SEVERITIES = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
+        sys.stderr.write(f"error: cronmigrate lint: {message}\n")
+        raise SystemExit(2)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="cronmigrate lint",
+        description="Lint crontabs: mistakes cron makes silently, and what blocks a move to "
+        "AWS. Exit 0: no finding at or above --fail-on; 1: findings; 2: usage error.",
+        epilog="Suppress on the line before a job: '# cronmigrate: disable=CM404'; "
+        "for a file: '# cronmigrate: disable-file=CM407'.",
+    )
+    p.add_argument("files", nargs="*", help="crontab files or directories ('-': stdin)")
+    p.add_argument("--format", choices=FORMATS, default=None, help="output format (text)")
+    p.add_argument("--select", help="only these codes or prefixes, comma-separated (CM1,CM404)")
+    p.add_argument("--ignore", help="not these codes or prefixes, comma-separated")
+    p.add_argument("--fail-on", choices=tuple(SEVERITIES), default=None,
+                   help="the lowest severity that fails (warning)")  # fmt: skip
+    p.add_argument("--show-info", action="store_true", default=None, help="show info findings")
+    p.add_argument("--timezone", "-z", default=None, help="the servers' zone (UTC)")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--system", dest="kind", action="store_const", const="system",
+                      help="files have a user field")  # fmt: skip
+    kind.add_argument("--user", dest="kind", action="store_const", const="user",
+                      help="files have no user field")  # fmt: skip
+    p.add_argument("--fix", action="store_true", help="fix CRLF and a missing final newline")
+    p.add_argument("--list-rules", action="store_true", help="list every rule and exit")
+    p.add_argument("--explain", metavar="CODE", help="explain one rule and exit")
+    p.add_argument("--version", action="version", version=f"cronmigrate {__version__}")
+    return p
+
+
+def _settings(cwd: Path) -> dict[str, Any]:
+    """[tool.cronmigrate.lint] from pyproject.toml, else lint: from cronmigrate.yaml."""
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file():
+        import tomllib
+
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise CronmigrateError(f"{pyproject}: {exc}") from None
+        section = data.get("tool", {}).get("cronmigrate", {}).get("lint")
+        if isinstance(section, dict):
+            return section
+    if (cwd / "cronmigrate.yaml").is_file():
+        from cronmigrate import config
+
+        return dict(config.load(str(cwd / "cronmigrate.yaml")).lint)
+    return {}
+
+
+def _codes(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+        raise CronmigrateError(f"{where}: expected a list of rule codes")
+    return tuple(i.strip().upper() for i in items if i.strip())
+
+
+def fix_file(path: Path) -> int:
+    """CRLF → LF and a final newline, atomically; returns how many kinds of fix it made."""
+    import tempfile
+
+    data = path.read_bytes()
+    fixed = data.replace(b"\r\n", b"\n")
+    if fixed and not fixed.endswith(b"\n"):
+        fixed += b"\n"
+    if fixed == data:
+        return 0
+    mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(fixed)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return int(b"\r\n" in data) + int(bool(data) and not data.endswith(b"\n"))
+
+
+def _files(args: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for a in args:
+        p = Path(a)
+        out.extend(sorted(c for c in p.iterdir() if c.is_file()) if p.is_dir() else [p])
+    return out
+
+
+def run(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    from cronmigrate.lint import output
+    from cronmigrate.lint.rules import RULES, explain
+
+    if args.list_rules:
+        for r in RULES:
+            fix = " [fix]" if r.fixable else ""
+            print(f"{r.code}  {r.name:<22} {r.severity!s:<8} {r.summary}{fix}")
+        return 0
+    if args.explain:
+        text = explain(args.explain)
+        if text is None:
+            raise CronmigrateError(
+                f"--explain: no rule {args.explain!r} (see --list-rules)",
+            )
+        print(text, end="")
+        return 0
+    if not args.files:
+        parser().error("no files to lint")
+    for f in args.files:
+        if f != "-" and not Path(f).exists():
+            raise _Usage(f"{f}: no such file or directory")
+    conf = _settings(Path.cwd())
+    from cronmigrate.lint.engine import LintOptions, lint
+    from cronmigrate.model import CrontabKind
+
+    fail_on = args.fail_on or conf.get("fail-on", conf.get("fail_on", "warning"))
+    if fail_on not in SEVERITIES:
+        raise CronmigrateError(f"lint settings: fail-on must be one of {', '.join(SEVERITIES)}")
+    kind = {"system": CrontabKind.SYSTEM, "user": CrontabKind.USER}.get(args.kind or "")
+    opts = LintOptions(
+        select=_codes(args.select, "--select") or _codes(conf.get("select"), "lint.select"),
+        ignore=_codes(args.ignore, "--ignore") + _codes(conf.get("ignore"), "lint.ignore"),
+        fail_on=SEVERITIES[fail_on],
+        show_info=bool(args.show_info if args.show_info is not None else conf.get("show-info")),
+        timezone=args.timezone or conf.get("timezone", "UTC"),
+        forced_kind=kind,
+    )
+    fixed = 0
+    if args.fix:
+        for path in _files([f for f in args.files if f != "-"]):
+            fixed += fix_file(path)
+    stdin_text = None
+    if "-" in args.files:
+        stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
+    result = lint(args.files, opts, stdin_text)
+    fmt = args.format or conf.get("format", "text")
+    if fmt == "json":
+        out = output.as_json(result.findings)
+    elif fmt == "sarif":
+        out = output.sarif(result.findings)
+    elif fmt == "github":
+        out = output.github(result.findings)
+    else:
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        out = output.text(result.findings, len(result.files), color)
+    sys.stdout.buffer.write(out.encode("utf-8", "surrogateescape"))
+    if fixed:
+        sys.stderr.write(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.\n")
+    return 1 if result.failed(opts.fail_on) else 0
+
+
+class _Usage(CronmigrateError):
+    exit_code = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(sys.argv[1:] if argv is None else argv)
+    except CronmigrateError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return exc.exit_code
+    except BrokenPipeError:
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,344 @@
+"""The catalog of findings: every code cronmigrate reports, with its documentation.
+
+One source for ``cronmigrate lint --list-rules``, ``--explain CODE`` and ``docs/rules.md``
+(``python -m cronmigrate.lint.rules > docs/rules.md``).  The parser (CM1xx), the plan
+(CM2xx), ``generate`` (CM3xx) and lint's own checks (CM4xx) all report these codes, so
+``lint`` and ``plan`` never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from cronmigrate.diagnostics import Severity
+
+
+class Rule(NamedTuple):
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    fixable: bool = False
+
+
+E, W, INF = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "CM101",
+        "syntax-error",
+        E,
+        "A time field cron rejects",
+        "A field Debian's cron refuses: a value out of range (minute 60, hour 24, day 0, "
+        "month 13, weekday 8), an unknown name (only three-letter English names: `jan`, `mon`), "
+        "an empty list element, a step of 0, or a missing field. Debian's cron then ignores "
+        "the whole file (CM108).",
+    ),
+    Rule(
+        "CM102",
+        "bad-macro",
+        E,
+        "An @macro cron does not know",
+        "cron knows `@reboot @yearly @annually @monthly @weekly @daily @midnight @hourly`, "
+        "case-sensitively. `@Daily` or `@every 5m` are errors.",
+    ),
+    Rule(
+        "CM103",
+        "missing-command",
+        E,
+        "A job line without a command",
+        "The time fields (and, in a system crontab, the user) must be followed by a command. "
+        "Debian's cron would run an empty command; cronmigrate reports it.",
+    ),
+    Rule(
+        "CM104",
+        "missing-user",
+        E,
+        "A system crontab line without a user field",
+        "`/etc/crontab` and files in `/etc/cron.d` name the user after the five time fields: "
+        "`0 3 * * * root /usr/local/bin/backup`. Without it cron takes the first word of the "
+        "command for a user name and rejects the line.",
+    ),
+    Rule(
+        "CM105",
+        "six-fields",
+        E,
+        "A command starting with `*`: six time fields?",
+        "Unix cron has five time fields and no seconds or year field. In a user crontab a "
+        "command that starts with `*` is rejected, which is what a sixth field looks like.",
+    ),
+    Rule(
+        "CM106",
+        "unknown-timezone",
+        E,
+        "CRON_TZ or TZ names no time zone",
+        "The value must be an IANA zone name such as `Europe/Berlin` or `UTC`.",
+    ),
+    Rule(
+        "CM107",
+        "missing-final-newline",
+        E,
+        "The last line has no newline",
+        "Debian's cron ignores the whole file when its last line does not end in a newline.",
+        fixable=True,
+    ),
+    Rule(
+        "CM108",
+        "file-ignored",
+        W,
+        "Debian's cron ignores the whole file",
+        "After one syntax error (or past 10,000 lines) Debian's cron skips every job of the "
+        "file, silently for the user; cronie skips only the bad line.",
+    ),
+    Rule("CM109", "unreadable", E, "A file that cannot be read", "The file could not be read."),
+    Rule(
+        "CM110",
+        "ignored-text",
+        W,
+        "Text cron silently ignores after a value",
+        "cron reads a value and skips the rest of the field when the next character is not "
+        "`,`, `-` or `/`: `1#2` is read as `1` (every Monday, not the second one), `0.5` as "
+        "`0`. The job runs, but not when the author thought.",
+    ),
+    Rule(
+        "CM111",
+        "reversed-range",
+        W,
+        "A reversed range selects nothing",
+        "cron accepts `17-9` (and `fri-sun`, since Sunday is 0) without a word and never "
+        "matches it; there is no wrap-around. Write `17-23,0-9`.",
+    ),
+    Rule(
+        "CM112",
+        "never-runs",
+        E,
+        "A schedule that never fires",
+        "No date matches: `0 0 30 2 *` (30 February), `0 0 31 4,6,9,11 *`, or a field that "
+        "selects nothing. The job is not migrated.",
+    ),
+    Rule(
+        "CM113",
+        "crlf",
+        W,
+        "CRLF line endings",
+        "cron passes the carriage return to the shell as part of the command, and a line "
+        "holding only a carriage return is a syntax error. Convert the file to LF.",
+        fixable=True,
+    ),
+    Rule(
+        "CM114",
+        "skipped-file",
+        INF,
+        "A file cron does not read in a cron directory",
+        "cron reads files in `/etc/cron.d` whose names are letters, digits, `-` and `_` only "
+        "(run-parts names): `job.cron`, `job~`, `.placeholder` are skipped.",
+    ),
+    Rule(
+        "CM115",
+        "format-detected",
+        INF,
+        "The crontab format was guessed",
+        "Whether a file has a user field was decided from its entries, not its location; "
+        "`--system` or `--user` settles it.",
+    ),
+    Rule(
+        "CM116",
+        "bad-env-line",
+        E,
+        "An environment line cron rejects",
+        "`NAME=` with nothing after it is not an environment line for cron (write "
+        "`NAME=\"\"`), nor is `NAME='value' extra`; cron then rejects it as a job line.",
+    ),
+    Rule(
+        "CM117",
+        "quartz-syntax",
+        E,
+        "Quartz or croniter syntax that cron rejects",
+        "`0/15` (a step on a single value), `L`, `W`, `LW`, `?` come from Quartz, croniter or "
+        "EventBridge; Vixie cron and cronie reject them. Write `*/15` or `0-59/15`.",
+    ),
+    Rule(
+        "CM201",
+        "reboot",
+        E,
+        "@reboot cannot be scheduled",
+        "`@reboot` runs when the server boots. There is no boot on Lambda: run the command "
+        "once at deployment instead. The job is not migrated.",
+    ),
+    Rule(
+        "CM202",
+        "disabled",
+        INF,
+        "A commented-out job",
+        "A line like `#0 3 * * * cmd` is reported and not migrated.",
+    ),
+    Rule(
+        "CM203",
+        "day-and",
+        E,
+        "Day-of-month AND day-of-week: EventBridge cannot say it",
+        "When either day field starts with `*`, cron requires both to match: `0 0 */2 * 1` runs "
+        "on Mondays that fall on odd days. EventBridge needs `?` in one of the two fields and "
+        "cannot combine them (except whole weeks, which become `#`); the job is refused.",
+    ),
+    Rule(
+        "CM204",
+        "day-or",
+        W,
+        "Day-of-month OR day-of-week: two schedules",
+        "When neither day field starts with `*`, cron runs on days matching either: "
+        "`0 2 1-7 * 0` is days 1-7 and every Sunday, not the first Sunday. EventBridge needs "
+        "two schedules, and on days matching both they fire at the same minute.",
+    ),
+    Rule(
+        "CM205",
+        "dst",
+        W,
+        "The job behaves differently across a daylight-saving change",
+        "Debian's cron runs a fixed-time job whose time was skipped as soon as the clock "
+        "jumps, and runs jobs with `*` in the minute or hour field again in a repeated hour; "
+        "EventBridge Scheduler skips non-existent times and runs repeated ones once.",
+    ),
+    Rule(
+        "CM206",
+        "no-utc-form",
+        E,
+        "No exact UTC form (classic EventBridge rules)",
+        "Classic EventBridge rules run in UTC. In a zone that changes its offset no single "
+        "expression fires at the same local time all year; use the Scheduler target or "
+        "`--allow-drift`.",
+    ),
+    Rule(
+        "CM207",
+        "unverified",
+        E,
+        "The translation could not be proven",
+        "The emitted expressions do not fire at cron's instants. This is a bug: please report "
+        "it. The job is refused rather than migrated wrongly.",
+    ),
+    Rule(
+        "CM208",
+        "utc-drift",
+        W,
+        "Drift accepted with --allow-drift",
+        "The UTC rule uses the zone's most common offset and runs off by the DST shift for "
+        "part of the year.",
+    ),
+    Rule(
+        "CM300",
+        "not-generated",
+        E,
+        "A job `generate` did not write",
+        "The plan refused the job; the message gives the reason.",
+    ),
+    Rule(
+        "CM301",
+        "missing-script",
+        E,
+        "A script the command runs is not there",
+        "The command runs a file that is not under `--root`, so it cannot be bundled.",
+    ),
+    Rule(
+        "CM401",
+        "rare-schedule",
+        W,
+        "A schedule that fires more rarely than it looks",
+        "`0 0 31 * *` runs in seven months only, `0 0 29 2 *` once in four years, "
+        "`0 0 30 * *` never in February.",
+    ),
+    Rule(
+        "CM402",
+        "unescaped-percent",
+        W,
+        "An unescaped % in a command",
+        "cron ends the command at the first unescaped `%` and sends the rest to its standard "
+        "input: `date +%Y` runs `date +` . Escape it as `\\%`.",
+    ),
+    Rule(
+        "CM403",
+        "no-expansion",
+        W,
+        "`$VAR` in an environment line is not expanded",
+        "cron sets `PATH=$PATH:/opt/bin` literally, `$PATH` included; write the whole value.",
+    ),
+    Rule(
+        "CM404",
+        "every-minute",
+        W,
+        "Every minute of an hour",
+        "`* 3 * * *` runs 60 times between 03:00 and 03:59; `0 3 * * *` was almost always meant.",
+    ),
+    Rule(
+        "CM405",
+        "user-in-user-crontab",
+        W,
+        "A user field in a user crontab",
+        "User crontabs (`crontab -e`) have no user field: `0 3 * * * root /x` runs a command "
+        "named `root`.",
+    ),
+    Rule(
+        "CM406",
+        "secret",
+        W,
+        "A secret in an environment line",
+        "Passwords, tokens and keys in a crontab end up in version control and, migrated, in "
+        "templates. Move them to a secret store (SSM Parameter Store, Secrets Manager).",
+    ),
+    Rule(
+        "CM407",
+        "output-lost",
+        W,
+        "Output goes nowhere",
+        "cron mails a job's output to MAILTO (to the crontab's owner when unset, nowhere when "
+        "empty); with MAILTO unset or empty and no redirection, failures go unnoticed.",
+    ),
+    Rule(
+        "CM408",
+        "duplicate",
+        W,
+        "The same job twice",
+        "The same schedule, user and command appear on two lines: the job runs twice.",
+    ),
+    Rule(
+        "CM409",
+        "relative-path",
+        W,
+        "A command path relative to the home directory",
+        "cron starts jobs in the user's home directory: `./backup.sh` or `bin/run` depend on "
+        "it. Use an absolute path, or `cd /dir && ./backup.sh`.",
+    ),
+    Rule(
+        "CM410",
+        "cron-tz",
+        INF,
+        "CRON_TZ/TZ and Debian's cron",
+        "cronmigrate (like cronie) schedules the following entries in that zone; Debian's cron "
+        "ignores CRON_TZ and schedules in the system zone, passing TZ only to the command.",
+    ),
+)
+
+BY_CODE = {r.code: r for r in RULES}
+
+
+def explain(code: str) -> str | None:
+    rule = BY_CODE.get(code.upper())
+    if rule is None:
+        return None
+    fix = "\nFix: `cronmigrate lint --fix` rewrites it safely." if rule.fixable else ""
+    return f"{rule.code} {rule.name} ({rule.severity})\n{rule.summary}.\n\n{rule.doc}{fix}\n"
+
+
+def markdown() -> str:
+    out = ["# cronmigrate rules", "",
+           "Generated by `python -m cronmigrate.lint.rules`; do not edit.", ""]  # fmt: skip
+    for r in RULES:
+        out += [f"## {r.code} `{r.name}` ({r.severity})", "", f"**{r.summary}.**", "", r.doc]
+        if r.fixable:
+            out += ["", "Fixable with `cronmigrate lint --fix`."]
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

@@ -1,0 +1,353 @@
+"""cronmigrate lint: every rule fails on one example and passes on another; suppression,
+settings, formats, --fix, exit codes, speed-sensitive imports, and the pre-commit hook."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cronmigrate.diagnostics import Severity
+from cronmigrate.lint.engine import LintOptions, lint
+from cronmigrate.lint.rules import BY_CODE, RULES, markdown
+from cronmigrate.model import CrontabKind
+from tests.conftest import ROOT
+
+M = "MAILTO=ops@example.com\n"
+U, S = CrontabKind.USER, CrontabKind.SYSTEM
+
+# code: (bad text, good text, format); the good text differs only in the mistake.
+CASES: dict[str, tuple[str, str, CrontabKind]] = {
+    "CM101": (M + "60 * * * * /x\n", M + "59 * * * * /x\n", U),
+    "CM102": (M + "@Daily /x\n", M + "@daily /x\n", U),
+    "CM103": (M + "0 3 * * *\n", M + "0 3 * * * /x\n", U),
+    "CM104": (M + "0 3 * * * /opt/x.sh --flag\n", M + "0 3 * * * root /opt/x.sh --flag\n", S),
+    "CM105": (M + "0 3 * * * * /x\n", M + "0 3 * * * /x\n", U),
+    "CM106": (M + "CRON_TZ=Mars/Olympus\n0 3 * * * /x\n", M + "CRON_TZ=UTC\n0 3 * * * /x\n", U),
+    "CM107": (M + "0 3 * * * /x", M + "0 3 * * * /x\n", U),
+    "CM108": (M + "0 3 * * * /x\nbad line\n", M + "0 3 * * * /x\n", U),
+    "CM110": (M + "15 10 * * 1#2 /x\n", M + "15 10 * * 1 /x\n", U),
+    "CM111": (M + "0 17-9,12 * * * /x\n", M + "0 12 * * * /x\n", U),
+    "CM112": (M + "0 0 30 2 * /x\n", M + "0 0 28 2 * /x\n", U),
+    "CM113": (M + "0 3 * * * /x\r\n", M + "0 3 * * * /x\n", U),
+    "CM116": (M + "FOO=\n0 3 * * * /x\n", M + 'FOO=""\n0 3 * * * /x\n', U),
+    "CM117": (M + "0/15 * * * * /x\n", M + "*/15 * * * * /x\n", U),
+    "CM201": (M + "@reboot /x\n", M + "@daily /x\n", U),
+    "CM202": (M + "#0 3 * * * /x\n", M + "0 3 * * * /x\n", U),
+    "CM203": (M + "0 0 */2 * 1 /x\n", M + "0 0 * * 1 /x\n", U),
+    "CM204": (M + "0 2 1-7 * 0 /x\n", M + "0 2 1-7 * * /x\n", U),
+    "CM205": (M + "CRON_TZ=Europe/Berlin\n30 2 * * * /x\n",
+              M + "CRON_TZ=Europe/Berlin\n30 4 * * * /x\n", U),
+    "CM401": (M + "0 0 31 * * /x\n", M + "0 0 1 * * /x\n", U),
+    "CM402": (M + "0 0 * * * date +%Y > /tmp/y\n", M + "0 0 * * * date +\\%Y > /tmp/y\n", U),
+    "CM403": (M + "PATH=$PATH:/opt/bin\n0 3 * * * /x\n",
+              M + "PATH=/usr/bin:/bin:/opt/bin\n0 3 * * * /x\n", U),
+    "CM404": (M + "* 3 * * * /x\n", M + "0 3 * * * /x\n", U),
+    "CM405": (M + "0 3 * * * root /opt/x.sh\n", M + "0 3 * * * /opt/x.sh\n", U),
+    "CM406": (M + "DB_PASSWORD=hunter2\n0 3 * * * /x\n", M + "DB_HOST=db\n0 3 * * * /x\n", U),
+    "CM407": ("0 3 * * * /x\n", M + "0 3 * * * /x\n", U),
+    "CM408": (M + "0 3 * * * /x\n0 3 * * * /x\n", M + "0 3 * * * /x\n0 3 * * * /y\n", U),
+    "CM409": (M + "0 3 * * * ./backup.sh\n", M + "0 3 * * * cd /srv && ./backup.sh\n", U),
+    "CM410": (M + "CRON_TZ=UTC\n0 3 * * * /x\n", M + "0 3 * * * /x\n", U),
+}
+# Rules whose examples live elsewhere: files cron skips or cannot read, the classic-rules
+# target, a translation bug, and `generate`.
+TESTED_ELSEWHERE = {
+    "CM109": "test_crontab.py::test_unreadable_file_is_a_diagnostic",
+    "CM114": "test_lint.py::test_skipped_file_in_a_cron_directory",
+    "CM115": "test_lint.py::test_a_guessed_format_is_said",
+    "CM206": "test_translate.py::test_rules_target_refuses_dst_zone_without_allow_drift",
+    "CM207": "test_translate.py::test_an_unproven_translation_is_refused",
+    "CM208": "test_translate.py::test_allow_drift_states_the_drift",
+    "CM300": "test_config_writer.py::test_generate_skips_refused_jobs_and_says_why",
+    "CM301": "test_generate.py::test_missing_script_is_reported_and_others_generated",
+}
+
+
+def codes(text: str, kind: CrontabKind | None, tmp_path: Path, code: str) -> list[str]:
+    path = tmp_path / "tab"
+    path.write_bytes(text.encode())
+    opts = LintOptions(select=(code,), show_info=True, forced_kind=kind)
+    return [f.code for f in lint([str(path)], opts).findings]
+
+
+def test_every_rule_has_examples() -> None:
+    assert set(CASES) | set(TESTED_ELSEWHERE) == set(BY_CODE)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_fails_on_the_bad_example_and_passes_on_the_good(code: str, tmp_path: Path) -> None:
+    bad, good, kind = CASES[code]
+    assert code in codes(bad, kind, tmp_path, code)
+    assert codes(good, kind, tmp_path, code) == []
+
+
+def test_skipped_file_in_a_cron_directory(tmp_path: Path) -> None:
+    d = tmp_path / "cron.d"
+    d.mkdir()
+    (d / "job.cron").write_text(M + "0 3 * * * root /x\n")
+    (d / "job").write_text(M + "0 3 * * * root /x\n")
+    found = lint([str(d)], LintOptions(show_info=True)).findings
+    assert [(f.code, Path(f.location.path).name) for f in found] == [("CM114", "job.cron")]
+
+
+def test_a_guessed_format_is_said(tmp_path: Path) -> None:
+    (tmp_path / "mycron").write_text(M + "0 3 * * * root /x\n")
+    found = lint([str(tmp_path / "mycron")], LintOptions(show_info=True)).findings
+    assert [(f.code, f.severity) for f in found] == [("CM115", Severity.INFO)]
+    assert "read as a system crontab" in found[0].message
+    spool = tmp_path / "crontabs"
+    spool.mkdir()
+    (spool / "alice").write_text(M + "0 3 * * * /x\n")
+    assert lint([str(spool / "alice")], LintOptions(show_info=True)).findings == ()
+
+
+def test_rules_catalog_and_docs_agree() -> None:
+    assert (ROOT / "docs/rules.md").read_text() == markdown(), (
+        "docs/rules.md is stale: python -m cronmigrate.lint.rules > docs/rules.md")
+    assert len({r.name for r in RULES}) == len(RULES)
+    for r in RULES:
+        assert r.code.startswith("CM") and len(r.doc) > 20
+
+
+# ------------------------------------------------------------------ suppression and settings
+
+BAD = M + "* 3 * * * /x\n0 0 31 * * /y\n"
+
+
+def test_disable_comment_on_the_line_before(tmp_path: Path) -> None:
+    text = M + "# cronmigrate: disable=CM404\n* 3 * * * /x\n* 4 * * * /y\n"
+    (tmp_path / "tab").write_text(text)
+    found = lint([str(tmp_path / "tab")], LintOptions(forced_kind=U)).findings
+    assert [(f.code, f.location.line) for f in found] == [("CM404", 4)]
+
+
+def test_disable_file_comment(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text("# cronmigrate: disable-file=CM404, CM401\n" + BAD)
+    assert lint([str(tmp_path / "tab")], LintOptions(forced_kind=U)).findings == ()
+
+
+def test_select_and_ignore_prefixes(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text(BAD)
+    path = [str(tmp_path / "tab")]
+    assert {f.code for f in lint(path, LintOptions(forced_kind=U)).findings} == {"CM404", "CM401"}
+    assert {f.code for f in lint(path, LintOptions(select=("CM40",), ignore=("CM401",),
+                                                   forced_kind=U)).findings} == {"CM404"}
+
+
+def cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    return subprocess.run([sys.executable, "-m", "cronmigrate", "lint", *args], cwd=cwd,
+                          input=stdin, capture_output=True, text=True, check=False, env=env)
+
+
+def test_settings_from_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text(BAD)
+    (tmp_path / "pyproject.toml").write_text('[tool.cronmigrate.lint]\nignore = ["CM404"]\n')
+    res = cli("--user", "tab", cwd=tmp_path)
+    assert "CM401" in res.stdout and "CM404" not in res.stdout
+
+
+def test_settings_from_cronmigrate_yaml(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text(BAD)
+    (tmp_path / "cronmigrate.yaml").write_text("lint:\n  select: [CM404]\n  fail-on: error\n")
+    res = cli("--user", "tab", cwd=tmp_path)
+    assert res.returncode == 0  # a warning, below fail-on: error
+    assert "CM404" in res.stdout and "CM401" not in res.stdout
+
+
+def test_bad_settings_are_one_line_errors(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text(BAD)
+    (tmp_path / "cronmigrate.yaml").write_text("lint:\n  selcet: [CM404]\n")
+    res = cli("--user", "tab", cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr == (f"error: {tmp_path / 'cronmigrate.yaml'}:2:3: unknown lint setting "
+                          "'selcet' (known: fail-on, format, ignore, select, show-info, timezone)\n")
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_quiet_and_zero_when_clean(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text(M + "0 3 * * * /opt/x.sh\n")
+    res = cli("--user", "tab", cwd=tmp_path)
+    assert (res.returncode, res.stdout, res.stderr) == (0, "", "")
+
+
+def test_text_format_and_summary(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text(BAD)
+    res = cli("--user", "tab", cwd=tmp_path)
+    assert res.returncode == 1
+    assert res.stdout.splitlines() == [
+        "tab:2:1: CM404 '* 3 …' runs every minute of hour 3 (60 runs a day); '0 3 …' runs once",
+        "tab:3:1: CM401 day 31 does not exist in February, April, June, September, November: "
+        "the job skips those months",
+        "Found 2 problems (2 warnings) in 1 file.",
+    ]
+    assert "\x1b[" not in res.stdout  # no colour in a pipe
+
+
+def test_fail_on_error(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text(BAD)
+    assert cli("--user", "--fail-on", "error", "tab", cwd=tmp_path).returncode == 0
+    (tmp_path / "tab").write_text(M + "@reboot /x\n")
+    assert cli("--user", "--fail-on", "error", "tab", cwd=tmp_path).returncode == 1
+
+
+def test_json_format(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text(BAD)
+    data = json.loads(cli("--user", "--format", "json", "tab", cwd=tmp_path).stdout)
+    assert data[0] == {"code": "CM404", "rule": "every-minute", "severity": "warning",
+                       "message": data[0]["message"], "path": "tab", "line": 2, "column": 1}
+
+
+def test_sarif_format(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text(BAD)
+    doc = json.loads(cli("--user", "--format", "sarif", "tab", cwd=tmp_path).stdout)
+    assert doc["version"] == "2.1.0"
+    run = doc["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [r.code for r in RULES]
+    (res,) = [r for r in run["results"] if r["ruleId"] == "CM401"]
+    assert res["level"] == "warning"
+    assert rules[res["ruleIndex"]]["id"] == "CM401"
+    region = res["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 3, "startColumn": 1}
+    assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "tab"
+
+
+def test_github_format(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text(M + "0 0 * * * date +%Y:%m > /tmp/y\n")
+    out = cli("--user", "--format", "github", "--select", "CM402", "tab", cwd=tmp_path).stdout
+    assert out.startswith("::warning file=tab,line=2,col=1,title=CM402 unescaped-percent::")
+    assert out.count("\n") == 1
+
+
+def test_fix_crlf_and_final_newline(tmp_path: Path) -> None:
+    tab = tmp_path / "tab"
+    tab.write_bytes(b"MAILTO=ops@example.com\r\n0 3 * * * /x\r\n15 4 * * 1-5 /y")
+    tab.chmod(0o640)
+    res = cli("--user", "--fix", "tab", cwd=tmp_path)
+    assert res.returncode == 0, res.stdout
+    assert tab.read_bytes() == b"MAILTO=ops@example.com\n0 3 * * * /x\n15 4 * * 1-5 /y\n"
+    assert tab.stat().st_mode & 0o777 == 0o640
+    assert "Fixed 2 problems." in res.stderr
+    again = cli("--user", "--fix", "tab", cwd=tmp_path)
+    assert (again.returncode, again.stderr) == (0, "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tab"]
+
+
+def test_list_rules_and_explain(tmp_path: Path) -> None:
+    listing = cli("--list-rules", cwd=tmp_path).stdout.splitlines()
+    assert len(listing) == len(RULES)
+    assert listing[0].startswith("CM101  syntax-error")
+    text = cli("--explain", "cm404", cwd=tmp_path).stdout
+    assert text.startswith("CM404 every-minute (warning)")
+    bad = cli("--explain", "CM999", cwd=tmp_path)
+    assert bad.returncode == 1 and "no rule 'CM999'" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["missing-file"], "missing-file: no such file or directory"),
+        (["--format", "xml", "tab"], "invalid choice: 'xml'"),
+        ([], "no files to lint"),
+        (["--timezone", "Mars/Olympus", "tab"], "unknown time zone"),
+    ],
+)
+def test_usage_errors(tmp_path: Path, args: list[str], words: str) -> None:
+    (tmp_path / "tab").write_text(M + "0 3 * * * /x\n")
+    res = cli(*args, cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.count("\n") == 1 and words in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_stdin(tmp_path: Path) -> None:
+    res = cli("--user", "-", cwd=tmp_path, stdin=M + "* 3 * * * /x\n")
+    assert res.stdout.startswith("<stdin>:2:1: CM404 ")
+
+
+def test_lint_and_plan_agree(tmp_path: Path) -> None:
+    """Every finding plan reports for a job, lint reports at the same line."""
+    from cronmigrate.plan import PlanOptions, build_plan
+
+    hard = str(ROOT / "samples/hard-cases/crontab")
+    plan = build_plan([hard], PlanOptions(forced_kind=U))
+    planned = {(r.code, j.job.location.line) for j in plan.jobs for r in j.translation.reasons
+               if r.severity > Severity.INFO}
+    linted = {(f.code, f.location.line) for f in lint([hard], LintOptions(forced_kind=U)).findings}
+    assert planned and planned <= linted
+
+
+def test_lint_imports_no_heavy_modules() -> None:
+    """lint runs in every commit: typer, rich, jinja2 and ruamel.yaml stay unloaded."""
+    code = ("import sys; from cronmigrate.lint.cli import main; "
+            "main(['--user', 'samples/hard-cases/crontab']); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'typer', 'rich', 'jinja2', 'ruamel', 'crontab', 'asyncio'}))")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=False)
+    assert res.stdout.strip().splitlines()[-1] == "[]"
+
+
+@given(st.binary(max_size=300))
+def test_random_bytes_give_findings_not_crashes(data: bytes) -> None:
+    text = data.decode("utf-8", "surrogateescape")
+    for kind in (U, S):
+        result = lint(["-"], LintOptions(forced_kind=kind, show_info=True), stdin_text=text)
+        for f in result.findings:
+            assert f.location.line >= 1 and f.code in BY_CODE
+
+
+NEAR = st.text(alphabet=" \t*/-,#%@=\"'0123456789LW?abcdefjmnorstuyA\r\n", max_size=150)
+
+
+@given(NEAR)
+def test_near_crontab_text_gives_findings_not_crashes(text: str) -> None:
+    result = lint(["-"], LintOptions(forced_kind=U, show_info=True), stdin_text=text)
+    assert all(f.code in BY_CODE for f in result.findings)
+
+
+# ------------------------------------------------------------------ pre-commit
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+def test_pre_commit_try_repo(tmp_path: Path) -> None:
+    """The real pre-commit package runs the hook from this repository."""
+    pre_commit = Path(sys.executable).parent / "pre-commit"
+    repo = tmp_path / "ops"
+    repo.mkdir()
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "cache"), GIT_AUTHOR_NAME="t",
+               GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.com")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
+
+    git("init", "-q")
+    (repo / "crontab").write_text(M + "* 3 * * * /x\n")
+    (repo / "notes.txt").write_text("* 3 * * * not a crontab\n")
+    git("add", ".")
+
+    def try_repo() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(pre_commit), "try-repo", str(ROOT), "cronmigrate-lint",
+                               "--all-files"], cwd=repo, capture_output=True, text=True,
+                              env=env, check=False)
+
+    res = try_repo()
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "crontab:2:1: CM404" in res.stdout
+    assert "notes.txt" not in res.stdout
+    (repo / "crontab").write_text(M + "0 3 * * * /x\n")
+    git("add", ".")
+    res = try_repo()
+    assert res.returncode == 0, res.stdout + res.stderr
