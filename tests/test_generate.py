@@ -409,6 +409,8 @@ def test_templates_ship_inside_the_wheel(tmp_path: Path) -> None:
         ):
             assert f"cronmigrate/templates/{name}" in names, name
         shipped = zf.read("cronmigrate/templates/runtime/bootstrap")
+        for module in sorted((ROOT / "cronmigrate").rglob("*.py")):
+            assert str(module.relative_to(ROOT)) in names, module
     assert shipped == (ROOT / "templates/runtime/bootstrap").read_bytes()
 
 

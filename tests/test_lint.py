@@ -43,12 +43,18 @@ CASES: dict[str, tuple[str, str, CrontabKind]] = {
     "CM202": (M + "#0 3 * * * /x\n", M + "0 3 * * * /x\n", U),
     "CM203": (M + "0 0 */2 * 1 /x\n", M + "0 0 * * 1 /x\n", U),
     "CM204": (M + "0 2 1-7 * 0 /x\n", M + "0 2 1-7 * * /x\n", U),
-    "CM205": (M + "CRON_TZ=Europe/Berlin\n30 2 * * * /x\n",
-              M + "CRON_TZ=Europe/Berlin\n30 4 * * * /x\n", U),
+    "CM205": (
+        M + "CRON_TZ=Europe/Berlin\n30 2 * * * /x\n",
+        M + "CRON_TZ=Europe/Berlin\n30 4 * * * /x\n",
+        U,
+    ),
     "CM401": (M + "0 0 31 * * /x\n", M + "0 0 1 * * /x\n", U),
     "CM402": (M + "0 0 * * * date +%Y > /tmp/y\n", M + "0 0 * * * date +\\%Y > /tmp/y\n", U),
-    "CM403": (M + "PATH=$PATH:/opt/bin\n0 3 * * * /x\n",
-              M + "PATH=/usr/bin:/bin:/opt/bin\n0 3 * * * /x\n", U),
+    "CM403": (
+        M + "PATH=$PATH:/opt/bin\n0 3 * * * /x\n",
+        M + "PATH=/usr/bin:/bin:/opt/bin\n0 3 * * * /x\n",
+        U,
+    ),
     "CM404": (M + "* 3 * * * /x\n", M + "0 3 * * * /x\n", U),
     "CM405": (M + "0 3 * * * root /opt/x.sh\n", M + "0 3 * * * /opt/x.sh\n", U),
     "CM406": (M + "DB_PASSWORD=hunter2\n0 3 * * * /x\n", M + "DB_HOST=db\n0 3 * * * /x\n", U),
@@ -111,7 +117,8 @@ def test_a_guessed_format_is_said(tmp_path: Path) -> None:
 
 def test_rules_catalog_and_docs_agree() -> None:
     assert (ROOT / "docs/rules.md").read_text() == markdown(), (
-        "docs/rules.md is stale: python -m cronmigrate.lint.rules > docs/rules.md")
+        "docs/rules.md is stale: python -m cronmigrate.lint.rules > docs/rules.md"
+    )
     assert len({r.name for r in RULES}) == len(RULES)
     for r in RULES:
         assert r.code.startswith("CM") and len(r.doc) > 20
@@ -138,14 +145,25 @@ def test_select_and_ignore_prefixes(tmp_path: Path) -> None:
     (tmp_path / "tab").write_text(BAD)
     path = [str(tmp_path / "tab")]
     assert {f.code for f in lint(path, LintOptions(forced_kind=U)).findings} == {"CM404", "CM401"}
-    assert {f.code for f in lint(path, LintOptions(select=("CM40",), ignore=("CM401",),
-                                                   forced_kind=U)).findings} == {"CM404"}
+    assert {
+        f.code
+        for f in lint(
+            path, LintOptions(select=("CM40",), ignore=("CM401",), forced_kind=U)
+        ).findings
+    } == {"CM404"}
 
 
 def cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    return subprocess.run([sys.executable, "-m", "cronmigrate", "lint", *args], cwd=cwd,
-                          input=stdin, capture_output=True, text=True, check=False, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "cronmigrate", "lint", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
 
 
 def test_settings_from_pyproject(tmp_path: Path) -> None:
@@ -168,8 +186,10 @@ def test_bad_settings_are_one_line_errors(tmp_path: Path) -> None:
     (tmp_path / "cronmigrate.yaml").write_text("lint:\n  selcet: [CM404]\n")
     res = cli("--user", "tab", cwd=tmp_path)
     assert res.returncode == 2
-    assert res.stderr == (f"error: {tmp_path / 'cronmigrate.yaml'}:2:3: unknown lint setting "
-                          "'selcet' (known: fail-on, format, ignore, select, show-info, timezone)\n")
+    assert res.stderr == (
+        f"error: {tmp_path / 'cronmigrate.yaml'}:2:3: unknown lint setting "
+        "'selcet' (known: fail-on, format, ignore, select, show-info, timezone)\n"
+    )
 
 
 # ------------------------------------------------------------------ the command line
@@ -204,8 +224,15 @@ def test_fail_on_error(tmp_path: Path) -> None:
 def test_json_format(tmp_path: Path) -> None:
     (tmp_path / "tab").write_text(BAD)
     data = json.loads(cli("--user", "--format", "json", "tab", cwd=tmp_path).stdout)
-    assert data[0] == {"code": "CM404", "rule": "every-minute", "severity": "warning",
-                       "message": data[0]["message"], "path": "tab", "line": 2, "column": 1}
+    assert data[0] == {
+        "code": "CM404",
+        "rule": "every-minute",
+        "severity": "warning",
+        "message": data[0]["message"],
+        "path": "tab",
+        "line": 2,
+        "column": 1,
+    }
 
 
 def test_sarif_format(tmp_path: Path) -> None:
@@ -282,20 +309,27 @@ def test_lint_and_plan_agree(tmp_path: Path) -> None:
 
     hard = str(ROOT / "samples/hard-cases/crontab")
     plan = build_plan([hard], PlanOptions(forced_kind=U))
-    planned = {(r.code, j.job.location.line) for j in plan.jobs for r in j.translation.reasons
-               if r.severity > Severity.INFO}
+    planned = {
+        (r.code, j.job.location.line)
+        for j in plan.jobs
+        for r in j.translation.reasons
+        if r.severity > Severity.INFO
+    }
     linted = {(f.code, f.location.line) for f in lint([hard], LintOptions(forced_kind=U)).findings}
     assert planned and planned <= linted
 
 
 def test_lint_imports_no_heavy_modules() -> None:
     """lint runs in every commit: typer, rich, jinja2 and ruamel.yaml stay unloaded."""
-    code = ("import sys; from cronmigrate.lint.cli import main; "
-            "main(['--user', 'samples/hard-cases/crontab']); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'typer', 'rich', 'jinja2', 'ruamel', 'crontab', 'asyncio'}))")
-    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=False)
+    code = (
+        "import sys; from cronmigrate.lint.cli import main; "
+        "main(['--user', 'samples/hard-cases/crontab']); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'typer', 'rich', 'jinja2', 'ruamel', 'crontab', 'asyncio'}))"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert res.stdout.strip().splitlines()[-1] == "[]"
 
 
@@ -326,9 +360,14 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     pre_commit = Path(sys.executable).parent / "pre-commit"
     repo = tmp_path / "ops"
     repo.mkdir()
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "cache"), GIT_AUTHOR_NAME="t",
-               GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
-               GIT_COMMITTER_EMAIL="t@example.com")
+    env = dict(
+        os.environ,
+        PRE_COMMIT_HOME=str(tmp_path / "cache"),
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.com",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.com",
+    )
 
     def git(*args: str) -> None:
         subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
@@ -339,9 +378,14 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     git("add", ".")
 
     def try_repo() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(pre_commit), "try-repo", str(ROOT), "cronmigrate-lint",
-                               "--all-files"], cwd=repo, capture_output=True, text=True,
-                              env=env, check=False)
+        return subprocess.run(
+            [str(pre_commit), "try-repo", str(ROOT), "cronmigrate-lint", "--all-files"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
 
     res = try_repo()
     assert res.returncode == 1, res.stdout + res.stderr
