@@ -21,7 +21,7 @@ from typing import Any
 from cronmigrate import __version__
 from cronmigrate import aws_facts as aws
 from cronmigrate.deploy import DeployJob, Deployment
-from cronmigrate.model import Target
+from cronmigrate.model import EventBridgeSchedule, Target
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.functions import HANDLER, job_zip
 from cronmigrate.render.runtime import LAYER_ZIP
@@ -172,6 +172,18 @@ def _state(job: DeployJob) -> str:
     return "ENABLED" if job.settings.enabled else "DISABLED"
 
 
+def _scheduler_common(job: DeployJob, index: int, s: EventBridgeSchedule) -> Doc:
+    """What an EventBridge Scheduler schedule says in both CloudFormation and SAM."""
+    return {
+        "Name": schedule_name(job, index),
+        "Description": description(job),
+        "ScheduleExpression": s.expression,
+        "ScheduleExpressionTimezone": s.timezone,
+        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "State": _state(job),
+    }
+
+
 def _retry(job: DeployJob) -> Doc:
     return {
         "MaximumRetryAttempts": job.settings.delivery_retries,
@@ -209,12 +221,7 @@ def _cfn_job(job: DeployJob, target: Target, zips: Artifacts) -> Doc:
             out[f"{lid}Schedule{'' if i == 0 else i + 1}"] = {
                 "Type": "AWS::Scheduler::Schedule",
                 "Properties": {
-                    "Name": schedule_name(job, i),
-                    "Description": description(job),
-                    "ScheduleExpression": s.expression,
-                    "ScheduleExpressionTimezone": s.timezone,
-                    "FlexibleTimeWindow": {"Mode": "OFF"},
-                    "State": _state(job),
+                    **_scheduler_common(job, i, s),
                     "Target": {
                         "Arn": get_att(f"{lid}Function", "Arn"),
                         "RoleArn": get_att(f"{lid}SchedulerRole", "Arn"),
@@ -261,12 +268,7 @@ def _sam_job(job: DeployJob, target: Target) -> Doc:
             events[f"Schedule{n}"] = {
                 "Type": "ScheduleV2",
                 "Properties": {
-                    "Name": schedule_name(job, i),
-                    "Description": description(job),
-                    "ScheduleExpression": s.expression,
-                    "ScheduleExpressionTimezone": s.timezone,
-                    "FlexibleTimeWindow": {"Mode": "OFF"},
-                    "State": _state(job),
+                    **_scheduler_common(job, i, s),
                     "RoleArn": get_att(f"{lid}SchedulerRole", "Arn"),
                     "RetryPolicy": _retry(job),
                     "Input": input_document(job),
