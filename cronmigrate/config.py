@@ -24,7 +24,7 @@ class ConfigError(CronmigrateError):
 class JobSettings:
     memory: int = 128
     timeout: int = 900
-    architecture: str = "x86_64"
+    architecture: str | None = None  # None: from the job's compiled programs, else x86_64
     log_retention_days: int = 30
     layers: tuple[str, ...] = ()
     subnet_ids: tuple[str, ...] = ()

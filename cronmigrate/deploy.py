@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from cronmigrate import aws_facts as aws
 from cronmigrate import commands
+from cronmigrate.analysis import analyse
 from cronmigrate.commands import BundledFile
 from cronmigrate.config import JobSettings, Settings
 from cronmigrate.diagnostics import Diagnostic, Severity
@@ -96,29 +98,23 @@ def build(plan: Plan, settings: Settings, root: Path) -> Deployment:
                     "config file"
                 )
             table[value] = job.location.short
-        files, missing = commands.bundle(job.command, root)
-        if missing:
-            skipped.append(
-                Diagnostic(
-                    MISSING_SCRIPT,
-                    Severity.ERROR,
-                    f"not generated: {missing[0]} is not under {root} (copy the server's files "
-                    "there, or pass --root)",
-                    job.location,
-                    job.raw,
-                )
-            )
+        found = analyse(job, root, js.architecture)
+        errors = [f for f in found.findings if f.severity is Severity.ERROR]
+        if errors:
+            first = errors[0]
+            skipped.append(first._replace(message=f"not generated: {first.message}"))
             del names[function_name], ids[lid]
             continue
+        arch = js.architecture or found.architecture or "x86_64"
         jobs.append(
             DeployJob(
                 plan=jp,
                 key=key,
                 function_name=function_name,
                 logical_id=lid,
-                settings=js,
-                command=commands.rewrite(job.command, files),
-                bundle=tuple(files),
+                settings=dataclasses.replace(js, architecture=arch),
+                command=found.command,
+                bundle=found.bundle,
                 schedules=jp.translation.schedules,
             )
         )

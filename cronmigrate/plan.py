@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 from cronmigrate import daysets, fires, timezones
 from cronmigrate import diagnostics as dg
+from cronmigrate.analysis import analyse
 from cronmigrate.awscron import parse as parse_aws
 from cronmigrate.crontab import read_crontabs
 from cronmigrate.describe import describe
@@ -36,6 +38,8 @@ class PlanOptions(NamedTuple):
     allow_drift: bool = False
     forced_kind: CrontabKind | None = None
     now: dt.datetime | None = None  # default: the current time
+    root: Path | None = None  # a copy of the server's files: scripts are followed under it
+    analyse: bool = True  # read commands and scripts for what cannot move to Lambda
 
     @property
     def moment(self) -> dt.datetime:
@@ -73,7 +77,10 @@ def plan_crontabs(
             key = (job.schedule, job.disabled, zone)
             if key not in cache:
                 cache[key] = translate(job, zone, topts)
-            tr = _relocate(cache[key], job, line_notes.get(job.location.line, []))
+            notes = line_notes.get(job.location.line, [])
+            if opts.analyse and not job.disabled:
+                notes = [*notes, *analyse(job, opts.root).findings]
+            tr = _relocate(cache[key], job, notes)
             if tr.schedules not in runs_cache:
                 runs_cache[tr.schedules] = (
                     _next_runs(tr.schedules, now) if tr.schedules and next_runs else ()
@@ -100,7 +107,10 @@ def _relocate(tr: Translation, job: CronJob, notes: list[Diagnostic]) -> Transla
     """A cached translation, with its reasons pointing at this job's line."""
     reasons = tuple(r._replace(location=job.location, text=job.raw) for r in tr.reasons)
     status = tr.status
-    if notes and status is Status.OK:
+    worst = max((n.severity for n in notes), default=Severity.INFO)
+    if worst is Severity.ERROR and status is not Status.DISABLED:
+        status = Status.REFUSED
+    elif worst is Severity.WARNING and status is Status.OK:
         status = Status.WARNING
     return tr._replace(reasons=(*notes, *reasons), status=status)
 
