@@ -138,6 +138,15 @@ Now = Annotated[
     ),
 ]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+Root = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        help="A copy of the server's file system: the scripts jobs run are followed under "
+        "it. Without it only the commands themselves are read.",
+        show_default=False,
+    ),
+]
 
 
 def _build_plan(
@@ -147,6 +156,7 @@ def _build_plan(
     allow_drift: bool,
     system: bool | None,
     now: str | None,
+    root: Path | None = None,
 ) -> Plan:
     from cronmigrate.plan import PlanOptions, build_plan
 
@@ -154,7 +164,11 @@ def _build_plan(
         if path != "-" and not Path(path).exists():
             raise UsageError(f"{path}: no such file or directory")
     forced = None if system is None else (CrontabKind.SYSTEM if system else CrontabKind.USER)
-    options = PlanOptions(timezone, Target(target.value), allow_drift, forced, _parse_now(now))
+    if root is not None and not root.is_dir():
+        raise UsageError(f"--root {root}: no such directory")
+    options = PlanOptions(
+        timezone, Target(target.value), allow_drift, forced, _parse_now(now), root=root
+    )
     stdin_text = None
     if "-" in crontabs:
         stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
@@ -194,6 +208,7 @@ def plan(
     allow_drift: AllowDrift = False,
     system: System = None,
     now: Now = None,
+    root: Root = None,
     debug: Debug = False,
 ) -> None:
     """Dry run: show how every job would be scheduled on EventBridge, and prove it."""
@@ -201,7 +216,7 @@ def plan(
     def run() -> int:
         from cronmigrate.plan import exit_code
 
-        result = _build_plan(crontabs, timezone, target, allow_drift, system, now)
+        result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root)
         _print_plan(result, fmt)
         return exit_code(result)
 
@@ -263,7 +278,7 @@ def generate(
         if not root.is_dir():
             raise UsageError(f"--root {root}: no such directory")
         settings = config_mod.load(str(config) if config else None)
-        result = _build_plan(crontabs, timezone, target, allow_drift, system, now)
+        result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root)
         which = set(IAC_CHOICES) if iac is IacChoice.all else {iac.value}
         artifacts, deployment = generate_tree(result, settings, root, which)
         for d in result.diagnostics:

@@ -122,6 +122,10 @@ class BundledFile(NamedTuple):
     path: str  # absolute path on the server, e.g. /opt/batch/x.sh
     source: Path  # where it was read from (under --root)
     executable: bool
+    data: bytes | None = None  # the content to bundle, when rewritten (else the source's)
+
+    def content(self) -> bytes:
+        return self.data if self.data is not None else self.source.read_bytes()
 
     @property
     def archive_path(self) -> str:
@@ -189,8 +193,8 @@ def rewrite(command: str, files: list[BundledFile]) -> str:
     return out
 
 
-_BOUNDARY_BEFORE = set(' \t;&|()`"=')
-_BOUNDARY_AFTER = set(' \t;&|()`"<>')
+_BOUNDARY_BEFORE = set(' \t\n;&|()`"=')
+_BOUNDARY_AFTER = set(' \t\n;&|()`"<>')
 
 
 def _replace_word(text: str, word: str, new: str, after: str = "") -> str:
@@ -208,6 +212,12 @@ def _replace_word(text: str, word: str, new: str, after: str = "") -> str:
         if c == "\\" and i + 1 < len(text):
             out.append(text[i : i + 2])
             i += 2
+            continue
+        if c == "#" and not quote and (i == 0 or text[i - 1] in " \t\n;&|("):
+            stop = text.find("\n", i)  # a comment: copied as it is
+            stop = len(text) if stop < 0 else stop
+            out.append(text[i:stop])
+            i = stop
             continue
         if c == "'" and quote != '"':
             quote = "'"

@@ -72,11 +72,10 @@ def build(plan: Plan, settings: Settings, root: Path) -> Deployment:
         job = jp.job
         if jp.status in (Status.REFUSED, Status.DISABLED):
             if jp.status is Status.REFUSED:
-                why = jp.translation.reasons[-1].message if jp.translation.reasons else "refused"
+                errors = [r for r in jp.translation.reasons if r.severity is Severity.ERROR]
+                why = errors[0] if errors else jp.translation.reasons[-1]
                 skipped.append(
-                    Diagnostic(
-                        "CM300", Severity.ERROR, f"not generated: {why}", job.location, job.raw
-                    )
+                    why._replace(severity=Severity.ERROR, message=f"not generated: {why.message}")
                 )
             continue
         key = job_key(jp, settings.name_prefix)

@@ -58,6 +58,14 @@ def test_plan_hard_cases_golden(target: str) -> None:
     golden(f"plan-hard-cases-{target}.txt", res.stdout)
 
 
+def test_plan_server_root_golden() -> None:
+    res = cli(
+        "plan", "--root", "samples/server-root", "samples/server-root/etc/cron.d", "--now", NOW
+    )
+    assert res.returncode == 0, res.stderr
+    golden("plan-server-root.txt", res.stdout)
+
+
 def test_json_schema_shape() -> None:
     res = cli("plan", *SAMPLES, "--now", NOW, "--format", "json")
     data = json.loads(res.stdout)

@@ -205,6 +205,6 @@ def test_generate_skips_refused_jobs_and_says_why(tmp_path: Path) -> None:
     res = cli("generate", "tab", "--user", "-o", "out", cwd=tmp_path)
     assert res.returncode == 1
     lines = res.stderr.splitlines()
-    assert lines[0].startswith("tab:1: CM300 error: not generated: @reboot")
-    assert lines[1].startswith("tab:2: CM300 error: not generated: no date matches")
+    assert lines[0].startswith("tab:1: CM201 error: not generated: @reboot")
+    assert lines[1].startswith("tab:2: CM112 error: not generated: no date matches")
     assert "1 functions" in res.stdout

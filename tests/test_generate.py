@@ -423,3 +423,23 @@ def test_prefix_setting(tmp_path: Path, missing: str) -> None:
     names = [j.function_name for j in dep.jobs]  # type: ignore[attr-defined]
     assert all(n.startswith(missing) for n in names)
     assert all(n.startswith("run-parts-") for n in names) == (missing == "")
+
+
+def test_server_root_generates_clean_output(tmp_path: Path) -> None:
+    out = tmp_path / "server"
+    dep = generate_into(
+        out, ["etc/cron.d/app"], cwd=SAMPLES / "server-root", root=SAMPLES / "server-root"
+    )
+    assert len(dep.jobs) == 4  # type: ignore[attr-defined]
+    assert cfn_lint(out / "cloudformation.yaml", out / "template.yaml").returncode == 0
+    scripts = sorted(out.glob("functions/*/function.sh"))
+    res = subprocess.run(
+        [tool("shellcheck"), *map(str, scripts)], capture_output=True, text=True, check=False
+    )
+    assert res.returncode == 0, res.stdout
+    (report,) = out.glob("functions/report-*")
+    bundled = (report / "root/opt/app/bin/report.sh").read_text()
+    assert "source ${LAMBDA_TASK_ROOT}/root/opt/app/lib/common.sh" in bundled
+    assert (report / "root/opt/app/lib/common.sh").is_file()
+    handler = (report / "function.sh").read_text()
+    assert "/var/log/app/report.log" not in handler

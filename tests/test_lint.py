@@ -48,6 +48,13 @@ CASES: dict[str, tuple[str, str, CrontabKind]] = {
         M + "CRON_TZ=Europe/Berlin\n30 4 * * * /x\n",
         U,
     ),
+    "CM501": (M + "0 3 * * * php /x.php\n", M + "0 3 * * * curl -fsS https://x.test/\n", U),
+    "CM502": (M + "0 3 * * * date > /srv/out\n", M + "0 3 * * * date > /tmp/out\n", U),
+    "CM503": (M + "0 3 * * * curl http://localhost/\n", M + "0 3 * * * curl http://x.test/\n", U),
+    "CM504": (M + "0 3 * * * sleep 1000\n", M + "0 3 * * * sleep 10\n", U),
+    "CM505": (M + "0 3 * * * sudo -u a /x\n", M + "0 3 * * * /x\n", U),
+    "CM506": (M + "0 3 * * * /x >> /var/log/x.log\n", M + "0 3 * * * /x\n", U),
+    "CM507": (M + "0 3 * * * case a in a) /x;; esac\n", M + "0 3 * * * /x\n", U),
     "CM401": (M + "0 0 31 * * /x\n", M + "0 0 1 * * /x\n", U),
     "CM402": (M + "0 0 * * * date +%Y > /tmp/y\n", M + "0 0 * * * date +\\%Y > /tmp/y\n", U),
     "CM403": (
@@ -72,7 +79,8 @@ TESTED_ELSEWHERE = {
     "CM206": "test_translate.py::test_rules_target_refuses_dst_zone_without_allow_drift",
     "CM207": "test_translate.py::test_an_unproven_translation_is_refused",
     "CM208": "test_translate.py::test_allow_drift_states_the_drift",
-    "CM300": "test_config_writer.py::test_generate_skips_refused_jobs_and_says_why",
+    "CM508": "test_analysis.py::test_compiled_program_sets_the_architecture",
+    "CM509": "test_analysis.py::test_shared_libraries_beyond_glibc_are_reported",
     "CM301": "test_generate.py::test_missing_script_is_reported_and_others_generated",
 }
 

@@ -27,6 +27,7 @@ JOBS = {
     "sleep": "0 5 * * * echo sleeping; sleep 30\n",
     "stdin": "0 6 * * * cat%line one%line two\n",
     "trace": "0 7 * * * echo trace=$_X_AMZN_TRACE_ID event=$CRONMIGRATE_EVENT\n",
+    "sources": "0 8 * * * /opt/t/uses-lib.sh >> /var/log/t.log 2>&1\n",
 }
 
 
@@ -46,6 +47,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "opt/t").mkdir(parents=True)
     (root / "opt/t/hello.sh").write_text('#!/bin/sh\necho "$GREETING $1 from $(pwd)"\n')
     (root / "opt/t/fail.sh").write_text("#!/bin/sh\necho something broke >&2\nexit 3\n")
+    (root / "opt/t/lib.sh").write_text('# a library\ngreet() { echo "hi from $1\'s lib"; }\n')
+    (root / "opt/t/uses-lib.sh").write_text("#!/bin/bash\n. /opt/t/lib.sh\ngreet the\n")
     for f in (root / "opt/t").iterdir():
         f.chmod(0o755)
     tabs = base / "tabs"
@@ -174,6 +177,14 @@ def test_trace_id_and_event_reach_the_job(api: RuntimeAPI, built: Path, sandbox:
     assert o.kind == "response"
     assert b"trace=Root=1-5759e988-bd862e3fe1be46a994272793" in logs
     assert b'"source": "cronmigrate"' in logs
+
+
+def test_a_script_sourcing_a_library_runs_from_the_bundle(
+    api: RuntimeAPI, built: Path, sandbox: Path
+) -> None:
+    (o,), logs = run(api, sandbox, _task(built, sandbox, "sources"))
+    assert o.kind == "response", o.body
+    assert b"hi from the's lib" in logs  # and no longer written to /var/log/t.log
 
 
 def test_missing_handler_is_an_init_error(api: RuntimeAPI, built: Path, sandbox: Path) -> None:

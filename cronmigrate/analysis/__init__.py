@@ -22,7 +22,7 @@ from cronmigrate.analysis.runtime_tools import (
     SHELL_BUILTINS,
     WRITABLE_PREFIXES,
 )
-from cronmigrate.analysis.shell import Reading, read
+from cronmigrate.analysis.shell import INTERPRETERS, Reading, read
 from cronmigrate.commands import BundledFile
 from cronmigrate.diagnostics import Diagnostic, Severity
 from cronmigrate.model import CronJob
@@ -94,6 +94,7 @@ class _Walker:
         self.missing: list[str] = []
         self.arch: str | None = None
         self.seen: set[str] = set()
+        self.functions: set[str] = set()
 
     def note(self, code: str, severity: Severity, message: str, where: str = "") -> None:
         prefix = f"{where}: " if where else ""
@@ -123,8 +124,13 @@ class _Walker:
                 where,
             )
             return
+        self.functions |= reading.functions
+        for inc in reading.includes:  # first: a library defines functions the rest calls
+            path = self.resolve(inc, None) or inc
+            self.bundle(path, where, required=True)
         for use in reading.uses:
-            self.use(use.program, use.args, use.via, use.cwd, where)
+            if use.program not in self.functions:
+                self.use(use.program, use.args, use.via, use.cwd, where)
         for r in reading.redirects:
             kept = not _is_log(r.target) or r.start < 0 or bool(where)  # dropped otherwise
             writes = r.op in {">", ">>", "&>", ">|"}
@@ -135,9 +141,6 @@ class _Walker:
                     f"writes {r.target}, but Lambda's file system is read-only outside /tmp",
                     where,
                 )
-        for inc in reading.includes:
-            path = self.resolve(inc, None) or inc
-            self.bundle(path, where, required=True)
 
     def use(
         self, program: str, args: tuple[str, ...], via: str, cwd: str | None, where: str
@@ -196,6 +199,10 @@ class _Walker:
             for d in dirs:
                 self.run_parts(d, where)
         path = self.resolve(program, cwd)
+        if path is None and via in INTERPRETERS and cwd and not program.startswith("$"):
+            path = posixpath.normpath(posixpath.join(cwd, program))  # php artisan, in cd DIR
+        if name in {"sudo", "su"}:
+            return
         if path is None:
             if name in MISSING:
                 self.note(
@@ -313,6 +320,20 @@ class _Walker:
             )
 
 
+def _point_at_bundle(f: BundledFile, files: list[BundledFile]) -> BundledFile:
+    """A bundled shell script that names other bundled files (source /opt/lib/x.sh) is
+    rewritten to their bundled copies: the server's paths do not exist on Lambda."""
+    data = f.source.read_bytes()
+    if elf.read(data) is not None or not _is_shell(f.path, data):
+        return f
+    text = data.decode("utf-8", "surrogateescape")
+    others = [o for o in files if o.path != f.path]
+    new = commands.rewrite(text, others)
+    if new == text:
+        return f
+    return f._replace(data=new.encode("utf-8", "surrogateescape"))
+
+
 def _dynamic(name: str) -> bool:
     return name.startswith("$") or "$(" in name or name.startswith("`")
 
@@ -358,6 +379,7 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
         )
     files = sorted(walker.files.values(), key=lambda f: f.path)
     command = commands.rewrite(command, files)
+    files = [_point_at_bundle(f, files) for f in files]
     findings = _dedupe(walker.findings)
     return Analysis(tuple(findings), tuple(files), command, walker.arch, tuple(walker.missing))
 

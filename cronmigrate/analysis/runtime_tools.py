@@ -63,8 +63,8 @@ MISSING: dict[str, str] = {
     "node": "no Node.js in provided.al2023: add a Node.js layer",
     "java": "no Java in provided.al2023: add a Java layer",
     "run-parts": "Debian's debianutils is not in the image: list the scripts instead",
-    "flock": "util-linux is not in the image; EventBridge runs each scheduled time once "
-    "with the duplicate guard",
+    "flock": "util-linux is not in the image: bundle flock, or drop the lock if runs "
+    "cannot overlap",
     "logger": "no syslog on Lambda: output already goes to CloudWatch Logs",
     "wget": "not in the image: use curl",
     "jq": "not in the image: add a jq layer",

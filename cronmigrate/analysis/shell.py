@@ -73,6 +73,7 @@ class Reading(NamedTuple):
     includes: tuple[str, ...]  # source/. arguments
     parsed: bool
     error: str = ""
+    functions: frozenset[str] = frozenset()  # shell functions the text defines
 
 
 _SIMPLE = re.compile(r"^[\w./:=@%+,\- \t<>&|;]*$")
@@ -130,9 +131,10 @@ def read(command: str) -> Reading:
     ) as exc:
         return Reading((), (), (), False, str(exc).splitlines()[0] if str(exc) else "")
     state: dict[str, str | None] = {"cwd": None}
+    functions: set[str] = set()
     for tree in trees:
-        _walk(tree, uses, redirects, includes, state, nested=False)
-    return Reading(tuple(uses), tuple(redirects), tuple(includes), True)
+        _walk(tree, uses, redirects, includes, state, nested=False, functions=functions)
+    return Reading(tuple(uses), tuple(redirects), tuple(includes), True, "", frozenset(functions))
 
 
 def _walk(
@@ -142,18 +144,21 @@ def _walk(
     includes: list[str],
     state: dict[str, str | None],
     nested: bool,
+    functions: set[str] | None = None,
 ) -> None:
     kind = getattr(node, "kind", "")
+    if kind == "function" and functions is not None and hasattr(node, "name"):
+        functions.add(node.name.word)
     if kind == "command":
         _command(node, uses, redirects, includes, state, nested)
         return
     for child in _children(node):
-        _walk(child, uses, redirects, includes, state, nested)
+        _walk(child, uses, redirects, includes, state, nested, functions)
 
 
 def _children(node: Any) -> list[Any]:
     out: list[Any] = []
-    for attr in ("parts", "list", "command"):
+    for attr in ("parts", "list", "command", "body"):
         value = getattr(node, attr, None)
         if isinstance(value, list):
             out.extend(value)

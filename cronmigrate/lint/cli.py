@@ -43,6 +43,11 @@ def parser() -> argparse.ArgumentParser:
                    help="the lowest severity that fails (warning)")  # fmt: skip
     p.add_argument("--show-info", action="store_true", default=None, help="show info findings")
     p.add_argument("--timezone", "-z", default=None, help="the servers' zone (UTC)")
+    p.add_argument(
+        "--root",
+        default=None,
+        help="a copy of the server's files: follow the scripts jobs run under it",
+    )
     kind = p.add_mutually_exclusive_group()
     kind.add_argument("--system", dest="kind", action="store_const", const="system",
                       help="files have a user field")  # fmt: skip
@@ -153,7 +158,10 @@ def run(argv: list[str]) -> int:
         show_info=bool(args.show_info if args.show_info is not None else conf.get("show-info")),
         timezone=args.timezone or conf.get("timezone", "UTC"),
         forced_kind=kind,
+        root=Path(args.root) if args.root else None,
     )
+    if opts.root is not None and not opts.root.is_dir():
+        raise _Usage(f"--root {args.root}: no such directory")
     fixed = 0
     if args.fix:
         for path in _files([f for f in args.files if f != "-"]):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 from cronmigrate import timezones
@@ -27,6 +28,7 @@ class LintOptions(NamedTuple):
     show_info: bool = False
     timezone: str = "UTC"
     forced_kind: CrontabKind | None = None
+    root: Path | None = None
 
 
 class LintResult(NamedTuple):
@@ -73,7 +75,9 @@ def lint(paths: Sequence[str], opts: LintOptions, stdin_text: str | None = None)
     if not timezones.is_valid(opts.timezone):
         raise UsageError(f"unknown time zone {opts.timezone!r}")
     tabs, diags = read_crontabs(list(paths), opts.forced_kind, stdin_text)
-    plan = plan_crontabs(tabs, list(diags), PlanOptions(opts.timezone), next_runs=False)
+    plan = plan_crontabs(
+        tabs, list(diags), PlanOptions(opts.timezone, root=opts.root), next_runs=False
+    )
     found: list[Diagnostic] = list(plan.diagnostics)
     for jp in plan.jobs:
         found.extend(jp.translation.reasons)

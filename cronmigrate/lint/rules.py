@@ -226,18 +226,86 @@ RULES: tuple[Rule, ...] = (
         "part of the year.",
     ),
     Rule(
-        "CM300",
-        "not-generated",
-        E,
-        "A job `generate` did not write",
-        "The plan refused the job; the message gives the reason.",
-    ),
-    Rule(
         "CM301",
         "missing-script",
         E,
         "A script the command runs is not there",
         "The command runs a file that is not under `--root`, so it cannot be bundled.",
+    ),
+    Rule(
+        "CM501",
+        "missing-tool",
+        W,
+        "A tool provided.al2023 does not have",
+        "provided.al2023 is AL2023-minimal: bash, coreutils, curl, gawk, grep. PHP, Python, "
+        "the AWS CLI, database clients, rsync, ssh, mail, find, tar, run-parts, flock and the "
+        "like need a layer (`layers:` in cronmigrate.yaml), a rewrite, or the runcommand "
+        "target. The message says which.",
+    ),
+    Rule(
+        "CM502",
+        "read-only-fs",
+        W,
+        "A write outside /tmp",
+        "Lambda's file system is read-only except /tmp (512 MB by default, not kept between "
+        "runs). Write to /tmp, or to S3.",
+    ),
+    Rule(
+        "CM503",
+        "localhost",
+        W,
+        "A service on the server itself",
+        "`localhost`, `127.0.0.1`, or a database client without `-h`: on Lambda that is the "
+        "sandbox, not the server. Point the job at the service's address, or keep it on the "
+        "server (runcommand target).",
+    ),
+    Rule(
+        "CM504",
+        "long-job",
+        W,
+        "Longer than Lambda's 15 minutes",
+        "A `sleep` or `timeout` beyond 900 seconds cannot finish on Lambda; the runcommand "
+        "target runs it on the server.",
+    ),
+    Rule(
+        "CM505",
+        "privileges",
+        W,
+        "sudo or su",
+        "There is no root and no other user on Lambda: the job runs as the function's role.",
+    ),
+    Rule(
+        "CM506",
+        "log-redirect",
+        INF,
+        "A log redirection dropped",
+        "`>> /var/log/job.log 2>&1` and `> /dev/null` are removed from the Lambda command: "
+        "the output goes to CloudWatch Logs, with the function's log retention.",
+    ),
+    Rule(
+        "CM507",
+        "unparsed",
+        INF,
+        "A command bashlex cannot read",
+        "The command uses syntax the bash parser does not handle (`case`, arithmetic); it is "
+        "read approximately and its scripts may not all be found.",
+    ),
+    Rule(
+        "CM508",
+        "architecture",
+        E,
+        "A compiled program for another architecture",
+        "The ELF header says which CPU a program is built for; the function gets that "
+        "architecture (x86_64 or arm64). A mismatch with the settings, two programs built "
+        "for different CPUs, or a CPU Lambda does not offer is refused.",
+    ),
+    Rule(
+        "CM509",
+        "shared-libraries",
+        W,
+        "Shared libraries the runtime may lack",
+        "A bundled program is linked against libraries beyond glibc; bundle them or link "
+        "statically.",
     ),
     Rule(
         "CM401",

@@ -65,7 +65,7 @@ def render_job(job: DeployJob) -> Artifacts:
     entries = [(HANDLER, text, 0o755)]
     out: Artifacts = {f"{job_dir(job)}/{HANDLER}": Artifact(text, 0o755)}
     for f in job.bundle:
-        data = f.source.read_bytes()
+        data = f.content()
         mode = 0o755 if f.executable else 0o644
         entries.append((f.archive_path, data, mode))
         out[f"{job_dir(job)}/{f.archive_path}"] = Artifact(data, mode)

@@ -1,0 +1,184 @@
+"""Reading commands and the scripts they call: findings, bundles, rewrites, binaries."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from cronmigrate.analysis import analyse, elf
+from cronmigrate.analysis.shell import read
+from cronmigrate.crontab import parse_crontab
+from cronmigrate.diagnostics import Severity
+from cronmigrate.model import CronJob, CrontabKind
+from tests.conftest import ROOT
+
+SERVER = ROOT / "samples/server-root"
+
+
+def job(command: str, env: str = "") -> CronJob:
+    (j,) = parse_crontab(f"{env}0 3 * * * {command}\n", "tab", CrontabKind.USER).jobs
+    return j
+
+
+def codes(command: str, root: Path | None = None) -> set[str]:
+    return {f.code for f in analyse(job(command), root).findings}
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/usr/bin/php /var/www/x.php", {"CM501"}),
+        ("aws s3 sync /tmp/out s3://bucket/", {"CM501"}),
+        ("mysqldump app > /tmp/app.sql", {"CM501", "CM503"}),
+        ("mysqldump -h db.internal app > /tmp/app.sql", {"CM501"}),
+        ("curl -fsS http://127.0.0.1:8080/ping", {"CM503"}),
+        ("sleep 3600; echo done", {"CM504"}),
+        ("timeout 2h curl -fsS https://example.com", {"CM504"}),
+        ("sleep 30; echo done", set()),
+        ("sudo -u app curl -fsS https://example.com", {"CM505"}),
+        ("su - app -c 'curl -fsS https://example.com'", {"CM505"}),
+        ("cp /tmp/a /var/backups/a", {"CM502"}),
+        ("echo x > /tmp/out.txt", set()),
+        ("echo x >> /var/log/app.log 2>&1", {"CM506"}),
+        ("echo x > /srv/data/out.csv", {"CM502"}),
+        ("bash -c 'echo x > /srv/out'", {"CM502"}),
+        ("run-parts --report /etc/cron.daily", {"CM501"}),
+        ("find /tmp -mtime +7 -delete", {"CM501"}),
+        ("date +%s | grep -q 1 && echo ok", set()),
+        ('case "$x" in a) echo a;; esac', {"CM507"}),
+        ("backup-tool --all", {"CM501"}),
+    ],
+)
+def test_command_findings(command: str, expected: set[str]) -> None:
+    assert codes(command) == expected
+
+
+def test_wrappers_and_interpreters_are_looked_through() -> None:
+    r = read("flock -n /tmp/x.lock timeout 600 nice -n 10 ionice -c3 /opt/b.sh arg | logger -t b")
+    programs = [u.program for u in r.uses]
+    assert "/opt/b.sh" in programs
+    assert programs[-1] == "logger"
+    r = read("cd /srv/app && php artisan schedule:run")
+    assert [(u.program, u.via, u.cwd) for u in r.uses][-1] == ("artisan", "php", "/srv/app")
+    r = read("/usr/bin/env python3 /opt/x.py --flag")
+    assert "/opt/x.py" in [u.program for u in r.uses]
+    r = read("sh -c 'cd /opt && ./run.sh'")
+    assert ("./run.sh", "/opt") in [(u.program, u.cwd) for u in r.uses]
+
+
+def test_log_redirections_are_dropped_from_the_lambda_command() -> None:
+    a = analyse(job("/usr/bin/env echo hi >> /var/log/x.log 2>&1"), None)
+    assert a.command == "/usr/bin/env echo hi 2>&1"
+    a = analyse(job("echo hi > /dev/null 2>&1; echo there"), None)
+    assert a.command == "echo hi 2>&1; echo there"
+    a = analyse(job("echo hi > /srv/keep.txt"), None)
+    assert a.command == "echo hi > /srv/keep.txt"  # not a log: kept, and reported (CM502)
+
+
+def test_server_root_bundles_scripts_and_what_they_source() -> None:
+    tab = parse_crontab((SERVER / "etc/cron.d/app").read_text(), "app", CrontabKind.SYSTEM)
+    report, artisan, backup, warm = tab.jobs
+    a = analyse(report, SERVER)
+    assert [f.path for f in a.bundle] == ["/opt/app/bin/report.sh", "/opt/app/lib/common.sh"]
+    assert a.command == "${LAMBDA_TASK_ROOT}/root/opt/app/bin/report.sh --hourly 2>&1"
+    script = next(f for f in a.bundle if f.path.endswith("report.sh")).content().decode()
+    assert "source ${LAMBDA_TASK_ROOT}/root/opt/app/lib/common.sh" in script
+    assert {f.code for f in a.findings} == {"CM506"}  # `log` is a function of common.sh
+    a = analyse(artisan, SERVER)
+    assert [f.path for f in a.bundle] == ["/var/www/app/artisan"]
+    assert a.command.startswith("cd ${LAMBDA_TASK_ROOT}/root/var/www/app && php artisan")
+    a = analyse(backup, SERVER)
+    assert {f.code for f in a.findings} >= {"CM501", "CM502", "CM503"}
+    assert any("backup.sh: writes /var/backups/app.sql" in f.message for f in a.findings)
+    assert {f.code for f in analyse(warm, SERVER).findings} == {"CM503", "CM505"}
+
+
+def test_missing_script_under_root_is_an_error(tmp_path: Path) -> None:
+    a = analyse(job("/opt/absent.sh"), tmp_path)
+    (f,) = [f for f in a.findings if f.code == "CM301"]
+    assert f.severity is Severity.ERROR and str(f.location) == "tab:1"
+    assert a.missing == ("/opt/absent.sh",)
+    assert analyse(job("/opt/absent.sh"), None).findings == ()  # no root: not checked
+
+
+def test_run_parts_directory_is_bundled(tmp_path: Path) -> None:
+    d = tmp_path / "etc/cron.daily"
+    d.mkdir(parents=True)
+    (d / "logrotate").write_text("#!/bin/sh\necho rotate\n")
+    (d / "skip.dpkg-old").write_text("#!/bin/sh\n")
+    a = analyse(job("run-parts --report /etc/cron.daily"), tmp_path)
+    assert [f.path for f in a.bundle] == ["/etc/cron.daily/logrotate"]
+
+
+def _host_binary() -> Path:
+    return Path(sys.executable).resolve()
+
+
+def test_compiled_program_sets_the_architecture(tmp_path: Path) -> None:
+    info = elf.read(_host_binary().read_bytes())
+    assert info is not None and info.architecture in {"x86_64", "arm64"}
+    (tmp_path / "opt").mkdir()
+    shutil.copy(_host_binary(), tmp_path / "opt/tool")
+    a = analyse(job("/opt/tool --run"), tmp_path)
+    assert a.architecture == info.architecture
+    assert [f.severity for f in a.findings if f.code == "CM508"] == [Severity.INFO]
+    other = "arm64" if info.architecture == "x86_64" else "x86_64"
+    refused = analyse(job("/opt/tool --run"), tmp_path, architecture=other)
+    assert [f.severity for f in refused.findings if f.code == "CM508"] == [Severity.ERROR]
+
+
+def test_foreign_and_mixed_architectures_are_refused(tmp_path: Path) -> None:
+    data = bytearray(_host_binary().read_bytes())
+    (tmp_path / "opt").mkdir()
+    arm = bytearray(data)
+    arm[18:20] = (183).to_bytes(2, "little")
+    x86 = bytearray(data)
+    x86[18:20] = (62).to_bytes(2, "little")
+    (tmp_path / "opt/a").write_bytes(bytes(arm))
+    (tmp_path / "opt/b").write_bytes(bytes(x86))
+    mips = bytearray(data)
+    mips[18:20] = (8).to_bytes(2, "little")
+    (tmp_path / "opt/c").write_bytes(bytes(mips))
+    mixed = analyse(job("/opt/a && /opt/b"), tmp_path)
+    assert any(
+        f.code == "CM508" and f.severity is Severity.ERROR and "another program" in f.message
+        for f in mixed.findings
+    )
+    foreign = analyse(job("/opt/c"), tmp_path)
+    assert any("MIPS" in f.message for f in foreign.findings if f.code == "CM508")
+
+
+def test_shared_libraries_beyond_glibc_are_reported(tmp_path: Path) -> None:
+    curl = shutil.which("curl")
+    assert curl is not None
+    info = elf.read(Path(curl).read_bytes())
+    assert info is not None and "libcurl.so.4" in info.needed
+    (tmp_path / "opt").mkdir()
+    shutil.copy(curl, tmp_path / "opt/fetch")
+    found = analyse(job("/opt/fetch https://example.com"), tmp_path).findings
+    assert any(f.code == "CM509" and "libcurl.so.4" in f.message for f in found)
+
+
+def test_not_elf() -> None:
+    assert elf.read(b"#!/bin/sh\necho hi\n") is None
+    assert elf.read(b"\x7fELF" + b"\x00" * 10) is None
+
+
+def test_analysis_never_raises_on_odd_commands() -> None:
+    for command in [
+        "$(",
+        "`",
+        "a |",
+        "'unbalanced",
+        "((x=1))",
+        "cat <<EOF",
+        "x=1 y=2",
+        "&& b",
+        "\\",
+        "${x:-$(echo ${y})}",
+        "for i in 1 2; do echo $i; done",
+    ]:
+        analyse(job(command), None)
