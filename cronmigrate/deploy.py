@@ -36,6 +36,21 @@ class DeployJob:
     def source(self) -> str:
         return self.plan.job.location.short
 
+    @property
+    def mailto(self) -> tuple[str, ...]:
+        """MAILTO's e-mail addresses: failures go to them through an SNS topic."""
+        return mail_addresses(self.plan.job.env("MAILTO"))
+
+    @property
+    def alerts_id(self) -> str | None:
+        """Logical id of the SNS topic for this job's MAILTO (shared by equal MAILTOs)."""
+        return f"Alerts{short_hash(','.join(self.mailto), 8)}" if self.mailto else None
+
+
+def mail_addresses(mailto: str | None) -> tuple[str, ...]:
+    parts = re.split(r"[,\s]+", mailto or "")
+    return tuple(sorted({p for p in parts if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", p)}))
+
 
 @dataclass(frozen=True)
 class Deployment:

@@ -132,6 +132,8 @@ def test_terraform_parses_and_matches_cloudformation(samples_out: Path) -> None:
     tf = terraform_resources(samples_out / "terraform")
     cfn = types_of(yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"])
     pairs = {
+        "aws_sns_topic": "AWS::SNS::Topic",
+        "aws_sns_topic_subscription": "AWS::SNS::Subscription",
         "aws_lambda_function": "AWS::Lambda::Function",
         "aws_lambda_layer_version": "AWS::Lambda::LayerVersion",
         "aws_cloudwatch_log_group": "AWS::Logs::LogGroup",
@@ -443,3 +445,34 @@ def test_server_root_generates_clean_output(tmp_path: Path) -> None:
     assert (report / "root/opt/app/lib/common.sh").is_file()
     handler = (report / "function.sh").read_text()
     assert "/var/log/app/report.log" not in handler
+
+
+def test_mailto_becomes_an_sns_on_failure_destination(samples_out: Path) -> None:
+    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    subs = {
+        r["Properties"]["Endpoint"]: r["Properties"]["TopicArn"]["Ref"]
+        for r in cfn.values()
+        if r["Type"] == "AWS::SNS::Subscription"
+    }
+    assert set(subs) == {"ops@example.com", "reports@example.com", "deploy@example.com"}
+    fn = next(
+        k[: -len("Function")]
+        for k, r in cfn.items()
+        if r["Type"] == "AWS::Lambda::Function"
+        and r["Properties"]["FunctionName"].startswith("cron-daily-export-")
+    )
+    invoke = cfn[f"{fn}InvokeConfig"]["Properties"]
+    topic = invoke["DestinationConfig"]["OnFailure"]["Destination"]["Ref"]
+    assert topic == subs["reports@example.com"]
+    policies = {p["PolicyName"]: p for p in cfn[f"{fn}Role"]["Properties"]["Policies"]}
+    (statement,) = policies["notify-on-failure"]["PolicyDocument"]["Statement"]
+    assert statement == {"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": topic}}
+    crontab_jobs = [
+        k
+        for k, r in cfn.items()
+        if r["Type"] == "AWS::Lambda::Function"
+        and r["Properties"]["FunctionName"].startswith("cron-run-parts-")
+    ]
+    assert crontab_jobs  # /etc/crontab has no MAILTO: no destination
+    for k in crontab_jobs:
+        assert "DestinationConfig" not in cfn[k.replace("Function", "InvokeConfig")]["Properties"]

@@ -55,6 +55,7 @@ CASES: dict[str, tuple[str, str, CrontabKind]] = {
     "CM505": (M + "0 3 * * * sudo -u a /x\n", M + "0 3 * * * /x\n", U),
     "CM506": (M + "0 3 * * * /x >> /var/log/x.log\n", M + "0 3 * * * /x\n", U),
     "CM507": (M + "0 3 * * * case a in a) /x;; esac\n", M + "0 3 * * * /x\n", U),
+    "CM510": ("MAILTO=root\n0 3 * * * /x\n", M + "0 3 * * * /x\n", U),
     "CM401": (M + "0 0 31 * * /x\n", M + "0 0 1 * * /x\n", U),
     "CM402": (M + "0 0 * * * date +%Y > /tmp/y\n", M + "0 0 * * * date +\\%Y > /tmp/y\n", U),
     "CM403": (

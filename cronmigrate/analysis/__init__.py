@@ -37,6 +37,7 @@ LOG_DROPPED = "CM506"
 UNPARSED = "CM507"
 ARCHITECTURE = "CM508"
 LIBRARIES = "CM509"
+MAILTO = "CM510"
 
 LAMBDA_MAX_SECONDS = 900
 _LOCAL = re.compile(r"(^|[^\w.])(localhost|127\.0\.0\.1|\[?::1\]?)([^\w.]|$)")
@@ -377,6 +378,10 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
             Severity.INFO,
             f"output to {target} is dropped: on Lambda it goes to CloudWatch Logs",
         )
+    mailto = job.env("MAILTO")
+    if mailto and not re.search(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+", mailto):
+        walker.note(MAILTO, Severity.INFO, f"MAILTO={mailto} names a local account: on AWS "
+                    "failures are mailed to nobody; set an e-mail address")  # fmt: skip
     files = sorted(walker.files.values(), key=lambda f: f.path)
     command = commands.rewrite(command, files)
     files = [_point_at_bundle(f, files) for f in files]

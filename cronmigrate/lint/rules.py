@@ -308,6 +308,15 @@ RULES: tuple[Rule, ...] = (
         "statically.",
     ),
     Rule(
+        "CM510",
+        "mailto-local",
+        INF,
+        "MAILTO names a local account",
+        "cron mailed the output to a local mailbox (`MAILTO=root`). On AWS a job's failures "
+        "go to an SNS topic with an e-mail subscription per MAILTO address; a local account "
+        "has no address, so nobody is told.",
+    ),
+    Rule(
         "CM401",
         "rare-schedule",
         W,

@@ -20,7 +20,7 @@ from typing import Any
 
 from cronmigrate import __version__
 from cronmigrate import aws_facts as aws
-from cronmigrate.deploy import DeployJob, Deployment
+from cronmigrate.deploy import DeployJob, Deployment, short_hash
 from cronmigrate.model import EventBridgeSchedule, Target
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.functions import HANDLER, job_zip
@@ -113,6 +113,9 @@ def _role(job: DeployJob) -> Doc:
     ]
     if job.settings.iam_statements:
         policies.append(_policy("job-permissions", [dict(s) for s in job.settings.iam_statements]))
+    if job.alerts_id:
+        statement = {"Effect": "Allow", "Action": "sns:Publish", "Resource": ref(job.alerts_id)}
+        policies.append(_policy("notify-on-failure", [statement]))
     props: Doc = {"AssumeRolePolicyDocument": _assume("lambda.amazonaws.com"), "Policies": policies}
     if job.settings.subnet_ids:
         props["ManagedPolicyArns"] = [
@@ -207,14 +210,14 @@ def _cfn_job(job: DeployJob, target: Target, zips: Artifacts) -> Doc:
         "S3Key": sub("${ArtifactPrefix}" + s3_key(key, zips[key])),
     }
     out[f"{lid}Function"] = {"Type": "AWS::Lambda::Function", "Properties": props}
-    out[f"{lid}InvokeConfig"] = {
-        "Type": "AWS::Lambda::EventInvokeConfig",
-        "Properties": {
-            "FunctionName": ref(f"{lid}Function"),
-            "Qualifier": "$LATEST",
-            "MaximumRetryAttempts": job.settings.function_retries,
-        },
+    invoke: Doc = {
+        "FunctionName": ref(f"{lid}Function"),
+        "Qualifier": "$LATEST",
+        "MaximumRetryAttempts": job.settings.function_retries,
     }
+    if job.alerts_id:
+        invoke["DestinationConfig"] = {"OnFailure": {"Destination": ref(job.alerts_id)}}
+    out[f"{lid}InvokeConfig"] = {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": invoke}
     if target is Target.SCHEDULER:
         out[f"{lid}SchedulerRole"] = _scheduler_role(job)
         for i, s in enumerate(job.schedules):
@@ -261,6 +264,10 @@ def _sam_job(job: DeployJob, target: Target) -> Doc:
     props = _function_properties(job)
     props["CodeUri"] = job_zip(job)
     props["EventInvokeConfig"] = {"MaximumRetryAttempts": job.settings.function_retries}
+    if job.alerts_id:
+        props["EventInvokeConfig"]["DestinationConfig"] = {
+            "OnFailure": {"Type": "SNS", "Destination": ref(job.alerts_id)}
+        }
     events: Doc = {}
     for i, s in enumerate(job.schedules):
         n = "" if i == 0 else str(i + 1)
@@ -288,6 +295,29 @@ def _sam_job(job: DeployJob, target: Target) -> Doc:
     out[f"{lid}Function"] = {"Type": "AWS::Serverless::Function", "Properties": props}
     if target is Target.SCHEDULER:
         out[f"{lid}SchedulerRole"] = _scheduler_role(job)
+    return out
+
+
+def alerts(deployment: Deployment) -> Doc:
+    """One SNS topic per distinct MAILTO, with an e-mail subscription per address: cron
+    mailed a job's output; here a failed run (Lambda's on-failure destination) is published.
+    Each address confirms its subscription once, from the e-mail AWS sends."""
+    out: Doc = {}
+    for job in deployment.jobs:
+        if not job.alerts_id or job.alerts_id in out:
+            continue
+        out[job.alerts_id] = {"Type": "AWS::SNS::Topic", "Properties": {
+            "DisplayName": "cron job failures"}}  # fmt: skip
+        for address in job.mailto:
+            sid = f"{job.alerts_id}To{short_hash(address, 8)}"
+            out[sid] = {
+                "Type": "AWS::SNS::Subscription",
+                "Properties": {
+                    "TopicArn": ref(job.alerts_id),
+                    "Protocol": "email",
+                    "Endpoint": address,
+                },
+            }
     return out
 
 
@@ -344,7 +374,7 @@ def cloudformation(deployment: Deployment, zips: Artifacts) -> Doc:
             "Description": "Key prefix of the zips in ArtifactBucket",
         },
     }
-    resources: Doc = {LAYER_ID: _layer(False, zips)}
+    resources: Doc = {LAYER_ID: _layer(False, zips), **alerts(deployment)}
     for job in deployment.jobs:
         resources.update(_cfn_job(job, deployment.target, zips))
     doc["Resources"] = resources
@@ -355,7 +385,7 @@ def cloudformation(deployment: Deployment, zips: Artifacts) -> Doc:
 
 def sam(deployment: Deployment) -> Doc:
     doc = _header(deployment, sam=True)
-    resources: Doc = {LAYER_ID: _layer(True, {})}
+    resources: Doc = {LAYER_ID: _layer(True, {}), **alerts(deployment)}
     for job in deployment.jobs:
         resources.update(_sam_job(job, deployment.target))
     doc["Resources"] = resources

@@ -35,7 +35,7 @@ class _Job:
 
     @property
     def tf(self) -> str:
-        return re.sub(r"[^a-z0-9_]", "_", self.job.key.lower())
+        return _tf_name(self.job.key)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.job, name)
@@ -78,6 +78,10 @@ class _Job:
         return json.dumps(doc, separators=(",", ":"), sort_keys=True)
 
     @property
+    def alerts_tf(self) -> str:
+        return _tf_name(self.job.alerts_id) if self.job.alerts_id else ""
+
+    @property
     def schedules(self) -> list[_Schedule]:
         return [
             _Schedule(
@@ -87,8 +91,23 @@ class _Job:
         ]
 
 
+def _tf_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9_]", "_", name.lower())
+
+
+@dataclass(frozen=True)
+class _Topic:
+    tf: str
+    addresses: tuple[str, ...]
+
+
 def render(deployment: Deployment) -> Artifacts:
+    topics: dict[str, _Topic] = {}
+    for j in deployment.jobs:
+        if j.alerts_id and j.alerts_id not in topics:
+            topics[j.alerts_id] = _Topic(_tf_name(j.alerts_id), j.mailto)
     context = {
+        "topics": list(topics.values()),
         "version": __version__,
         "files": ", ".join(deployment.plan.files) or "-",
         "jobs": [_Job(j) for j in deployment.jobs],
