@@ -34,6 +34,8 @@ class JobSettings:
     delivery_retries: int = 3
     max_event_age_seconds: int = 3600
     function_retries: int = 0
+    lock: str = "dynamodb"  # the duplicate-delivery guard: dynamodb or none
+    lock_ttl_days: int = 7
     name: str | None = None  # per job only
 
 
@@ -55,6 +57,7 @@ _INT_RANGES = {
     "delivery_retries": (0, aws.SCHEDULER_RETRIES_MAX),
     "max_event_age_seconds": (aws.EVENT_AGE_MIN_S, aws.EVENT_AGE_MAX_S),
     "function_retries": (0, aws.ASYNC_RETRIES_MAX),
+    "lock_ttl_days": (1, 365),
 }
 _LISTS = {"layers", "iam_statements"}
 _LINT_KEYS = {"select", "ignore", "fail-on", "show-info", "timezone", "format"}
@@ -97,6 +100,10 @@ def _job_settings(path: str, node: Any, base: JobSettings, per_job: bool) -> Job
                     f"{at}: log_retention_days must be one of CloudWatch Logs' values "
                     f"({', '.join(map(str, aws.LOG_RETENTION_DAYS))})"
                 )
+            values[key] = value
+        elif key == "lock":
+            if value not in ("dynamodb", "none"):
+                raise ConfigError(f"{at}: lock must be dynamodb or none")
             values[key] = value
         elif key == "enabled":
             if not isinstance(value, bool):

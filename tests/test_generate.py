@@ -140,6 +140,7 @@ def test_terraform_parses_and_matches_cloudformation(samples_out: Path) -> None:
         "aws_iam_role": "AWS::IAM::Role",
         "aws_scheduler_schedule": "AWS::Scheduler::Schedule",
         "aws_lambda_function_event_invoke_config": "AWS::Lambda::EventInvokeConfig",
+        "aws_dynamodb_table": "AWS::DynamoDB::Table",
     }
     for tf_type, cfn_type in pairs.items():
         assert len(tf[tf_type]) == cfn[cfn_type], tf_type
@@ -159,6 +160,7 @@ def test_terraform_parses_and_matches_cloudformation(samples_out: Path) -> None:
 def test_shellcheck_clean(samples_out: Path) -> None:
     scripts = [
         samples_out / "layers/bash-runtime/bootstrap",
+        samples_out / "layers/bash-runtime/cronmigrate/guard.sh",
         samples_out / "deploy-cloudformation.sh",
         *sorted(samples_out.glob("functions/*/function.sh")),
     ]
@@ -169,7 +171,7 @@ def test_shellcheck_clean(samples_out: Path) -> None:
         check=False,
     )
     assert res.returncode == 0, res.stdout
-    assert len(scripts) == 16
+    assert len(scripts) == 17
 
 
 # ------------------------------------------------------------------ zips and the tree
@@ -177,15 +179,16 @@ def test_shellcheck_clean(samples_out: Path) -> None:
 
 def test_zips_are_flat_executable_and_stamped(samples_out: Path) -> None:
     with zipfile.ZipFile(samples_out / "dist/bash-runtime-layer.zip") as zf:
-        (info,) = zf.infolist()
-        assert info.filename == "bootstrap"
-        assert (info.external_attr >> 16) & 0o777 == 0o755
-        assert info.date_time == (1980, 1, 1, 0, 0, 0)
+        boot, guard = zf.infolist()
+        assert (boot.filename, guard.filename) == ("bootstrap", "cronmigrate/guard.sh")
+        assert (boot.external_attr >> 16) & 0o777 == 0o755
+        assert (guard.external_attr >> 16) & 0o777 == 0o644
+        assert boot.date_time == guard.date_time == (1980, 1, 1, 0, 0, 0)
     for z in sorted((samples_out / "dist").glob("*.zip")):
         with zipfile.ZipFile(z) as zf:
             names = zf.namelist()
             assert names == sorted(names)
-            assert not any(n.endswith("/") for n in names)
+            assert not any(n.endswith("/") for n in names)  # no directory entries
             if z.name != "bash-runtime-layer.zip":
                 assert names[0] == "function.sh", z
                 info = zf.getinfo("function.sh")
@@ -476,3 +479,34 @@ def test_mailto_becomes_an_sns_on_failure_destination(samples_out: Path) -> None
     assert crontab_jobs  # /etc/crontab has no MAILTO: no destination
     for k in crontab_jobs:
         assert "DestinationConfig" not in cfn[k.replace("Function", "InvokeConfig")]["Properties"]
+
+
+def test_lock_table_and_least_privilege_claims(samples_out: Path) -> None:
+    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    props = cfn["LockTable"]["Properties"]
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
+    assert props["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
+    for key, res in cfn.items():
+        if res["Type"] != "AWS::Lambda::Function":
+            continue
+        name = res["Properties"]["FunctionName"]
+        env = res["Properties"]["Environment"]["Variables"]
+        assert env == {"CRONMIGRATE_LOCK_TABLE": {"Ref": "LockTable"}}
+        role = cfn[key.replace("Function", "Role")]["Properties"]["Policies"]
+        (claim,) = [p for p in role if p["PolicyName"] == "claim-own-runs"]
+        (st,) = claim["PolicyDocument"]["Statement"]
+        assert st["Action"] == "dynamodb:PutItem"
+        assert st["Condition"] == {
+            "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{name}#*"]}
+        }
+
+
+def test_lock_none_leaves_the_guard_out(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("defaults:\n  lock: none\n")
+    out = tmp_path / "o"
+    generate_into(out, ["etc/crontab"], config=str(cfg))
+    cfn = yaml_parse((out / "cloudformation.yaml").read_text())["Resources"]
+    assert "LockTable" not in cfn
+    for f in out.glob("functions/*/function.sh"):
+        assert "guard_claim" not in f.read_text()

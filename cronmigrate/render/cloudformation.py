@@ -116,6 +116,24 @@ def _role(job: DeployJob) -> Doc:
     if job.alerts_id:
         statement = {"Effect": "Allow", "Action": "sns:Publish", "Resource": ref(job.alerts_id)}
         policies.append(_policy("notify-on-failure", [statement]))
+    if _locked(job):
+        policies.append(
+            _policy(
+                "claim-own-runs",
+                [
+                    {
+                        "Effect": "Allow",
+                        "Action": "dynamodb:PutItem",
+                        "Resource": get_att(LOCK_ID, "Arn"),
+                        "Condition": {
+                            "ForAllValues:StringLike": {
+                                "dynamodb:LeadingKeys": [f"{job.function_name}#*"]
+                            }
+                        },
+                    }
+                ],
+            )
+        )
     props: Doc = {"AssumeRolePolicyDocument": _assume("lambda.amazonaws.com"), "Policies": policies}
     if job.settings.subnet_ids:
         props["ManagedPolicyArns"] = [
@@ -148,6 +166,31 @@ def _scheduler_role(job: DeployJob) -> Doc:
     }
 
 
+LOCK_ID = "LockTable"
+
+
+def _locked(job: DeployJob) -> bool:
+    return job.settings.lock == "dynamodb"
+
+
+def lock_table(deployment: Deployment) -> Doc:
+    """The duplicate-delivery guard's table: one item per job and scheduled time, expiring
+    through TTL (docs/exactly-once.md)."""
+    if not any(_locked(j) for j in deployment.jobs):
+        return {}
+    return {
+        LOCK_ID: {
+            "Type": "AWS::DynamoDB::Table",
+            "Properties": {
+                "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                "TimeToLiveSpecification": {"AttributeName": "expires", "Enabled": True},
+            },
+        }
+    }
+
+
 def _function_properties(job: DeployJob) -> Doc:
     lid = job.logical_id
     s = job.settings
@@ -163,6 +206,8 @@ def _function_properties(job: DeployJob) -> Doc:
         "Layers": [ref(LAYER_ID), *s.layers],
         "LoggingConfig": {"LogGroup": ref(f"{lid}LogGroup"), "LogFormat": "Text"},
     }
+    if _locked(job):
+        props["Environment"] = {"Variables": {"CRONMIGRATE_LOCK_TABLE": ref(LOCK_ID)}}
     if s.subnet_ids:
         props["VpcConfig"] = {
             "SubnetIds": list(s.subnet_ids),
@@ -306,8 +351,10 @@ def alerts(deployment: Deployment) -> Doc:
     for job in deployment.jobs:
         if not job.alerts_id or job.alerts_id in out:
             continue
-        out[job.alerts_id] = {"Type": "AWS::SNS::Topic", "Properties": {
-            "DisplayName": "cron job failures"}}  # fmt: skip
+        out[job.alerts_id] = {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {"DisplayName": "cron job failures"},
+        }
         for address in job.mailto:
             sid = f"{job.alerts_id}To{short_hash(address, 8)}"
             out[sid] = {
@@ -374,7 +421,7 @@ def cloudformation(deployment: Deployment, zips: Artifacts) -> Doc:
             "Description": "Key prefix of the zips in ArtifactBucket",
         },
     }
-    resources: Doc = {LAYER_ID: _layer(False, zips), **alerts(deployment)}
+    resources: Doc = {LAYER_ID: _layer(False, zips), **alerts(deployment), **lock_table(deployment)}
     for job in deployment.jobs:
         resources.update(_cfn_job(job, deployment.target, zips))
     doc["Resources"] = resources
@@ -385,7 +432,7 @@ def cloudformation(deployment: Deployment, zips: Artifacts) -> Doc:
 
 def sam(deployment: Deployment) -> Doc:
     doc = _header(deployment, sam=True)
-    resources: Doc = {LAYER_ID: _layer(True, {}), **alerts(deployment)}
+    resources: Doc = {LAYER_ID: _layer(True, {}), **alerts(deployment), **lock_table(deployment)}
     for job in deployment.jobs:
         resources.update(_sam_job(job, deployment.target))
     doc["Resources"] = resources

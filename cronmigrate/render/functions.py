@@ -49,6 +49,8 @@ def handler_text(job: DeployJob) -> str:
         skipped=skipped,
         command=job.command,
         stdin=cron.stdin,
+        lock=job.settings.lock == "dynamodb",
+        lock_ttl_days=job.settings.lock_ttl_days,
     )
 
 

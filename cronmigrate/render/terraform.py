@@ -78,6 +78,10 @@ class _Job:
         return json.dumps(doc, separators=(",", ":"), sort_keys=True)
 
     @property
+    def locked(self) -> bool:
+        return self.job.settings.lock == "dynamodb"
+
+    @property
     def alerts_tf(self) -> str:
         return _tf_name(self.job.alerts_id) if self.job.alerts_id else ""
 
@@ -108,6 +112,7 @@ def render(deployment: Deployment) -> Artifacts:
             topics[j.alerts_id] = _Topic(_tf_name(j.alerts_id), j.mailto)
     context = {
         "topics": list(topics.values()),
+        "locked": any(j.settings.lock == "dynamodb" for j in deployment.jobs),
         "version": __version__,
         "files": ", ".join(deployment.plan.files) or "-",
         "jobs": [_Job(j) for j in deployment.jobs],

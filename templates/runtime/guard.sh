@@ -1,0 +1,106 @@
+# shellcheck shell=bash
+# cronmigrate duplicate-delivery guard, sourced by a job's function.sh.
+#
+# EventBridge delivers at least once, so a scheduled run can arrive twice. Before the job
+# runs, guard_claim writes the item "<job>#<scheduled time>" to a DynamoDB table with a
+# condition that it does not exist yet; the first delivery wins, a duplicate sees
+# ConditionalCheckFailedException and skips. Items expire through DynamoDB TTL.
+#
+# provided.al2023 has neither the AWS CLI nor openssl, so the request is signed here with
+# AWS Signature Version 4: HMAC-SHA256 built from coreutils' sha256sum (RFC 2104), with
+# the function's temporary credentials from the environment. curl-minimal sends it.
+
+# _guard_hex TEXT: lower-case hex of TEXT's bytes, in REPLY.
+_guard_hex() {
+    REPLY=$(printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n')
+}
+
+# _guard_bytes HEX: printf escapes (\xHH...) for HEX, in REPLY.
+_guard_bytes() {
+    local hex=$1 i out=''
+    for ((i = 0; i < ${#hex}; i += 2)); do
+        out+="\\x${hex:i:2}"
+    done
+    REPLY=$out
+}
+
+# _guard_hmac KEY_HEX MESSAGE: hex HMAC-SHA256, in REPLY.
+_guard_hmac() {
+    local key=$1 msg=$2 i b ipad='' opad='' inner
+    if ((${#key} > 128)); then
+        _guard_bytes "$key"
+        key=$(printf '%b' "$REPLY" | sha256sum)
+        key=${key%% *}
+    fi
+    while ((${#key} < 128)); do key+="0"; done
+    for ((i = 0; i < 128; i += 2)); do
+        b=$((16#${key:i:2}))
+        printf -v ipad '%s\\x%02x' "$ipad" $((b ^ 0x36))
+        printf -v opad '%s\\x%02x' "$opad" $((b ^ 0x5c))
+    done
+    inner=$({ printf '%b' "$ipad"; printf '%s' "$msg"; } | sha256sum)
+    _guard_bytes "${inner%% *}"
+    inner=$({ printf '%b' "$opad"; printf '%b' "$REPLY"; } | sha256sum)
+    REPLY=${inner%% *}
+}
+
+# guard_sign BODY AMZ_DATE: SigV4 headers for a DynamoDB PutItem, one per line, in REPLY.
+guard_sign() {
+    local body=$1 amz_date=$2 day=${2:0:8} region=${AWS_REGION:-us-east-1}
+    local host=${GUARD_HOST:-dynamodb.$region.amazonaws.com}
+    local target=DynamoDB_20120810.PutItem type=application/x-amz-json-1.0
+    local token=${AWS_SESSION_TOKEN:-} headers signed payload_hash canonical scope sts key part
+    payload_hash=$(printf '%s' "$body" | sha256sum)
+    payload_hash=${payload_hash%% *}
+    headers="content-type:$type"$'\n'"host:$host"$'\n'"x-amz-date:$amz_date"$'\n'
+    signed="content-type;host;x-amz-date"
+    if [[ -n $token ]]; then
+        headers+="x-amz-security-token:$token"$'\n'
+        signed+=";x-amz-security-token"
+    fi
+    headers+="x-amz-target:$target"$'\n'
+    signed+=";x-amz-target"
+    canonical="POST"$'\n'"/"$'\n'$'\n'"$headers"$'\n'"$signed"$'\n'"$payload_hash"
+    scope="$day/$region/dynamodb/aws4_request"
+    sts=$(printf '%s' "$canonical" | sha256sum)
+    sts="AWS4-HMAC-SHA256"$'\n'"$amz_date"$'\n'"$scope"$'\n'"${sts%% *}"
+    _guard_hex "AWS4${AWS_SECRET_ACCESS_KEY:-}"
+    key=$REPLY
+    for part in "$day" "$region" dynamodb aws4_request; do
+        _guard_hmac "$key" "$part"
+        key=$REPLY
+    done
+    _guard_hmac "$key" "$sts"
+    local signature=$REPLY
+    REPLY="Authorization: AWS4-HMAC-SHA256 Credential=${AWS_ACCESS_KEY_ID:-}/$scope, "
+    REPLY+="SignedHeaders=$signed, Signature=$signature"$'\n'
+    REPLY+="Content-Type: $type"$'\n'"X-Amz-Date: $amz_date"$'\n'"X-Amz-Target: $target"
+    [[ -n $token ]] && REPLY+=$'\n'"X-Amz-Security-Token: $token"
+    return 0
+}
+
+# guard_claim TABLE JOB SCHEDULED_TIME TTL_DAYS
+# 0: this delivery runs the job; 1: a duplicate, skip it; 2: the guard could not decide.
+guard_claim() {
+    local table=$1 job=$2 when=$3 days=$4 now expires body amz_date out status
+    local region=${AWS_REGION:-us-east-1}
+    local url=${GUARD_ENDPOINT:-https://dynamodb.$region.amazonaws.com}
+    local -a args=()
+    now=$(date -u +%s)
+    expires=$((now + days * 86400))
+    amz_date=$(date -u +%Y%m%dT%H%M%SZ)
+    body="{\"TableName\":\"$table\",\"Item\":{\"pk\":{\"S\":\"$job#$when\"},"
+    body+="\"expires\":{\"N\":\"$expires\"}},\"ConditionExpression\":\"attribute_not_exists(pk)\"}"
+    GUARD_HOST=${url#*://} guard_sign "$body" "$amz_date"
+    while IFS= read -r line; do
+        args+=(-H "$line")
+    done <<<"$REPLY"
+    out=$(curl -sS -m 10 -X POST "${args[@]}" --data-binary "$body" -w '\n%{http_code}' "$url/" 2>&1)
+    status=${out##*$'\n'}
+    case $status in
+        200) return 0 ;;
+        400) [[ $out == *ConditionalCheckFailedException* ]] && return 1 ;;
+    esac
+    printf 'cronmigrate guard: DynamoDB answered %s: %s\n' "$status" "${out%$'\n'*}" >&2
+    return 2
+}

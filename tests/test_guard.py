@@ -1,0 +1,169 @@
+"""The duplicate-delivery guard, for real: SigV4 from bash checked against botocore's signer,
+and the conditional write run against moto's standalone DynamoDB server on localhost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import unittest.mock
+import uuid
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+from tests.conftest import ROOT, generate_into
+from tests.runtime_api import running_bootstrap, runtime_api
+
+GUARD = ROOT / "templates/runtime/guard.sh"
+CREDS = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_REGION": "us-east-1",
+         "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+         "AWS_SESSION_TOKEN": "session+token/="}  # fmt: skip
+
+
+def test_signature_matches_botocore() -> None:
+    body = json.dumps({"TableName": "t", "Item": {"pk": {"S": "job#2026-11-25T12:00:00Z"}}})
+    env = {**os.environ, **CREDS, "AWS_REGION": "eu-west-1"}
+    script = f'source {GUARD}; GUARD_HOST=dynamodb.eu-west-1.amazonaws.com guard_sign "$1" "$2"'
+    res = subprocess.run(["bash", "-c", script + '; printf "%s" "$REPLY"', "x", body,
+                          "20261125T120000Z"], env=env, capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    ours = dict(line.split(": ", 1) for line in res.stdout.splitlines())
+    req = AWSRequest(method="POST", url="https://dynamodb.eu-west-1.amazonaws.com/", data=body,
+                     headers={"Content-Type": "application/x-amz-json-1.0",
+                              "X-Amz-Target": "DynamoDB_20120810.PutItem"})  # fmt: skip
+    auth = SigV4Auth(
+        Credentials(
+            CREDS["AWS_ACCESS_KEY_ID"], CREDS["AWS_SECRET_ACCESS_KEY"], CREDS["AWS_SESSION_TOKEN"]
+        ),
+        "dynamodb",
+        "eu-west-1",
+    )
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def utcnow(cls) -> Frozen:  # type: ignore[override]
+            return cls(2026, 11, 25, 12, 0, 0)
+
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Frozen:  # type: ignore[override]
+            return cls(2026, 11, 25, 12, 0, 0, tzinfo=tz)
+
+    with unittest.mock.patch("botocore.auth.datetime.datetime", Frozen):
+        auth.add_auth(req)
+    assert ours["Authorization"] == req.headers["Authorization"]
+    assert ours["X-Amz-Security-Token"] == CREDS["AWS_SESSION_TOKEN"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def moto() -> Iterator[str]:
+    port = _free_port()
+    server = Path(sys.executable).parent / "moto_server"
+    proc = subprocess.Popen([str(server), "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def table(moto: str) -> str:
+    name = f"locks-{uuid.uuid4().hex[:8]}"
+    ddb = boto3.client("dynamodb", endpoint_url=moto, region_name="us-east-1",
+                       aws_access_key_id="x", aws_secret_access_key="x")  # fmt: skip
+    ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])  # fmt: skip
+    return name
+
+
+def claim(moto: str, table: str, job: str, when: str) -> int:
+    env = dict(os.environ, **CREDS, GUARD_ENDPOINT=moto)
+    res = subprocess.run(
+        ["bash", "-c", f'source {GUARD}; guard_claim "$@"', "x", table, job, when, "7"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return res.returncode
+
+
+def test_two_concurrent_deliveries_exactly_one_runs(moto: str, table: str) -> None:
+    when = "2026-11-25T03:00:00Z"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: claim(moto, table, "cron-job", when), range(8)))
+    assert sorted(results) == [0] + [1] * 7
+    assert claim(moto, table, "cron-job", "2026-11-26T03:00:00Z") == 0  # the next run
+    assert claim(moto, table, "cron-other", when) == 0  # another job, same time
+    ddb = boto3.client("dynamodb", endpoint_url=moto, region_name="us-east-1",
+                       aws_access_key_id="x", aws_secret_access_key="x")  # fmt: skip
+    item = ddb.get_item(TableName=table, Key={"pk": {"S": f"cron-job#{when}"}})["Item"]
+    assert int(item["expires"]["N"]) > time.time() + 6 * 86400
+
+
+def test_guard_that_cannot_decide_says_so(table: str) -> None:
+    assert claim("http://127.0.0.1:9", table, "cron-job", "2026-11-25T03:00:00Z") == 2
+
+
+def _unzip(zip_path: Path, dest: Path) -> None:
+    with zipfile.ZipFile(zip_path) as zf:
+        for info in zf.infolist():
+            target = dest / info.filename
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(zf.read(info))
+            target.chmod((info.external_attr >> 16) & 0o777)
+
+
+def test_generated_function_runs_once_per_scheduled_time(moto: str, table: str,
+                                                         tmp_path: Path) -> None:  # fmt: skip
+    marker = tmp_path / "runs"
+    (tmp_path / "tab").write_text(f"0 3 * * * echo ran >> {marker}\n")
+    out = tmp_path / "out"
+    generate_into(out, [str(tmp_path / "tab")], cwd=tmp_path, root=tmp_path, timezone="UTC",
+                  iac=frozenset({"sam"}))  # fmt: skip
+    _unzip(out / "dist/bash-runtime-layer.zip", tmp_path / "opt")
+    (job_zip,) = [p for p in (out / "dist").glob("*.zip") if "runtime" not in p.name]
+    _unzip(job_zip, tmp_path / "task")
+    env = {**CREDS, "GUARD_ENDPOINT": moto, "CRONMIGRATE_LOCK_TABLE": table,
+           "CRONMIGRATE_GUARD": str(tmp_path / "opt/cronmigrate/guard.sh")}  # fmt: skip
+    event = {"source": "cronmigrate", "scheduled_time": "2026-11-25T03:00:00Z"}
+    with (
+        runtime_api() as api,
+        running_bootstrap(api, tmp_path / "opt/bootstrap", tmp_path / "task", env=env) as proc,
+    ):
+        for _ in range(3):  # the same scheduled run delivered three times
+            api.invoke(event)
+            assert api.outcome().kind == "response"
+        api.invoke(event | {"scheduled_time": "2026-11-26T03:00:00Z"})
+        assert api.outcome().kind == "response"
+        proc.terminate()
+        logs = proc.stdout.read() if proc.stdout else b""
+    assert marker.read_text() == "ran\nran\n"  # once per scheduled time
+    assert logs.count(b"was already delivered: skipped") == 2
