@@ -160,7 +160,7 @@ def test_terraform_parses_and_matches_cloudformation(samples_out: Path) -> None:
 def test_shellcheck_clean(samples_out: Path) -> None:
     scripts = [
         samples_out / "layers/bash-runtime/bootstrap",
-        samples_out / "layers/bash-runtime/cronmigrate/guard.sh",
+        samples_out / "layers/bash-runtime/cronmigrate/aws.sh",
         samples_out / "deploy-cloudformation.sh",
         *sorted(samples_out.glob("functions/*/function.sh")),
     ]
@@ -180,7 +180,7 @@ def test_shellcheck_clean(samples_out: Path) -> None:
 def test_zips_are_flat_executable_and_stamped(samples_out: Path) -> None:
     with zipfile.ZipFile(samples_out / "dist/bash-runtime-layer.zip") as zf:
         boot, guard = zf.infolist()
-        assert (boot.filename, guard.filename) == ("bootstrap", "cronmigrate/guard.sh")
+        assert (boot.filename, guard.filename) == ("bootstrap", "cronmigrate/aws.sh")
         assert (boot.external_attr >> 16) & 0o777 == 0o755
         assert (guard.external_attr >> 16) & 0o777 == 0o644
         assert boot.date_time == guard.date_time == (1980, 1, 1, 0, 0, 0)

@@ -26,23 +26,36 @@ from botocore.credentials import Credentials
 from tests.conftest import ROOT, generate_into
 from tests.runtime_api import running_bootstrap, runtime_api
 
-GUARD = ROOT / "templates/runtime/guard.sh"
-CREDS = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_REGION": "us-east-1",
-         "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-         "AWS_SESSION_TOKEN": "session+token/="}  # fmt: skip
+GUARD = ROOT / "templates/runtime/aws.sh"
+CREDS = {
+    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+    "AWS_REGION": "us-east-1",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    "AWS_SESSION_TOKEN": "session+token/=",
+}
 
 
 def test_signature_matches_botocore() -> None:
     body = json.dumps({"TableName": "t", "Item": {"pk": {"S": "job#2026-11-25T12:00:00Z"}}})
     env = {**os.environ, **CREDS, "AWS_REGION": "eu-west-1"}
     script = f'source {GUARD}; GUARD_HOST=dynamodb.eu-west-1.amazonaws.com guard_sign "$1" "$2"'
-    res = subprocess.run(["bash", "-c", script + '; printf "%s" "$REPLY"', "x", body,
-                          "20261125T120000Z"], env=env, capture_output=True, text=True,
-                         check=True)  # fmt: skip
+    res = subprocess.run(
+        ["bash", "-c", script + '; printf "%s" "$REPLY"', "x", body, "20261125T120000Z"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     ours = dict(line.split(": ", 1) for line in res.stdout.splitlines())
-    req = AWSRequest(method="POST", url="https://dynamodb.eu-west-1.amazonaws.com/", data=body,
-                     headers={"Content-Type": "application/x-amz-json-1.0",
-                              "X-Amz-Target": "DynamoDB_20120810.PutItem"})  # fmt: skip
+    req = AWSRequest(
+        method="POST",
+        url="https://dynamodb.eu-west-1.amazonaws.com/",
+        data=body,
+        headers={
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": "DynamoDB_20120810.PutItem",
+        },
+    )
     auth = SigV4Auth(
         Credentials(
             CREDS["AWS_ACCESS_KEY_ID"], CREDS["AWS_SECRET_ACCESS_KEY"], CREDS["AWS_SESSION_TOKEN"]
@@ -76,8 +89,11 @@ def _free_port() -> int:
 def moto() -> Iterator[str]:
     port = _free_port()
     server = Path(sys.executable).parent / "moto_server"
-    proc = subprocess.Popen([str(server), "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [str(server), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -95,11 +111,19 @@ def moto() -> Iterator[str]:
 @pytest.fixture
 def table(moto: str) -> str:
     name = f"locks-{uuid.uuid4().hex[:8]}"
-    ddb = boto3.client("dynamodb", endpoint_url=moto, region_name="us-east-1",
-                       aws_access_key_id="x", aws_secret_access_key="x")  # fmt: skip
-    ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])  # fmt: skip
+    ddb = boto3.client(
+        "dynamodb",
+        endpoint_url=moto,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    ddb.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+    )
     return name
 
 
@@ -122,8 +146,13 @@ def test_two_concurrent_deliveries_exactly_one_runs(moto: str, table: str) -> No
     assert sorted(results) == [0] + [1] * 7
     assert claim(moto, table, "cron-job", "2026-11-26T03:00:00Z") == 0  # the next run
     assert claim(moto, table, "cron-other", when) == 0  # another job, same time
-    ddb = boto3.client("dynamodb", endpoint_url=moto, region_name="us-east-1",
-                       aws_access_key_id="x", aws_secret_access_key="x")  # fmt: skip
+    ddb = boto3.client(
+        "dynamodb",
+        endpoint_url=moto,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
     item = ddb.get_item(TableName=table, Key={"pk": {"S": f"cron-job#{when}"}})["Item"]
     assert int(item["expires"]["N"]) > time.time() + 6 * 86400
 
@@ -141,18 +170,29 @@ def _unzip(zip_path: Path, dest: Path) -> None:
             target.chmod((info.external_attr >> 16) & 0o777)
 
 
-def test_generated_function_runs_once_per_scheduled_time(moto: str, table: str,
-                                                         tmp_path: Path) -> None:  # fmt: skip
+def test_generated_function_runs_once_per_scheduled_time(
+    moto: str, table: str, tmp_path: Path
+) -> None:
     marker = tmp_path / "runs"
     (tmp_path / "tab").write_text(f"0 3 * * * echo ran >> {marker}\n")
     out = tmp_path / "out"
-    generate_into(out, [str(tmp_path / "tab")], cwd=tmp_path, root=tmp_path, timezone="UTC",
-                  iac=frozenset({"sam"}))  # fmt: skip
+    generate_into(
+        out,
+        [str(tmp_path / "tab")],
+        cwd=tmp_path,
+        root=tmp_path,
+        timezone="UTC",
+        iac=frozenset({"sam"}),
+    )
     _unzip(out / "dist/bash-runtime-layer.zip", tmp_path / "opt")
     (job_zip,) = [p for p in (out / "dist").glob("*.zip") if "runtime" not in p.name]
     _unzip(job_zip, tmp_path / "task")
-    env = {**CREDS, "GUARD_ENDPOINT": moto, "CRONMIGRATE_LOCK_TABLE": table,
-           "CRONMIGRATE_GUARD": str(tmp_path / "opt/cronmigrate/guard.sh")}  # fmt: skip
+    env = {
+        **CREDS,
+        "GUARD_ENDPOINT": moto,
+        "CRONMIGRATE_LOCK_TABLE": table,
+        "CRONMIGRATE_AWS_SH": str(tmp_path / "opt/cronmigrate/aws.sh"),
+    }
     event = {"source": "cronmigrate", "scheduled_time": "2026-11-25T03:00:00Z"}
     with (
         runtime_api() as api,
@@ -167,3 +207,76 @@ def test_generated_function_runs_once_per_scheduled_time(moto: str, table: str,
         logs = proc.stdout.read() if proc.stdout else b""
     assert marker.read_text() == "ran\nran\n"  # once per scheduled time
     assert logs.count(b"was already delivered: skipped") == 2
+
+
+def _ssm(moto: str) -> object:
+    return boto3.client(
+        "ssm",
+        endpoint_url=moto,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+
+
+@pytest.mark.parametrize("value", ["s3cr3t", 'quote " back\\slash / tab\t end', "naïve ✓"])
+def test_ssm_parameter_reads_a_secure_string(moto: str, value: str) -> None:
+    name = f"/cronmigrate/test/{uuid.uuid4().hex[:8]}"
+    _ssm(moto).put_parameter(Name=name, Value=value, Type="SecureString")  # type: ignore[attr-defined]
+    env = {**os.environ, **CREDS, "SSM_ENDPOINT": moto, "LC_ALL": "C.UTF-8"}
+    res = subprocess.run(
+        ["bash", "-c", f'source {GUARD}; ssm_parameter "$1" && printf "%s" "$REPLY"', "x", name],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.decode() == value
+    missing = subprocess.run(
+        ["bash", "-c", f"source {GUARD}; ssm_parameter /nope"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 1 and "ParameterNotFound" in missing.stderr
+
+
+def test_secrets_stay_out_of_every_file_and_reach_the_job(
+    moto: str, table: str, tmp_path: Path
+) -> None:
+    (tmp_path / "tab").write_text("API_TOKEN=super-secret-value\n0 3 * * * echo token=$API_TOKEN\n")
+    out = tmp_path / "out"
+    dep = generate_into(out, [str(tmp_path / "tab")], cwd=tmp_path, root=tmp_path, timezone="UTC")
+    for f in out.rglob("*"):
+        if f.is_file():
+            data = f.read_bytes()
+            if f.suffix == ".zip":
+                with zipfile.ZipFile(f) as zf:
+                    data = b"".join(zf.read(n) for n in zf.namelist())
+            assert b"super-secret-value" not in data, f
+    (job,) = dep.jobs  # type: ignore[attr-defined]
+    parameter = f"/cronmigrate/{job.function_name}/API_TOKEN"
+    assert parameter in (out / "README.md").read_text()
+    cfn = (out / "cloudformation.yaml").read_text()
+    assert f"parameter{parameter}" in cfn and "ssm:GetParameter" in cfn
+    _ssm(moto).put_parameter(Name=parameter, Value="from-ssm", Type="SecureString")  # type: ignore[attr-defined]
+    _unzip(out / "dist/bash-runtime-layer.zip", tmp_path / "opt")
+    (job_zip,) = [p for p in (out / "dist").glob("*.zip") if "runtime" not in p.name]
+    _unzip(job_zip, tmp_path / "task")
+    env = {
+        **CREDS,
+        "GUARD_ENDPOINT": moto,
+        "SSM_ENDPOINT": moto,
+        "CRONMIGRATE_LOCK_TABLE": table,
+        "CRONMIGRATE_AWS_SH": str(tmp_path / "opt/cronmigrate/aws.sh"),
+    }
+    with (
+        runtime_api() as api,
+        running_bootstrap(api, tmp_path / "opt/bootstrap", tmp_path / "task", env=env) as proc,
+    ):
+        api.invoke({"scheduled_time": "2026-11-25T03:00:00Z"})
+        assert api.outcome().kind == "response"
+        proc.terminate()
+        logs = proc.stdout.read() if proc.stdout else b""
+    assert b"token=from-ssm" in logs

@@ -56,6 +56,7 @@ CASES: dict[str, tuple[str, str, CrontabKind]] = {
     "CM506": (M + "0 3 * * * /x >> /var/log/x.log\n", M + "0 3 * * * /x\n", U),
     "CM507": (M + "0 3 * * * case a in a) /x;; esac\n", M + "0 3 * * * /x\n", U),
     "CM510": ("MAILTO=root\n0 3 * * * /x\n", M + "0 3 * * * /x\n", U),
+    "CM511": (M + "API_TOKEN=x\n0 3 * * * /x\n", M + "API_HOST=x\n0 3 * * * /x\n", U),
     "CM401": (M + "0 0 31 * * /x\n", M + "0 0 1 * * /x\n", U),
     "CM402": (M + "0 0 * * * date +%Y > /tmp/y\n", M + "0 0 * * * date +\\%Y > /tmp/y\n", U),
     "CM403": (

@@ -26,6 +26,7 @@ from cronmigrate.analysis.shell import INTERPRETERS, Reading, read
 from cronmigrate.commands import BundledFile
 from cronmigrate.diagnostics import Diagnostic, Severity
 from cronmigrate.model import CronJob
+from cronmigrate.secrets import is_secret
 
 MISSING_SCRIPT = "CM301"
 MISSING_TOOL = "CM501"
@@ -38,6 +39,7 @@ UNPARSED = "CM507"
 ARCHITECTURE = "CM508"
 LIBRARIES = "CM509"
 MAILTO = "CM510"
+SECRET = "CM511"
 
 LAMBDA_MAX_SECONDS = 900
 _LOCAL = re.compile(r"(^|[^\w.])(localhost|127\.0\.0\.1|\[?::1\]?)([^\w.]|$)")
@@ -378,10 +380,23 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
             Severity.INFO,
             f"output to {target} is dropped: on Lambda it goes to CloudWatch Logs",
         )
+    for name, value in dict(job.environment).items():
+        if is_secret(name, value):
+            walker.note(
+                SECRET,
+                Severity.INFO,
+                f"{name} looks like a secret: generate keeps it out "
+                "of every file and reads it from SSM Parameter Store (SecureString) at "
+                "run time",
+            )
     mailto = job.env("MAILTO")
     if mailto and not re.search(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+", mailto):
-        walker.note(MAILTO, Severity.INFO, f"MAILTO={mailto} names a local account: on AWS "
-                    "failures are mailed to nobody; set an e-mail address")  # fmt: skip
+        walker.note(
+            MAILTO,
+            Severity.INFO,
+            f"MAILTO={mailto} names a local account: on AWS "
+            "failures are mailed to nobody; set an e-mail address",
+        )
     files = sorted(walker.files.values(), key=lambda f: f.path)
     command = commands.rewrite(command, files)
     files = [_point_at_bundle(f, files) for f in files]

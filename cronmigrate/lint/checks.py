@@ -8,10 +8,8 @@ from collections.abc import Iterator
 from cronmigrate import commands
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.model import CronJob, Crontab, CrontabKind
+from cronmigrate.secrets import is_secret
 
-_SECRET_NAME = re.compile(r"PASS(WORD|WD)?|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL",
-                          re.IGNORECASE)  # fmt: skip
-_AWS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
 _REDIRECT = re.compile(r"(^|[^<])(>|>>|&>)|\|\s*(logger|tee|systemd-cat)\b|\bchronic\b")
 _KNOWN_USERS = frozenset({"root", "www-data", "nobody", "daemon", "backup", "postgres", "mysql",
                           "deploy", "ubuntu", "ec2-user", "admin"})  # fmt: skip
@@ -114,7 +112,7 @@ def env_checks(tab: Crontab) -> Iterator[Diagnostic]:
         if re.search(r"\$\{?[A-Za-z_]", line.value) and line.name != "MAILTO":
             yield _d("CM403", f"cron does not expand variables: {line.name} is set to the "
                      f"literal text {line.value!r}", line.location, line.raw)  # fmt: skip
-        if _SECRET_NAME.search(line.name) or _AWS_KEY_ID.search(line.value):
+        if is_secret(line.name, line.value):
             yield _d("CM406", f"{line.name} looks like a secret, in plain text in the crontab",
                      line.location, line.raw)  # fmt: skip
         if line.name in ("CRON_TZ", "TZ"):

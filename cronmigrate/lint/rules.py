@@ -317,6 +317,16 @@ RULES: tuple[Rule, ...] = (
         "has no address, so nobody is told.",
     ),
     Rule(
+        "CM511",
+        "secret-to-ssm",
+        INF,
+        "A secret that moves to SSM Parameter Store",
+        "generate writes no secret into a template, a zip or function.sh: the function reads "
+        "`/cronmigrate/<function>/<NAME>` (SecureString) at run time, and its role may read "
+        "exactly those parameters. The generated README lists the `aws ssm put-parameter` "
+        "commands.",
+    ),
+    Rule(
         "CM401",
         "rare-schedule",
         W,

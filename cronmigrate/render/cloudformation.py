@@ -23,7 +23,7 @@ from cronmigrate import aws_facts as aws
 from cronmigrate.deploy import DeployJob, Deployment, short_hash
 from cronmigrate.model import EventBridgeSchedule, Target
 from cronmigrate.render import Artifact, Artifacts
-from cronmigrate.render.functions import HANDLER, job_zip
+from cronmigrate.render.functions import HANDLER, job_zip, secret_variables
 from cronmigrate.render.runtime import LAYER_ZIP
 
 LAYER_ID = "BashRuntimeLayer"
@@ -116,6 +116,18 @@ def _role(job: DeployJob) -> Doc:
     if job.alerts_id:
         statement = {"Effect": "Allow", "Action": "sns:Publish", "Resource": ref(job.alerts_id)}
         policies.append(_policy("notify-on-failure", [statement]))
+    secrets = secret_variables(job)
+    if secrets:
+        arns = [
+            sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" + p)
+            for _, p in secrets
+        ]
+        policies.append(
+            _policy(
+                "read-own-secrets",
+                [{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": arns}],
+            )
+        )
     if _locked(job):
         policies.append(
             _policy(

@@ -8,13 +8,23 @@ from cronmigrate import __version__
 from cronmigrate.deploy import DeployJob, Deployment
 from cronmigrate.render import Artifact, Artifacts, zips
 from cronmigrate.render.templating import render as render_template
+from cronmigrate.secrets import is_secret, parameter_name
 
 HANDLER = "function.sh"
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RESERVED = {"LAMBDA_TASK_ROOT", "_HANDLER", "AWS_LAMBDA_RUNTIME_API", "CRONMIGRATE_EVENT"}
 
 
-def environment(job: DeployJob) -> tuple[list[tuple[str, str]], list[str]]:
+def secret_variables(job: DeployJob) -> list[tuple[str, str]]:
+    """(variable, SSM parameter) for each secret in the job's crontab environment."""
+    seen: dict[str, str] = {}
+    for name, value in job.plan.job.environment:
+        if _IDENT.match(name) and name not in _RESERVED and is_secret(name, value):
+            seen[name] = parameter_name(job.function_name, name)
+    return sorted(seen.items())
+
+
+def environment(job: DeployJob) -> tuple[list[tuple[str, str | None]], list[str]]:
     """The job's environment as cron gives it (crontab lines + cron's defaults), adapted
     to Lambda: HOME is /tmp unless the crontab sets it, /opt/bin (layers) ends PATH."""
     cron = job.plan.job
@@ -31,7 +41,9 @@ def environment(job: DeployJob) -> tuple[list[tuple[str, str]], list[str]]:
     user = cron.user or "cron"
     env.setdefault("LOGNAME", user)
     env.setdefault("USER", user)
-    return sorted(env.items()), skipped
+    secret = {name for name, _ in secret_variables(job)}
+    out: list[tuple[str, str | None]] = [(k, None if k in secret else v) for k, v in env.items()]
+    return sorted(out), skipped
 
 
 def handler_text(job: DeployJob) -> str:
@@ -50,6 +62,7 @@ def handler_text(job: DeployJob) -> str:
         command=job.command,
         stdin=cron.stdin,
         lock=job.settings.lock == "dynamodb",
+        secrets=secret_variables(job),
         lock_ttl_days=job.settings.lock_ttl_days,
     )
 

@@ -8,6 +8,7 @@ from cronmigrate.deploy import Deployment
 from cronmigrate.model import Target
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.cloudformation import s3_key
+from cronmigrate.render.functions import secret_variables
 from cronmigrate.render.templating import render as render_template
 from cronmigrate.report import to_markdown
 
@@ -33,6 +34,7 @@ def render(deployment: Deployment, zips: Artifacts, iac: set[str]) -> Artifacts:
         retention=", ".join(f"{d} days" for d in retention) or "-",
         trigger=trigger,
         jobs=deployment.jobs,
+        secrets=[s for j in deployment.jobs for s in secret_variables(j)],
         skipped=deployment.skipped,
         plan_markdown=to_markdown(deployment.plan).replace("# cronmigrate plan", "", 1).strip(),
     )

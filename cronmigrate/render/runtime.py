@@ -13,15 +13,15 @@ def bootstrap_text() -> str:
     return read("runtime/bootstrap")
 
 
-GUARD = "cronmigrate/guard.sh"  # /opt/cronmigrate/guard.sh on Lambda
+AWS_SH = "cronmigrate/aws.sh"  # /opt/cronmigrate/aws.sh on Lambda: the guard, secrets
 
 
 def render() -> Artifacts:
     text = bootstrap_text().encode()
-    guard = read("runtime/guard.sh").encode()
+    guard = read("runtime/aws.sh").encode()
     # A layer's files land in /opt: the runtime is /opt/bootstrap.
     return {
         f"{LAYER_DIR}/bootstrap": Artifact(text, 0o755),
-        f"{LAYER_DIR}/{GUARD}": Artifact(guard, 0o644),
-        LAYER_ZIP: Artifact(zips.build([("bootstrap", text, 0o755), (GUARD, guard, 0o644)])),
+        f"{LAYER_DIR}/{AWS_SH}": Artifact(guard, 0o644),
+        LAYER_ZIP: Artifact(zips.build([("bootstrap", text, 0o755), (AWS_SH, guard, 0o644)])),
     }

@@ -15,7 +15,7 @@ from cronmigrate import aws_facts as aws
 from cronmigrate.deploy import DeployJob, Deployment
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.cloudformation import description, input_document, schedule_name
-from cronmigrate.render.functions import job_zip
+from cronmigrate.render.functions import job_zip, secret_variables
 from cronmigrate.render.templating import render as render_template
 
 FILES = ("versions.tf", "variables.tf", "main.tf", "outputs.tf")
@@ -76,6 +76,10 @@ class _Job:
     def extra_policy(self) -> str:
         doc = {"Version": "2012-10-17", "Statement": list(self.job.settings.iam_statements)}
         return json.dumps(doc, separators=(",", ":"), sort_keys=True)
+
+    @property
+    def secret_parameters(self) -> list[str]:
+        return [p for _, p in secret_variables(self.job)]
 
     @property
     def locked(self) -> bool:

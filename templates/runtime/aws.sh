@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# cronmigrate duplicate-delivery guard, sourced by a job's function.sh.
+# cronmigrate's AWS calls from bash, sourced by a job's function.sh: the duplicate-delivery
+# guard (DynamoDB) and secrets (SSM Parameter Store).
 #
 # EventBridge delivers at least once, so a scheduled run can arrive twice. Before the job
 # runs, guard_claim writes the item "<job>#<scheduled time>" to a DynamoDB table with a
@@ -44,12 +45,11 @@ _guard_hmac() {
     REPLY=${inner%% *}
 }
 
-# guard_sign BODY AMZ_DATE: SigV4 headers for a DynamoDB PutItem, one per line, in REPLY.
-guard_sign() {
-    local body=$1 amz_date=$2 day=${2:0:8} region=${AWS_REGION:-us-east-1}
-    local host=${GUARD_HOST:-dynamodb.$region.amazonaws.com}
-    local target=DynamoDB_20120810.PutItem type=application/x-amz-json-1.0
-    local token=${AWS_SESSION_TOKEN:-} headers signed payload_hash canonical scope sts key part
+# aws_sign SERVICE TARGET CONTENT_TYPE HOST BODY AMZ_DATE: SigV4 headers, one per line, in REPLY.
+aws_sign() {
+    local service=$1 target=$2 type=$3 host=$4 body=$5 amz_date=$6 day=${6:0:8}
+    local region=${AWS_REGION:-us-east-1} token=${AWS_SESSION_TOKEN:-}
+    local headers signed payload_hash canonical scope sts key part signature
     payload_hash=$(printf '%s' "$body" | sha256sum)
     payload_hash=${payload_hash%% *}
     headers="content-type:$type"$'\n'"host:$host"$'\n'"x-amz-date:$amz_date"$'\n'
@@ -61,17 +61,17 @@ guard_sign() {
     headers+="x-amz-target:$target"$'\n'
     signed+=";x-amz-target"
     canonical="POST"$'\n'"/"$'\n'$'\n'"$headers"$'\n'"$signed"$'\n'"$payload_hash"
-    scope="$day/$region/dynamodb/aws4_request"
+    scope="$day/$region/$service/aws4_request"
     sts=$(printf '%s' "$canonical" | sha256sum)
     sts="AWS4-HMAC-SHA256"$'\n'"$amz_date"$'\n'"$scope"$'\n'"${sts%% *}"
     _guard_hex "AWS4${AWS_SECRET_ACCESS_KEY:-}"
     key=$REPLY
-    for part in "$day" "$region" dynamodb aws4_request; do
+    for part in "$day" "$region" "$service" aws4_request; do
         _guard_hmac "$key" "$part"
         key=$REPLY
     done
     _guard_hmac "$key" "$sts"
-    local signature=$REPLY
+    signature=$REPLY
     REPLY="Authorization: AWS4-HMAC-SHA256 Credential=${AWS_ACCESS_KEY_ID:-}/$scope, "
     REPLY+="SignedHeaders=$signed, Signature=$signature"$'\n'
     REPLY+="Content-Type: $type"$'\n'"X-Amz-Date: $amz_date"$'\n'"X-Amz-Target: $target"
@@ -79,28 +79,58 @@ guard_sign() {
     return 0
 }
 
-# guard_claim TABLE JOB SCHEDULED_TIME TTL_DAYS
-# 0: this delivery runs the job; 1: a duplicate, skip it; 2: the guard could not decide.
-guard_claim() {
-    local table=$1 job=$2 when=$3 days=$4 now expires body amz_date out status
-    local region=${AWS_REGION:-us-east-1}
-    local url=${GUARD_ENDPOINT:-https://dynamodb.$region.amazonaws.com}
+# guard_sign BODY AMZ_DATE: aws_sign for a DynamoDB PutItem (host: GUARD_HOST or the region's).
+guard_sign() {
+    aws_sign dynamodb DynamoDB_20120810.PutItem application/x-amz-json-1.0 \
+        "${GUARD_HOST:-dynamodb.${AWS_REGION:-us-east-1}.amazonaws.com}" "$1" "$2"
+}
+
+# _aws_post URL SERVICE TARGET CONTENT_TYPE BODY: sign and send; body and status in REPLY
+# ("<body>\n<status>").
+_aws_post() {
+    local url=$1 line
     local -a args=()
-    now=$(date -u +%s)
-    expires=$((now + days * 86400))
-    amz_date=$(date -u +%Y%m%dT%H%M%SZ)
-    body="{\"TableName\":\"$table\",\"Item\":{\"pk\":{\"S\":\"$job#$when\"},"
-    body+="\"expires\":{\"N\":\"$expires\"}},\"ConditionExpression\":\"attribute_not_exists(pk)\"}"
-    GUARD_HOST=${url#*://} guard_sign "$body" "$amz_date"
+    aws_sign "$2" "$3" "$4" "${url#*://}" "$5" "$(date -u +%Y%m%dT%H%M%SZ)"
     while IFS= read -r line; do
         args+=(-H "$line")
     done <<<"$REPLY"
-    out=$(curl -sS -m 10 -X POST "${args[@]}" --data-binary "$body" -w '\n%{http_code}' "$url/" 2>&1)
-    status=${out##*$'\n'}
+    REPLY=$(curl -sS -m 10 -X POST "${args[@]}" --data-binary "$5" -w '\n%{http_code}' "$url/" 2>&1)
+}
+
+# guard_claim TABLE JOB SCHEDULED_TIME TTL_DAYS
+# 0: this delivery runs the job; 1: a duplicate, skip it; 2: the guard could not decide.
+guard_claim() {
+    local table=$1 job=$2 when=$3 days=$4 now expires body status
+    local region=${AWS_REGION:-us-east-1}
+    now=$(date -u +%s)
+    expires=$((now + days * 86400))
+    body="{\"TableName\":\"$table\",\"Item\":{\"pk\":{\"S\":\"$job#$when\"},"
+    body+="\"expires\":{\"N\":\"$expires\"}},\"ConditionExpression\":\"attribute_not_exists(pk)\"}"
+    _aws_post "${GUARD_ENDPOINT:-https://dynamodb.$region.amazonaws.com}" dynamodb \
+        DynamoDB_20120810.PutItem application/x-amz-json-1.0 "$body"
+    status=${REPLY##*$'\n'}
     case $status in
         200) return 0 ;;
-        400) [[ $out == *ConditionalCheckFailedException* ]] && return 1 ;;
+        400) [[ $REPLY == *ConditionalCheckFailedException* ]] && return 1 ;;
     esac
-    printf 'cronmigrate guard: DynamoDB answered %s: %s\n' "$status" "${out%$'\n'*}" >&2
+    printf 'cronmigrate guard: DynamoDB answered %s: %s\n' "$status" "${REPLY%$'\n'*}" >&2
     return 2
+}
+
+# ssm_parameter NAME: the decrypted value of an SSM parameter, in REPLY; 1 on failure.
+ssm_parameter() {
+    local region=${AWS_REGION:-us-east-1} status value
+    _aws_post "${SSM_ENDPOINT:-https://ssm.$region.amazonaws.com}" ssm AmazonSSM.GetParameter \
+        application/x-amz-json-1.1 "{\"Name\":\"$1\",\"WithDecryption\":true}"
+    status=${REPLY##*$'\n'}
+    if [[ $status != 200 || ! $REPLY =~ \"Value\":\ ?\"(([^\"\\]|\\.)*)\" ]]; then
+        printf 'cronmigrate: SSM parameter %s: %s %s\n' "$1" "$status" "${REPLY%$'\n'*}" >&2
+        return 1
+    fi
+    value=${BASH_REMATCH[1]}
+    value=${value//\\\\/$'\001'}  # JSON unescape: \\ aside, then \" and \/, then the rest
+    value=${value//\\\"/\"}
+    value=${value//\\\//\/}
+    value=${value//$'\001'/\\\\}
+    printf -v REPLY '%b' "$value"
 }
