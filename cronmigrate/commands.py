@@ -186,10 +186,10 @@ def rewrite(command: str, files: list[BundledFile]) -> str:
         return command
     out = command
     for f in sorted(files, key=lambda f: -len(f.path)):
-        out = _replace_word(out, f.path, "${LAMBDA_TASK_ROOT}/" + f.archive_path)
+        out = replace_word(out, f.path, "${LAMBDA_TASK_ROOT}/" + f.archive_path)
     parents = {str(p) for f in files for p in PurePosixPath(f.path).parents if str(p) != "/"}
     for d in sorted(parents, key=len, reverse=True):
-        out = _replace_word(out, d, f"${{LAMBDA_TASK_ROOT}}/{BUNDLE_DIR}{d}", after="cd ")
+        out = replace_word(out, d, f"${{LAMBDA_TASK_ROOT}}/{BUNDLE_DIR}{d}", after="cd ")
     return out
 
 
@@ -197,7 +197,7 @@ _BOUNDARY_BEFORE = set(' \t\n;&|()`"=')
 _BOUNDARY_AFTER = set(' \t\n;&|()`"<>')
 
 
-def _replace_word(text: str, word: str, new: str, after: str = "") -> str:
+def replace_word(text: str, word: str, new: str, after: str = "") -> str:
     out: list[str] = []
     i = 0
     quote = ""

@@ -212,6 +212,6 @@ def load(path: str | None) -> Settings:
 
 def template_text() -> str:
     """The commented cronmigrate.yaml that ``init-config`` writes."""
-    from cronmigrate.render.templating import read
+    from cronmigrate.resources import read
 
     return read("cronmigrate.yaml")

@@ -105,13 +105,32 @@ def test_missing_script_under_root_is_an_error(tmp_path: Path) -> None:
     assert analyse(job("/opt/absent.sh"), None).findings == ()  # no root: not checked
 
 
-def test_run_parts_directory_is_bundled(tmp_path: Path) -> None:
+def test_run_parts_directory_is_bundled_with_a_run_parts(tmp_path: Path) -> None:
     d = tmp_path / "etc/cron.daily"
     d.mkdir(parents=True)
     (d / "logrotate").write_text("#!/bin/sh\necho rotate\n")
     (d / "skip.dpkg-old").write_text("#!/bin/sh\n")
     a = analyse(job("run-parts --report /etc/cron.daily"), tmp_path)
-    assert [f.path for f in a.bundle] == ["/etc/cron.daily/logrotate"]
+    assert [f.path for f in a.bundle] == [
+        "/etc/cron.daily/logrotate",
+        "/usr/lib/cronmigrate/run-parts",
+    ]
+    assert a.command == (
+        "${LAMBDA_TASK_ROOT}/root/usr/lib/cronmigrate/run-parts --report "
+        "${LAMBDA_TASK_ROOT}/root/etc/cron.daily"
+    )
+    assert [f.severity for f in a.findings if f.code == "CM501"] == [Severity.INFO]
+    assert b"run-parts for Lambda" in a.bundle[1].content()
+
+
+def test_files_the_job_reads_are_bundled_or_reported(tmp_path: Path) -> None:
+    (tmp_path / "srv/app").mkdir(parents=True)
+    (tmp_path / "srv/app/settings.ini").write_text("[x]\n")
+    a = analyse(job("awk -f /srv/app/prog.awk /srv/app/settings.ini"), tmp_path)
+    assert [f.path for f in a.bundle] == ["/srv/app/settings.ini"]
+    (f,) = [f for f in a.findings if f.code == "CM512"]
+    assert "/srv/app/prog.awk is not under" in f.message
+    assert "${LAMBDA_TASK_ROOT}/root/srv/app/settings.ini" in a.command
 
 
 def _host_binary() -> Path:

@@ -83,6 +83,7 @@ TESTED_ELSEWHERE = {
     "CM208": "test_translate.py::test_allow_drift_states_the_drift",
     "CM508": "test_analysis.py::test_compiled_program_sets_the_architecture",
     "CM509": "test_analysis.py::test_shared_libraries_beyond_glibc_are_reported",
+    "CM512": "test_analysis.py::test_files_the_job_reads_are_bundled_or_reported",
     "CM301": "test_generate.py::test_missing_script_is_reported_and_others_generated",
 }
 

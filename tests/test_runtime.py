@@ -28,6 +28,7 @@ JOBS = {
     "stdin": "0 6 * * * cat%line one%line two\n",
     "trace": "0 7 * * * echo trace=$_X_AMZN_TRACE_ID event=$CRONMIGRATE_EVENT\n",
     "sources": "0 8 * * * /opt/t/uses-lib.sh >> /var/log/t.log 2>&1\n",
+    "runparts": "0 9 * * * test -x /usr/sbin/anacron || run-parts --report /opt/t/daily\n",
 }
 
 
@@ -49,6 +50,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "opt/t/fail.sh").write_text("#!/bin/sh\necho something broke >&2\nexit 3\n")
     (root / "opt/t/lib.sh").write_text('# a library\ngreet() { echo "hi from $1\'s lib"; }\n')
     (root / "opt/t/uses-lib.sh").write_text("#!/bin/bash\n. /opt/t/lib.sh\ngreet the\n")
+    (root / "opt/t/daily").mkdir()
+    (root / "opt/t/daily/10-first").write_text("#!/bin/sh\necho first part\n")
+    (root / "opt/t/daily/20-second").write_text("#!/bin/sh\necho second part\n")
+    (root / "opt/t/daily/skip.sh").write_text("#!/bin/sh\necho skipped\n")
+    for f in (root / "opt/t/daily").iterdir():
+        f.chmod(0o755)
     for f in (root / "opt/t").iterdir():
         f.chmod(0o755)
     tabs = base / "tabs"
@@ -185,6 +192,14 @@ def test_a_script_sourcing_a_library_runs_from_the_bundle(
     (o,), logs = run(api, sandbox, _task(built, sandbox, "sources"))
     assert o.kind == "response", o.body
     assert b"hi from the's lib" in logs  # and no longer written to /var/log/t.log
+
+
+def test_run_parts_runs_the_bundled_directory(api: RuntimeAPI, built: Path, sandbox: Path) -> None:
+    (o,), logs = run(api, sandbox, _task(built, sandbox, "runparts"))
+    assert o.kind == "response", o.body
+    text = logs.decode()
+    assert text.index("first part") < text.index("second part")
+    assert "/opt/t/daily/10-first:" in text and "skipped" not in text
 
 
 def test_missing_handler_is_an_init_error(api: RuntimeAPI, built: Path, sandbox: Path) -> None:

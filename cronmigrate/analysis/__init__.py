@@ -40,6 +40,8 @@ ARCHITECTURE = "CM508"
 LIBRARIES = "CM509"
 MAILTO = "CM510"
 SECRET = "CM511"
+NOT_BUNDLED = "CM512"
+RUN_PARTS = "/usr/lib/cronmigrate/run-parts"  # where the bundled run-parts goes
 
 LAMBDA_MAX_SECONDS = 900
 _LOCAL = re.compile(r"(^|[^\w.])(localhost|127\.0\.0\.1|\[?::1\]?)([^\w.]|$)")
@@ -98,6 +100,7 @@ class _Walker:
         self.arch: str | None = None
         self.seen: set[str] = set()
         self.functions: set[str] = set()
+        self.run_parts_dirs: set[str] = set()
 
     def note(self, code: str, severity: Severity, message: str, where: str = "") -> None:
         prefix = f"{where}: " if where else ""
@@ -201,6 +204,36 @@ class _Walker:
             dirs = [a for a in args if a.startswith("/")]
             for d in dirs:
                 self.run_parts(d, where)
+            if self.root is not None and dirs and not where:
+                root = self.root
+                found = [d for d in dirs if (root / d.lstrip("/")).is_dir()]
+                for d in sorted(set(dirs) - set(found)):
+                    self.note(
+                        NOT_BUNDLED,
+                        Severity.WARNING,
+                        f"{d} is not under {root}: run-parts will find nothing to run",
+                        where,
+                    )
+                if found:
+                    self.run_parts_dirs.update(found)
+                    return  # replaced by a bundled run-parts (see analyse)
+        if self.root is not None and name not in {"cd", "test", "[", "run-parts"}:
+            for a in args:
+                if (
+                    a.startswith("/")
+                    and not a.startswith(commands.SYSTEM_DIRS)
+                    and not a.startswith(WRITABLE_PREFIXES)
+                    and "/" in a[1:]
+                ):
+                    if (self.root / a.lstrip("/")).is_file():
+                        self.bundle(a, where, required=False)  # a file the job reads
+                    elif not (self.root / a.lstrip("/")).exists():
+                        self.note(
+                            NOT_BUNDLED,
+                            Severity.WARNING,
+                            f"{a} is not under {self.root}: the job will not find it on Lambda",
+                            where,
+                        )
         path = self.resolve(program, cwd)
         if path is None and via in INTERPRETERS and cwd and not program.startswith("$"):
             path = posixpath.normpath(posixpath.join(cwd, program))  # php artisan, in cd DIR
@@ -323,10 +356,30 @@ class _Walker:
             )
 
 
+def _with_run_parts(command: str, walker: _Walker) -> str:
+    """Debian's run-parts is not in the runtime: bundle cronmigrate's and point at it."""
+    from cronmigrate.resources import read as read_shipped
+
+    shim = read_shipped("runtime/run-parts").encode()
+    source = Path(RUN_PARTS)
+    walker.files[RUN_PARTS] = BundledFile(RUN_PARTS, source, True, shim)
+    walker.note(
+        MISSING_TOOL,
+        Severity.INFO,
+        "run-parts is not in provided.al2023: a bundled run-parts runs the directory's scripts",
+    )
+    bundled = "${LAMBDA_TASK_ROOT}/" + commands.BUNDLE_DIR
+    for word in ("/usr/bin/run-parts", "/bin/run-parts", "run-parts"):
+        command = commands.replace_word(command, word, bundled + RUN_PARTS)
+    for d in sorted(walker.run_parts_dirs, key=len, reverse=True):
+        command = commands.replace_word(command, d, bundled + d)
+    return command
+
+
 def _point_at_bundle(f: BundledFile, files: list[BundledFile]) -> BundledFile:
     """A bundled shell script that names other bundled files (source /opt/lib/x.sh) is
     rewritten to their bundled copies: the server's paths do not exist on Lambda."""
-    data = f.source.read_bytes()
+    data = f.content()
     if elf.read(data) is not None or not _is_shell(f.path, data):
         return f
     text = data.decode("utf-8", "surrogateescape")
@@ -397,6 +450,8 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
             f"MAILTO={mailto} names a local account: on AWS "
             "failures are mailed to nobody; set an e-mail address",
         )
+    if walker.run_parts_dirs and root is not None:
+        command = _with_run_parts(command, walker)
     files = sorted(walker.files.values(), key=lambda f: f.path)
     command = commands.rewrite(command, files)
     files = [_point_at_bundle(f, files) for f in files]

@@ -327,6 +327,15 @@ RULES: tuple[Rule, ...] = (
         "commands.",
     ),
     Rule(
+        "CM512",
+        "not-bundled",
+        W,
+        "A file the job names is not under --root",
+        "The command or a script names a file on the server's disk (a configuration file, "
+        "a data file) that is not in the copy given with --root, so it cannot be bundled; "
+        "on Lambda the job will not find it.",
+    ),
+    Rule(
         "CM401",
         "rare-schedule",
         W,

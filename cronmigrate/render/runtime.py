@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cronmigrate.render import Artifact, Artifacts, zips
-from cronmigrate.render.templating import read
+from cronmigrate.resources import read
 
 LAYER_DIR = "layers/bash-runtime"
 LAYER_ZIP = "dist/bash-runtime-layer.zip"

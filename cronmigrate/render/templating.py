@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import shlex
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
 
 import jinja2
+
+from cronmigrate.resources import read
 
 
 def hcl_string(value: str) -> str:
@@ -18,16 +17,8 @@ def hcl_string(value: str) -> str:
     return quoted.replace("${", "$${").replace("%{", "%%{")
 
 
-def templates() -> Traversable:
-    """templates/: inside the installed package, or beside it in a source checkout."""
-    try:
-        return resources.files("cronmigrate.templates")
-    except ModuleNotFoundError:  # `python -m pytest` in a checkout imports the source tree
-        return Path(__file__).resolve().parents[2] / "templates"
-
-
 def _load(name: str) -> str:
-    return templates().joinpath(name).read_text(encoding="utf-8")
+    return read(name)
 
 
 @cache
@@ -48,7 +39,3 @@ def environment() -> jinja2.Environment:
 
 def render(template: str, **context: object) -> str:
     return environment().get_template(template).render(**context)
-
-
-def read(name: str) -> str:
-    return _load(name)
