@@ -47,6 +47,11 @@ class IacChoice(enum.StrEnum):
     terraform = "terraform"
 
 
+class JobTarget(enum.StrEnum):
+    lambda_ = "lambda"
+    runcommand = "runcommand"
+
+
 class TargetChoice(enum.StrEnum):
     scheduler = "scheduler"
     rules = "rules"
@@ -258,6 +263,14 @@ def generate(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an output directory cronmigrate did not write.")
     ] = False,
+    target_default: Annotated[
+        JobTarget,
+        typer.Option(
+            "--target-default",
+            help="Where jobs run unless cronmigrate.yaml says otherwise: lambda, or runcommand "
+            "(EC2 Run Command on their servers).",
+        ),
+    ] = JobTarget.lambda_,
     timezone: Timezone = "UTC",
     target: TargetOpt = TargetChoice.scheduler,
     allow_drift: AllowDrift = False,
@@ -280,15 +293,17 @@ def generate(
         settings = config_mod.load(str(config) if config else None)
         result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root)
         which = set(IAC_CHOICES) if iac is IacChoice.all else {iac.value}
-        artifacts, deployment = generate_tree(result, settings, root, which)
+        artifacts, deployment = generate_tree(result, settings, root, which, target_default.value)
         for d in result.diagnostics:
             if d.severity.name == "ERROR":
                 print(d.one_line(), file=sys.stderr)
         for d in deployment.skipped:
             print(d.one_line(), file=sys.stderr)
         written = write_tree(output, artifacts, force=force)
+        runcommand = sum(1 for j in deployment.jobs if j.runcommand)
         print(
-            f"{output}: {len(deployment.jobs)} functions, "
+            f"{output}: {len(deployment.jobs) - runcommand} functions, "
+            f"{runcommand} Run Command state machines, "
             f"{sum(len(j.schedules) for j in deployment.jobs)} schedules; "
             f"{len(deployment.skipped)} jobs not generated; files: {len(written.created)} new, "
             f"{len(written.changed)} changed, {len(written.unchanged)} unchanged, "

@@ -6,6 +6,7 @@ Every problem is reported as ``FILE:LINE:COL: message`` (a :class:`ConfigError`)
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,11 @@ class JobSettings:
     function_retries: int = 0
     lock: str = "dynamodb"  # the duplicate-delivery guard: dynamodb or none
     lock_ttl_days: int = 7
+    target: str | None = None  # lambda or runcommand (None: --target-default, else lambda)
+    instances: tuple[str, ...] = ()  # runcommand: "tag:Name=web-1" or instance ids
+    execution_timeout: int = 3600  # runcommand: seconds the command may run
+    max_concurrency: str = "1"
+    max_errors: str = "0"
     name: str | None = None  # per job only
 
 
@@ -58,6 +64,7 @@ _INT_RANGES = {
     "max_event_age_seconds": (aws.EVENT_AGE_MIN_S, aws.EVENT_AGE_MAX_S),
     "function_retries": (0, aws.ASYNC_RETRIES_MAX),
     "lock_ttl_days": (1, 365),
+    "execution_timeout": (1, 172_800),
 }
 _LISTS = {"layers", "iam_statements"}
 _LINT_KEYS = {"select", "ignore", "fail-on", "show-info", "timezone", "format"}
@@ -101,6 +108,28 @@ def _job_settings(path: str, node: Any, base: JobSettings, per_job: bool) -> Job
                     f"({', '.join(map(str, aws.LOG_RETENTION_DAYS))})"
                 )
             values[key] = value
+        elif key == "target":
+            if value not in ("lambda", "runcommand"):
+                raise ConfigError(f"{at}: target must be lambda or runcommand")
+            values[key] = value
+        elif key == "instances":
+            ok = isinstance(value, list) and all(
+                isinstance(v, str)
+                and (re.fullmatch(r"i-[0-9a-f]{8,17}", v) or re.fullmatch(r"tag:[^=\s]+=[^\s]+", v))
+                for v in value
+            )
+            if not ok or not value:
+                raise ConfigError(
+                    f"{at}: instances are instance ids (i-0123456789abcdef0) or one tag:KEY=VALUE"
+                )
+            tags = [v for v in value if v.startswith("tag:")]
+            if tags and len(value) > 1:
+                raise ConfigError(f"{at}: give either one tag:KEY=VALUE or instance ids")
+            values[key] = tuple(value)
+        elif key in ("max_concurrency", "max_errors"):
+            if not re.fullmatch(r"[0-9]+%?", str(value)):
+                raise ConfigError(f"{at}: {key} is a number or a percentage")
+            values[key] = str(value)
         elif key == "lock":
             if value not in ("dynamodb", "none"):
                 raise ConfigError(f"{at}: lock must be dynamodb or none")

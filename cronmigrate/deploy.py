@@ -31,6 +31,11 @@ class DeployJob:
     command: str  # rewritten to the bundled scripts
     bundle: tuple[BundledFile, ...]
     schedules: tuple[EventBridgeSchedule, ...]
+    target: str = "lambda"  # or "runcommand": the job stays on its server
+
+    @property
+    def runcommand(self) -> bool:
+        return self.target == "runcommand"
 
     @property
     def source(self) -> str:
@@ -78,14 +83,30 @@ def logical_id(name: str) -> str:
     return ident if ident[:1].isalpha() else f"Job{ident}"
 
 
-def build(plan: Plan, settings: Settings, root: Path) -> Deployment:
+_SERVER_ONLY = ("CM3", "CM5")  # findings that matter only when the job moves to Lambda
+
+
+def _settings_for(jp: JobPlan, settings: Settings) -> tuple[str, JobSettings]:
+    key = job_key(jp, settings.name_prefix)
+    js = settings.for_job(key, jp.job.location.short)
+    return (js.name or key), js
+
+
+def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lambda") -> Deployment:
     jobs: list[DeployJob] = []
     skipped: list[Diagnostic] = []
     names: dict[str, str] = {}
     ids: dict[str, str] = {}
     for jp in plan.jobs:
         job = jp.job
-        if jp.status in (Status.REFUSED, Status.DISABLED):
+        target = _settings_for(jp, settings)[1].target or target_default
+        errors = [r for r in jp.translation.reasons if r.severity is Severity.ERROR]
+        stays = (
+            target == "runcommand"
+            and errors
+            and all(e.code.startswith(_SERVER_ONLY) for e in errors)
+        )
+        if jp.status in (Status.REFUSED, Status.DISABLED) and not stays:
             if jp.status is Status.REFUSED:
                 errors = [r for r in jp.translation.reasons if r.severity is Severity.ERROR]
                 why = errors[0] if errors else jp.translation.reasons[-1]
@@ -93,10 +114,7 @@ def build(plan: Plan, settings: Settings, root: Path) -> Deployment:
                     why._replace(severity=Severity.ERROR, message=f"not generated: {why.message}")
                 )
             continue
-        key = job_key(jp, settings.name_prefix)
-        js = settings.for_job(key, job.location.short)
-        if js.name:
-            key = js.name
+        key, js = _settings_for(jp, settings)
         function_name = f"{settings.name_prefix}{key}"
         if len(function_name) > aws.FUNCTION_NAME_MAX:
             raise CronmigrateError(
@@ -112,6 +130,34 @@ def build(plan: Plan, settings: Settings, root: Path) -> Deployment:
                     "config file"
                 )
             table[value] = job.location.short
+        if target == "runcommand":
+            if not js.instances:
+                skipped.append(
+                    Diagnostic(
+                        "CM602",
+                        Severity.ERROR,
+                        "not generated: target runcommand needs instances "
+                        "(instances: [tag:Name=web-1] in cronmigrate.yaml)",
+                        job.location,
+                        job.raw,
+                    )
+                )
+                del names[function_name], ids[lid]
+                continue
+            jobs.append(
+                DeployJob(
+                    plan=jp,
+                    key=key,
+                    function_name=function_name,
+                    logical_id=lid,
+                    settings=js,
+                    command=job.command,
+                    bundle=(),
+                    schedules=jp.translation.schedules,
+                    target="runcommand",
+                )
+            )
+            continue
         found = analyse(job, root, js.architecture)
         errors = [f for f in found.findings if f.severity is Severity.ERROR]
         if errors:

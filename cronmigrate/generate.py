@@ -8,19 +8,28 @@ from cronmigrate import deploy
 from cronmigrate.config import Settings
 from cronmigrate.deploy import Deployment
 from cronmigrate.model import Plan
-from cronmigrate.render import Artifacts, cloudformation, functions, readme, runtime, terraform
+from cronmigrate.render import (
+    Artifacts,
+    cloudformation,
+    functions,
+    readme,
+    runcommand,
+    runtime,
+    terraform,
+)
 
 IAC_CHOICES = ("sam", "cloudformation", "terraform")
 
 
 def generate(
-    plan: Plan, settings: Settings, root: Path, iac: set[str]
+    plan: Plan, settings: Settings, root: Path, iac: set[str], target_default: str = "lambda"
 ) -> tuple[Artifacts, Deployment]:
-    deployment = deploy.build(plan, settings, root)
+    deployment = deploy.build(plan, settings, root, target_default)
     artifacts: Artifacts = {}
     artifacts.update(runtime.render())
     artifacts.update(functions.render(deployment))
     zips = {p: a for p, a in artifacts.items() if p.startswith("dist/")}
+    artifacts.update(runcommand.render(list(deployment.jobs)))
     if iac & {"sam", "cloudformation"}:
         artifacts.update(cloudformation.render(deployment, zips, iac))
     if "terraform" in iac:

@@ -79,7 +79,8 @@ def plan_crontabs(
                 cache[key] = translate(job, zone, topts)
             notes = line_notes.get(job.location.line, [])
             if opts.analyse and not job.disabled:
-                notes = [*notes, *analyse(job, opts.root).findings]
+                found = analyse(job, opts.root).findings
+                notes = [*notes, *found, *recommend_target(job, found)]
             tr = _relocate(cache[key], job, notes)
             if tr.schedules not in runs_cache:
                 runs_cache[tr.schedules] = (
@@ -101,6 +102,40 @@ def plan_crontabs(
     return Plan(
         tuple(jobs), tuple(diags), tuple(t.path for t in tabs), opts.target, opts.timezone, summary
     )
+
+
+# Findings that say a job needs its server (state, tools, services, time), not Lambda.
+_NEEDS_SERVER = {
+    "CM501": "a tool the runtime lacks",
+    "CM502": "writes to the server's disk",
+    "CM503": "a service on the server",
+    "CM504": "longer than 15 minutes",
+    "CM512": "files on the server",
+}
+
+
+def recommend_target(job: CronJob, found: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """CM601: the runcommand target, when the findings say the job cannot run in Lambda."""
+    why = sorted(
+        {
+            _NEEDS_SERVER[f.code]
+            for f in found
+            if f.code in _NEEDS_SERVER and f.severity >= Severity.WARNING
+        }
+    )
+    if not why:
+        return []
+    return [
+        Diagnostic(
+            "CM601",
+            Severity.INFO,
+            f"recommended target: runcommand ({', '.join(why)})"
+            "; set target: runcommand and instances: for this job in "
+            "cronmigrate.yaml to keep it on its server",
+            job.location,
+            job.raw,
+        )
+    ]
 
 
 def _relocate(tr: Translation, job: CronJob, notes: list[Diagnostic]) -> Translation:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-SECRET_NAME = re.compile(r"PASS(WORD|WD)?|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL",
-                         re.IGNORECASE)  # fmt: skip
+SECRET_NAME = re.compile(
+    r"PASS(WORD|WD)?|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL", re.IGNORECASE
+)
 AWS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
 
 

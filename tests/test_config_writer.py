@@ -194,7 +194,7 @@ def test_generate_refuses_a_foreign_directory(tmp_path: Path) -> None:
     assert ok.returncode == 1  # still refused: --force is needed
     forced = cli("generate", "tab", "--user", "-o", "out", "--force", cwd=tmp_path)
     assert forced.returncode == 0, forced.stderr
-    assert "1 functions, 1 schedules" in forced.stdout
+    assert "1 functions, 0 Run Command state machines, 1 schedules" in forced.stdout
     again = cli("generate", "tab", "--user", "-o", "out", cwd=tmp_path)  # ours now
     assert again.returncode == 0
     assert "0 changed" in again.stdout

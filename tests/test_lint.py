@@ -84,6 +84,8 @@ TESTED_ELSEWHERE = {
     "CM508": "test_analysis.py::test_compiled_program_sets_the_architecture",
     "CM509": "test_analysis.py::test_shared_libraries_beyond_glibc_are_reported",
     "CM512": "test_analysis.py::test_files_the_job_reads_are_bundled_or_reported",
+    "CM601": "test_runcommand.py::test_plan_recommends_runcommand",
+    "CM602": "test_runcommand.py::test_runcommand_without_instances_is_not_generated",
     "CM301": "test_generate.py::test_missing_script_is_reported_and_others_generated",
 }
 

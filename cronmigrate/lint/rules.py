@@ -336,6 +336,23 @@ RULES: tuple[Rule, ...] = (
         "on Lambda the job will not find it.",
     ),
     Rule(
+        "CM601",
+        "recommend-runcommand",
+        INF,
+        "Better kept on its server (runcommand)",
+        "The job's findings (missing tools, local files or services, more than 15 minutes) "
+        "say it cannot run in Lambda as it is. With `target: runcommand` and `instances:` in "
+        "cronmigrate.yaml, EventBridge Scheduler starts a Step Functions state machine that "
+        "runs the command on the server with EC2 Run Command; nothing moves to Lambda.",
+    ),
+    Rule(
+        "CM602",
+        "runcommand-instances",
+        E,
+        "A runcommand job without instances",
+        "Name the instances in cronmigrate.yaml: one tag (`tag:Name=web-1`) or instance ids.",
+    ),
+    Rule(
         "CM401",
         "rare-schedule",
         W,

@@ -409,11 +409,173 @@ def _layer(sam: bool, zips: Artifacts) -> Doc:
     return {"Type": "AWS::Lambda::LayerVersion", "Properties": props}
 
 
+def _runcommand_role(job: DeployJob) -> Doc:
+    lid = job.logical_id
+    first = job.settings.instances[0]
+    instance_arn = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/"
+    if first.startswith("tag:"):
+        key, value = first[len("tag:") :].split("=", 1)
+        instances: Doc = {
+            "Effect": "Allow",
+            "Action": "ssm:SendCommand",
+            "Resource": sub(instance_arn + "*"),
+            "Condition": {"StringEquals": {f"ssm:resourceTag/{key}": value}},
+        }
+    else:
+        instances = {
+            "Effect": "Allow",
+            "Action": "ssm:SendCommand",
+            "Resource": [sub(instance_arn + i) for i in job.settings.instances],
+        }
+    statements = [
+        {
+            "Effect": "Allow",
+            "Action": "ssm:SendCommand",
+            "Resource": sub(
+                "arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWS-RunShellScript"
+            ),
+        },
+        instances,
+        # ListCommandInvocations has no resource-level permissions (Service Authorization
+        # Reference, AWS Systems Manager): the action is named, the resource cannot be.
+        {"Effect": "Allow", "Action": "ssm:ListCommandInvocations", "Resource": "*"},
+        {
+            "Effect": "Allow",
+            "Action": "sns:Publish",
+            "Resource": [ref(f"{lid}SuccessTopic"), ref(f"{lid}FailureTopic")],
+        },
+    ]
+    if _locked(job):
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Action": "dynamodb:PutItem",
+                "Resource": get_att(LOCK_ID, "Arn"),
+                "Condition": {
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{job.function_name}#*"]}
+                },
+            }
+        )
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "AssumeRolePolicyDocument": _assume("states.amazonaws.com"),
+            "Policies": [_policy("run-command-on-own-instances", statements)],
+        },
+    }
+
+
+def _runcommand_job(job: DeployJob, sam: bool) -> Doc:
+    """Topics, the state machine and its role, and the schedule(s) that start it."""
+    from cronmigrate.render.runcommand import definition
+
+    lid = job.logical_id
+    out: Doc = {
+        f"{lid}SuccessTopic": {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {"DisplayName": "cron job succeeded"},
+        },
+        f"{lid}FailureTopic": {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {"DisplayName": "cron job failed"},
+        },
+    }
+    for address in job.mailto:
+        out[f"{lid}FailureTo{short_hash(address, 8)}"] = {
+            "Type": "AWS::SNS::Subscription",
+            "Properties": {
+                "TopicArn": ref(f"{lid}FailureTopic"),
+                "Protocol": "email",
+                "Endpoint": address,
+            },
+        }
+    out[f"{lid}StateMachineRole"] = _runcommand_role(job)
+    substitutions: Doc = {
+        "SuccessTopic": ref(f"{lid}SuccessTopic"),
+        "FailureTopic": ref(f"{lid}FailureTopic"),
+    }
+    if _locked(job):
+        substitutions["LockTable"] = ref(LOCK_ID)
+    scheduler_role = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "AssumeRolePolicyDocument": _assume(
+                "scheduler.amazonaws.com",
+                {"StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")}},
+            ),
+            "Policies": [
+                _policy(
+                    "start-own-state-machine",
+                    [
+                        {
+                            "Effect": "Allow",
+                            "Action": "states:StartExecution",
+                            "Resource": ref(f"{lid}StateMachine"),
+                        }
+                    ],
+                )
+            ],
+        },
+    }
+    out[f"{lid}SchedulerRole"] = scheduler_role
+    if sam:
+        events = {
+            f"Schedule{'' if i == 0 else i + 1}": {
+                "Type": "ScheduleV2",
+                "Properties": {
+                    **_scheduler_common(job, i, s),
+                    "RoleArn": get_att(f"{lid}SchedulerRole", "Arn"),
+                    "RetryPolicy": _retry(job),
+                    "Input": input_document(job),
+                },
+            }
+            for i, s in enumerate(job.schedules)
+        }
+        out[f"{lid}StateMachine"] = {
+            "Type": "AWS::Serverless::StateMachine",
+            "Properties": {
+                "Name": job.function_name,
+                "Type": "STANDARD",
+                "Definition": definition(job),
+                "DefinitionSubstitutions": substitutions,
+                "Role": get_att(f"{lid}StateMachineRole", "Arn"),
+                "Events": events,
+            },
+        }
+        return out
+    out[f"{lid}StateMachine"] = {
+        "Type": "AWS::StepFunctions::StateMachine",
+        "Properties": {
+            "StateMachineName": job.function_name,
+            "StateMachineType": "STANDARD",
+            "Definition": definition(job),
+            "DefinitionSubstitutions": substitutions,
+            "RoleArn": get_att(f"{lid}StateMachineRole", "Arn"),
+        },
+    }
+    for i, s in enumerate(job.schedules):
+        out[f"{lid}Schedule{'' if i == 0 else i + 1}"] = {
+            "Type": "AWS::Scheduler::Schedule",
+            "Properties": {
+                **_scheduler_common(job, i, s),
+                "Target": {
+                    "Arn": ref(f"{lid}StateMachine"),
+                    "RoleArn": get_att(f"{lid}SchedulerRole", "Arn"),
+                    "RetryPolicy": _retry(job),
+                    "Input": input_document(job),
+                },
+            },
+        }
+    return out
+
+
 def _outputs(deployment: Deployment) -> Doc:
     return {
-        f"{j.logical_id}FunctionArn": {
+        f"{j.logical_id}{'StateMachine' if j.runcommand else 'Function'}Arn": {
             "Description": f"{j.source}",
-            "Value": get_att(f"{j.logical_id}Function", "Arn"),
+            "Value": ref(f"{j.logical_id}StateMachine")
+            if j.runcommand
+            else get_att(f"{j.logical_id}Function", "Arn"),
         }
         for j in deployment.jobs
     }
@@ -435,7 +597,10 @@ def cloudformation(deployment: Deployment, zips: Artifacts) -> Doc:
     }
     resources: Doc = {LAYER_ID: _layer(False, zips), **alerts(deployment), **lock_table(deployment)}
     for job in deployment.jobs:
-        resources.update(_cfn_job(job, deployment.target, zips))
+        if job.runcommand:
+            resources.update(_runcommand_job(job, sam=False))
+        else:
+            resources.update(_cfn_job(job, deployment.target, zips))
     doc["Resources"] = resources
     if deployment.jobs:
         doc["Outputs"] = _outputs(deployment)
@@ -446,7 +611,10 @@ def sam(deployment: Deployment) -> Doc:
     doc = _header(deployment, sam=True)
     resources: Doc = {LAYER_ID: _layer(True, {}), **alerts(deployment), **lock_table(deployment)}
     for job in deployment.jobs:
-        resources.update(_sam_job(job, deployment.target))
+        if job.runcommand:
+            resources.update(_runcommand_job(job, sam=True))
+        else:
+            resources.update(_sam_job(job, deployment.target))
     doc["Resources"] = resources
     if deployment.jobs:
         doc["Outputs"] = _outputs(deployment)

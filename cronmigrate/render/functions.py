@@ -91,5 +91,6 @@ def render_job(job: DeployJob) -> Artifacts:
 def render(deployment: Deployment) -> Artifacts:
     out: Artifacts = {}
     for job in deployment.jobs:
-        out.update(render_job(job))
+        if not job.runcommand:
+            out.update(render_job(job))
     return out

@@ -82,6 +82,24 @@ class _Job:
         return [p for _, p in secret_variables(self.job)]
 
     @property
+    def instances_text(self) -> str:
+        return ", ".join(self.job.settings.instances)
+
+    @property
+    def instance_tag(self) -> tuple[str, str] | None:
+        first = self.job.settings.instances[0] if self.job.settings.instances else ""
+        if not first.startswith("tag:"):
+            return None
+        key, value = first[len("tag:") :].split("=", 1)
+        return key, value
+
+    @property
+    def definition_path(self) -> str:
+        from cronmigrate.render.runcommand import definition_path
+
+        return definition_path(self.job)
+
+    @property
     def locked(self) -> bool:
         return self.job.settings.lock == "dynamodb"
 
