@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -54,11 +55,21 @@ def test_mixed_output_passes_the_real_tools(mixed: Path) -> None:
     assert tf["aws_lambda_function"] == 3
     assert tf["aws_scheduler_schedule"] == kinds["AWS::Scheduler::Schedule"]
     assert not list(mixed.glob("functions/backup-db*"))  # no Lambda code for it
-    golden = ROOT / "tests/golden/statemachine-backup-db.asl.json"
-    actual = (mixed / "statemachines/backup-db.asl.json").read_text()
-    if not golden.exists() or "UPDATE_GOLDEN" in __import__("os").environ:
-        golden.write_text(actual)
-    assert actual == golden.read_text()
+    for name, generated in (
+        ("statemachine-backup-db.asl.json", "statemachines/backup-db.asl.json"),
+        ("mixed-cloudformation.yaml", "cloudformation.yaml"),
+        ("mixed-files.txt", None),
+    ):
+        golden = ROOT / "tests/golden" / name
+        if generated is None:
+            actual = "".join(
+                f"{p.relative_to(mixed)}\n" for p in sorted(mixed.rglob("*")) if p.is_file()
+            )
+        else:
+            actual = (mixed / generated).read_text()
+        if os.environ.get("UPDATE_GOLDEN"):
+            golden.write_text(actual)
+        assert actual == golden.read_text(), f"{name}: UPDATE_GOLDEN=1 pytest, review the diff"
 
 
 def _asl_validator(tmp_path_factory: pytest.TempPathFactory) -> Path:
