@@ -104,13 +104,48 @@ def _skip_options(argv: list[str], i: int) -> int:
     return i
 
 
+_NOT_THE_JOB = frozenset(
+    {
+        "cd",
+        "test",
+        "[",
+        "true",
+        ":",
+        "sudo",
+        "su",
+        "flock",
+        "timeout",
+        "nice",
+        "ionice",
+        "env",
+        "nohup",
+        "exec",
+        "command",
+        "time",
+        "chronic",
+        "stdbuf",
+        "echo",
+        "printf",
+        "sleep",
+        "logger",
+    }
+)
+
+
 def stem(command: str) -> str:
-    """A readable name for the job, from the first program that is not `cd` or `test`."""
-    for argv in simple_commands(command):
-        found = program(argv)
-        if found is None or found[0] in {"cd", "test", "[", "true", ":"}:
+    """A readable name for the job: its first program that is not a wrapper or a test."""
+    from cronmigrate.analysis.shell import INTERPRETERS, read
+
+    reading = read(command)
+    programs = (
+        [u.program for u in reading.uses]
+        if reading.parsed
+        else [found[0] for argv in simple_commands(command) if (found := program(argv))]
+    )
+    for prog in programs:
+        name = PurePosixPath(prog).name
+        if name in _NOT_THE_JOB or name in INTERPRETERS or name.startswith("$"):
             continue
-        name = PurePosixPath(found[0]).name
         name = re.sub(r"\.(sh|bash|php|py|pl|rb|js)$", "", name)
         name = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-_").lower()
         if name:
