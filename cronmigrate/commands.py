@@ -28,13 +28,14 @@ SYSTEM_DIRS = (
     "/var/run/",
     "/run/",
 )
-INTERPRETERS = frozenset(
+# Programs that run a script given as their first argument.
+SCRIPT_INTERPRETERS = frozenset(
     {
         "sh",
         "bash",
         "dash",
-        "zsh",
         "ksh",
+        "zsh",
         "php",
         "perl",
         "ruby",
@@ -42,9 +43,9 @@ INTERPRETERS = frozenset(
         "python",
         "python2",
         "python3",
-        "env",
     }
 )
+INTERPRETERS = SCRIPT_INTERPRETERS | {"env"}
 WRAPPERS = frozenset({"nice", "ionice", "nohup", "time", "chronic", "exec", "command"})
 OPERATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", "{", "}", ";;", "|&", "!"})
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -134,7 +135,7 @@ _NOT_THE_JOB = frozenset(
 
 def stem(command: str) -> str:
     """A readable name for the job: its first program that is not a wrapper or a test."""
-    from cronmigrate.analysis.shell import INTERPRETERS, read
+    from cronmigrate.analysis.shell import read
 
     reading = read(command)
     programs = (
@@ -144,7 +145,7 @@ def stem(command: str) -> str:
     )
     for prog in programs:
         name = PurePosixPath(prog).name
-        if name in _NOT_THE_JOB or name in INTERPRETERS or name.startswith("$"):
+        if name in _NOT_THE_JOB or name in SCRIPT_INTERPRETERS or name.startswith("$"):
             continue
         name = re.sub(r"\.(sh|bash|php|py|pl|rb|js)$", "", name)
         name = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-_").lower()

@@ -174,3 +174,15 @@ def running_bootstrap(
                 proc.wait()
         if proc.stdout:
             proc.stdout.close()
+
+
+def unzip(zip_path: Path, dest: Path) -> None:
+    """Unpack as Lambda does: files only, Unix modes from the entries."""
+    import zipfile
+
+    with zipfile.ZipFile(zip_path) as zf:
+        for info in zf.infolist():
+            target = dest / info.filename
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(zf.read(info))
+            target.chmod((info.external_attr >> 16) & 0o777)

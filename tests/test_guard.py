@@ -24,7 +24,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from tests.conftest import ROOT, generate_into
-from tests.runtime_api import running_bootstrap, runtime_api
+from tests.runtime_api import running_bootstrap, runtime_api, unzip
 
 GUARD = ROOT / "templates/runtime/aws.sh"
 CREDS = {
@@ -161,15 +161,6 @@ def test_guard_that_cannot_decide_says_so(table: str) -> None:
     assert claim("http://127.0.0.1:9", table, "cron-job", "2026-11-25T03:00:00Z") == 2
 
 
-def _unzip(zip_path: Path, dest: Path) -> None:
-    with zipfile.ZipFile(zip_path) as zf:
-        for info in zf.infolist():
-            target = dest / info.filename
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(zf.read(info))
-            target.chmod((info.external_attr >> 16) & 0o777)
-
-
 def test_generated_function_runs_once_per_scheduled_time(
     moto: str, table: str, tmp_path: Path
 ) -> None:
@@ -184,9 +175,9 @@ def test_generated_function_runs_once_per_scheduled_time(
         timezone="UTC",
         iac=frozenset({"sam"}),
     )
-    _unzip(out / "dist/bash-runtime-layer.zip", tmp_path / "opt")
+    unzip(out / "dist/bash-runtime-layer.zip", tmp_path / "opt")
     (job_zip,) = [p for p in (out / "dist").glob("*.zip") if "runtime" not in p.name]
-    _unzip(job_zip, tmp_path / "task")
+    unzip(job_zip, tmp_path / "task")
     env = {
         **CREDS,
         "GUARD_ENDPOINT": moto,
@@ -261,9 +252,9 @@ def test_secrets_stay_out_of_every_file_and_reach_the_job(
     cfn = (out / "cloudformation.yaml").read_text()
     assert f"parameter{parameter}" in cfn and "ssm:GetParameter" in cfn
     _ssm(moto).put_parameter(Name=parameter, Value="from-ssm", Type="SecureString")  # type: ignore[attr-defined]
-    _unzip(out / "dist/bash-runtime-layer.zip", tmp_path / "opt")
+    unzip(out / "dist/bash-runtime-layer.zip", tmp_path / "opt")
     (job_zip,) = [p for p in (out / "dist").glob("*.zip") if "runtime" not in p.name]
-    _unzip(job_zip, tmp_path / "task")
+    unzip(job_zip, tmp_path / "task")
     env = {
         **CREDS,
         "GUARD_ENDPOINT": moto,

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import time
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import generate_into
-from tests.runtime_api import RuntimeAPI, running_bootstrap, runtime_api
+from tests.runtime_api import RuntimeAPI, running_bootstrap, runtime_api, unzip
 
 # quotes, a backslash, a newline, NUL, a control character, bytes that are not UTF-8, ✓
 HOSTILE = 'q" b\\\\ n\\n nul\\0 ctl\\1 bad\\377\\376 ok \\342\\234\\223'
@@ -30,15 +29,6 @@ JOBS = {
     "sources": "0 8 * * * /opt/t/uses-lib.sh >> /var/log/t.log 2>&1\n",
     "runparts": "0 9 * * * test -x /usr/sbin/anacron || run-parts --report /opt/t/daily\n",
 }
-
-
-def _unzip(zip_path: Path, dest: Path) -> None:
-    with zipfile.ZipFile(zip_path) as zf:
-        for info in zf.infolist():
-            target = dest / info.filename
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(zf.read(info))
-            target.chmod((info.external_attr >> 16) & 0o777)
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +62,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def sandbox(built: Path, tmp_path: Path) -> Path:
-    _unzip(built / "dist/bash-runtime-layer.zip", tmp_path / "opt")
+    unzip(built / "dist/bash-runtime-layer.zip", tmp_path / "opt")
     return tmp_path
 
 
 def _task(built: Path, sandbox: Path, job: str) -> Path:
     (z,) = (built / "dist").glob(f"*-{_hash_of(built, job)}.zip")
     task = sandbox / f"task-{job}"
-    _unzip(z, task)
+    unzip(z, task)
     return task
 
 

@@ -12,22 +12,9 @@ import posixpath
 import re
 from typing import Any, NamedTuple
 
-INTERPRETERS = frozenset(
-    {
-        "sh",
-        "bash",
-        "dash",
-        "ksh",
-        "zsh",
-        "php",
-        "perl",
-        "ruby",
-        "node",
-        "python",
-        "python2",
-        "python3",
-    }
-)
+from cronmigrate.commands import SCRIPT_INTERPRETERS
+
+INTERPRETERS = SCRIPT_INTERPRETERS
 _WRAPPERS_WITH_VALUE = {
     "timeout": 1,
     "flock": 1,
