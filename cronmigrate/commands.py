@@ -13,8 +13,15 @@ import shlex
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
+# The distribution's files: never bundled. /usr/local and /opt are the site's own.
 SYSTEM_DIRS = (
-    "/usr/",
+    "/usr/bin/",
+    "/usr/sbin/",
+    "/usr/lib/",
+    "/usr/lib64/",
+    "/usr/libexec/",
+    "/usr/share/",
+    "/usr/include/",
     "/bin/",
     "/sbin/",
     "/lib/",

@@ -97,6 +97,18 @@ def test_server_root_bundles_scripts_and_what_they_source() -> None:
     assert {f.code for f in analyse(warm, SERVER).findings} == {"CM503", "CM505", "CM511"}
 
 
+def test_usr_local_is_the_sites_own_and_bundled(tmp_path: Path) -> None:
+    (tmp_path / "usr/local/bin").mkdir(parents=True)
+    (tmp_path / "usr/local/bin/nightly").write_text("#!/bin/sh\necho n\n")
+    a = analyse(job("/usr/local/bin/nightly --all"), tmp_path)
+    assert [f.path for f in a.bundle] == ["/usr/local/bin/nightly"]
+    assert a.command == "${LAMBDA_TASK_ROOT}/root/usr/local/bin/nightly --all"
+    assert a.findings == ()
+    assert {f.code for f in analyse(job("/usr/bin/rsync -a /srv /tmp"), tmp_path).findings} == {
+        "CM501"
+    }
+
+
 def test_missing_script_under_root_is_an_error(tmp_path: Path) -> None:
     a = analyse(job("/opt/absent.sh"), tmp_path)
     (f,) = [f for f in a.findings if f.code == "CM301"]
