@@ -65,34 +65,125 @@ class Reading(NamedTuple):
 
 _SIMPLE = re.compile(r"^[\w./:=@%+,\- \t<>&|;]*$")
 _TOKEN = re.compile(r"(\d*(?:>>|>\||>|<)(?:&\d+)?)|(&&|\|\||;|\||&)|([^\s<>&|;]+)")
+_SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh"})
+_INLINE_FLAGS = frozenset({"-e", "-c", "-m"})  # perl -e, python -c, python -m: no script file
+_FLAG_INTERPRETERS = frozenset({"perl", "python", "python2", "python3", "ruby", "node"})
+
+
+class _Reader:
+    """What one command line runs, collected while its words are walked in order (``cd``
+    changes the directory the later words run in)."""
+
+    def __init__(self) -> None:
+        self.uses: list[Use] = []
+        self.redirects: list[Redirect] = []
+        self.includes: list[str] = []
+        self.functions: set[str] = set()
+        self.cwd: str | None = None
+
+    def reading(self) -> Reading:
+        return Reading(
+            tuple(self.uses),
+            tuple(self.redirects),
+            tuple(self.includes),
+            True,
+            "",
+            frozenset(self.functions),
+        )
+
+    def use(self, words: list[str], via: str) -> None:
+        self.uses.append(Use(words[0], tuple(words[1:]), via, self.cwd))
+
+    def walk(self, node: Any, nested: bool) -> None:
+        kind = getattr(node, "kind", "")
+        if kind == "function" and hasattr(node, "name"):
+            self.functions.add(node.name.word)
+        if kind == "command":
+            self.command(node, nested)
+            return
+        for child in _children(node):
+            self.walk(child, nested)
+
+    def command(self, node: Any, nested: bool) -> None:
+        words: list[str] = []
+        for part in node.parts:
+            if part.kind in ("word", "assignment"):
+                if part.kind == "word":
+                    words.append(part.word)
+                for sub in getattr(part, "parts", []):  # $(...) inside a word
+                    self.walk(sub, nested=True)
+            elif part.kind == "redirect":
+                target = part.output
+                if hasattr(target, "word"):
+                    start, end = (-1, -1) if nested else part.pos
+                    self.redirects.append(Redirect(part.type, target.word, start, end))
+        self.argv(words, "")
+
+    def argv(self, words: list[str], via: str) -> None:
+        if not words:
+            return
+        name = posixpath.basename(words[0])
+        if words[0] == "cd":
+            target = words[1] if len(words) > 1 else None
+            if target and target.startswith("/"):
+                self.cwd = target
+            elif target and self.cwd:
+                self.cwd = posixpath.normpath(posixpath.join(self.cwd, target))
+            return
+        self.use(words, via)
+        if words[0] in {".", "source"} and len(words) > 1:
+            self.includes.append(words[1])
+        elif name in _WRAPPERS_WITH_VALUE:
+            rest = _skip(words[1:], name)
+            if name == "env":
+                while rest and "=" in rest[0] and not rest[0].startswith("="):
+                    rest = rest[1:]
+            self.argv(rest, name)
+        elif name == "su":
+            if "-c" in words[1:-1]:
+                self.nested(words[words.index("-c") + 1], "su")
+        elif name in INTERPRETERS:
+            args = words[1:]
+            if "-c" in args[:-1] and name in _SHELLS:
+                self.nested(args[args.index("-c") + 1], name)
+                return
+            scripts = [a for a in args if not a.startswith("-")]
+            if scripts and (
+                name not in _FLAG_INTERPRETERS or not any(a in _INLINE_FLAGS for a in args)
+            ):
+                self.use(args[args.index(scripts[0]) :], name)
+
+    def nested(self, text: str, via: str) -> None:
+        inner = read(text)
+        for u in inner.uses:
+            self.uses.append(u._replace(via=u.via or via, cwd=u.cwd or self.cwd))
+        self.redirects.extend(r._replace(start=-1, end=-1) for r in inner.redirects)
+        self.includes.extend(inner.includes)
 
 
 def _read_simple(command: str) -> Reading:
     """Commands without quotes, expansions or compound syntax (most crontab lines), read
     without importing bashlex (which costs ~100 ms, and lint runs in every commit)."""
-    uses: list[Use] = []
-    redirects: list[Redirect] = []
-    includes: list[str] = []
-    state: dict[str, str | None] = {"cwd": None}
+    reader = _Reader()
     words: list[str] = []
     pending: tuple[str, int] | None = None
     for m in _TOKEN.finditer(command):
         redirect, operator, word = m.groups()
         if pending is not None and word is not None:
             op, start = pending
-            redirects.append(Redirect(op.lstrip("0123456789"), word, start, m.end()))
+            reader.redirects.append(Redirect(op.lstrip("0123456789"), word, start, m.end()))
             pending = None
         elif redirect is not None:
             if "&" in redirect:  # 2>&1: a descriptor, not a file
                 continue
             pending = (redirect, m.start())
         elif operator is not None:
-            _argv(words, "", uses, redirects, includes, state)
+            reader.argv(words, "")
             words = []
         elif word is not None:
             words.append(word)
-    _argv(words, "", uses, redirects, includes, state)
-    return Reading(tuple(uses), tuple(redirects), tuple(includes), True)
+    reader.argv(words, "")
+    return reader.reading()
 
 
 def read(command: str) -> Reading:
@@ -101,9 +192,6 @@ def read(command: str) -> Reading:
     import bashlex
     import bashlex.errors
 
-    uses: list[Use] = []
-    redirects: list[Redirect] = []
-    includes: list[str] = []
     try:
         trees = bashlex.parse(command)
     except (
@@ -117,30 +205,10 @@ def read(command: str) -> Reading:
         KeyError,
     ) as exc:
         return Reading((), (), (), False, str(exc).splitlines()[0] if str(exc) else "")
-    state: dict[str, str | None] = {"cwd": None}
-    functions: set[str] = set()
+    reader = _Reader()
     for tree in trees:
-        _walk(tree, uses, redirects, includes, state, nested=False, functions=functions)
-    return Reading(tuple(uses), tuple(redirects), tuple(includes), True, "", frozenset(functions))
-
-
-def _walk(
-    node: Any,
-    uses: list[Use],
-    redirects: list[Redirect],
-    includes: list[str],
-    state: dict[str, str | None],
-    nested: bool,
-    functions: set[str] | None = None,
-) -> None:
-    kind = getattr(node, "kind", "")
-    if kind == "function" and functions is not None and hasattr(node, "name"):
-        functions.add(node.name.word)
-    if kind == "command":
-        _command(node, uses, redirects, includes, state, nested)
-        return
-    for child in _children(node):
-        _walk(child, uses, redirects, includes, state, nested, functions)
+        reader.walk(tree, nested=False)
+    return reader.reading()
 
 
 def _children(node: Any) -> list[Any]:
@@ -154,102 +222,9 @@ def _children(node: Any) -> list[Any]:
     return out
 
 
-def _command(
-    node: Any,
-    uses: list[Use],
-    redirects: list[Redirect],
-    includes: list[str],
-    state: dict[str, str | None],
-    nested: bool,
-) -> None:
-    words: list[str] = []
-    for part in node.parts:
-        if part.kind == "word":
-            words.append(part.word)
-            for sub in getattr(part, "parts", []):  # $(...) inside a word
-                _walk(sub, uses, redirects, includes, state, nested=True)
-        elif part.kind == "assignment":
-            for sub in getattr(part, "parts", []):
-                _walk(sub, uses, redirects, includes, state, nested=True)
-        elif part.kind == "redirect":
-            target = part.output
-            if hasattr(target, "word"):
-                start, end = (-1, -1) if nested else part.pos
-                redirects.append(Redirect(part.type, target.word, start, end))
-    if words:
-        _argv(words, "", uses, redirects, includes, state)
-
-
-def _argv(
-    words: list[str],
-    via: str,
-    uses: list[Use],
-    redirects: list[Redirect],
-    includes: list[str],
-    state: dict[str, str | None],
-) -> None:
-    if not words:
-        return
-    name = posixpath.basename(words[0])
-    if words[0] == "cd":
-        target = words[1] if len(words) > 1 else None
-        if target and target.startswith("/"):
-            state["cwd"] = target
-        elif target and state["cwd"]:
-            state["cwd"] = posixpath.normpath(posixpath.join(state["cwd"] or "/", target))
-        return
-    if words[0] in {".", "source"} and len(words) > 1:
-        includes.append(words[1])
-        uses.append(Use(words[0], tuple(words[1:]), via, state["cwd"]))
-        return
-    if name in _WRAPPERS_WITH_VALUE:
-        uses.append(Use(words[0], tuple(words[1:]), via, state["cwd"]))
-        rest = _skip(words[1:], name)
-        if name == "env":
-            while rest and "=" in rest[0] and not rest[0].startswith("="):
-                rest = rest[1:]
-        _argv(rest, name, uses, redirects, includes, state)
-        return
-    if name == "su":
-        uses.append(Use(words[0], tuple(words[1:]), via, state["cwd"]))
-        if "-c" in words[1:-1]:
-            _nested(words[words.index("-c") + 1], "su", uses, redirects, includes, state)
-        return
-    if name in INTERPRETERS:
-        uses.append(Use(words[0], tuple(words[1:]), via, state["cwd"]))
-        args = words[1:]
-        if "-c" in args[:-1] and name in {"sh", "bash", "dash", "ksh", "zsh"}:
-            _nested(args[args.index("-c") + 1], name, uses, redirects, includes, state)
-            return
-        scripts = [a for a in args if not a.startswith("-")]
-        if (scripts and name not in {"perl", "python", "python2", "python3", "ruby", "node"}) or (
-            scripts and not any(a in {"-e", "-c", "-m"} for a in args)
-        ):
-            uses.append(
-                Use(scripts[0], tuple(args[args.index(scripts[0]) + 1 :]), name, state["cwd"])
-            )
-        return
-    uses.append(Use(words[0], tuple(words[1:]), via, state["cwd"]))
-
-
 def _skip(args: list[str], wrapper: str) -> list[str]:
     with_arg = _OPTS_WITH_ARG.get(wrapper, set())
     i = 0
     while i < len(args) and args[i].startswith("-") and args[i] != "-":
         i += 2 if args[i] in with_arg else 1
     return args[i + _WRAPPERS_WITH_VALUE[wrapper] :]
-
-
-def _nested(
-    text: str,
-    via: str,
-    uses: list[Use],
-    redirects: list[Redirect],
-    includes: list[str],
-    state: dict[str, str | None],
-) -> None:
-    inner = read(text)
-    for u in inner.uses:
-        uses.append(u._replace(via=u.via or via, cwd=u.cwd or state["cwd"]))
-    redirects.extend(r._replace(start=-1, end=-1) for r in inner.redirects)
-    includes.extend(inner.includes)
