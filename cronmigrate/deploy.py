@@ -130,52 +130,54 @@ def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lam
                     "config file"
                 )
             table[value] = job.location.short
-        if target == "runcommand":
-            if not js.instances:
-                skipped.append(
-                    Diagnostic(
-                        "CM602",
-                        Severity.ERROR,
-                        "not generated: target runcommand needs instances "
-                        "(instances: [tag:Name=web-1] in cronmigrate.yaml)",
-                        job.location,
-                        job.raw,
-                    )
-                )
-                del names[function_name], ids[lid]
-                continue
-            jobs.append(
-                DeployJob(
-                    plan=jp,
-                    key=key,
-                    function_name=function_name,
-                    logical_id=lid,
-                    settings=js,
-                    command=job.command,
-                    bundle=(),
-                    schedules=jp.translation.schedules,
-                    target="runcommand",
-                )
+        placed = _place(jp, key, js, function_name, lid, target, root)
+        if isinstance(placed, Diagnostic):
+            skipped.append(placed)
+            del names[function_name], ids[lid]
+        else:
+            jobs.append(placed)
+    return Deployment(plan, settings, tuple(jobs), tuple(skipped), plan.target)
+
+
+def _place(
+    jp: JobPlan,
+    key: str,
+    js: JobSettings,
+    function_name: str,
+    lid: str,
+    target: str,
+    root: Path,
+) -> DeployJob | Diagnostic:
+    """The job as deployed, or why it is not generated."""
+    job = jp.job
+    bundle: tuple[BundledFile, ...] = ()
+    if target == "runcommand":
+        if not js.instances:
+            return Diagnostic(
+                "CM602",
+                Severity.ERROR,
+                "not generated: target runcommand needs instances "
+                "(instances: [tag:Name=web-1] in cronmigrate.yaml)",
+                job.location,
+                job.raw,
             )
-            continue
+        command = job.command
+    else:
         found = analyse(job, root, js.architecture)
         errors = [f for f in found.findings if f.severity is Severity.ERROR]
         if errors:
-            first = errors[0]
-            skipped.append(first._replace(message=f"not generated: {first.message}"))
-            del names[function_name], ids[lid]
-            continue
+            return errors[0]._replace(message=f"not generated: {errors[0].message}")
         arch = js.architecture or found.architecture or "x86_64"
-        jobs.append(
-            DeployJob(
-                plan=jp,
-                key=key,
-                function_name=function_name,
-                logical_id=lid,
-                settings=dataclasses.replace(js, architecture=arch),
-                command=found.command,
-                bundle=found.bundle,
-                schedules=jp.translation.schedules,
-            )
-        )
-    return Deployment(plan, settings, tuple(jobs), tuple(skipped), plan.target)
+        js = dataclasses.replace(js, architecture=arch)
+        command, bundle = found.command, found.bundle
+    return DeployJob(
+        plan=jp,
+        key=key,
+        function_name=function_name,
+        logical_id=lid,
+        settings=js,
+        command=command,
+        bundle=bundle,
+        schedules=jp.translation.schedules,
+        target="runcommand" if target == "runcommand" else "lambda",
+    )
