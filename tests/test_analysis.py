@@ -10,6 +10,7 @@ import pytest
 
 from cronmigrate.analysis import analyse, elf
 from cronmigrate.analysis.shell import read
+from cronmigrate.commands import stem
 from cronmigrate.crontab import parse_crontab
 from cronmigrate.diagnostics import Severity
 from cronmigrate.model import CronJob, CrontabKind
@@ -67,6 +68,21 @@ def test_wrappers_and_interpreters_are_looked_through() -> None:
     assert "/opt/x.py" in [u.program for u in r.uses]
     r = read("sh -c 'cd /opt && ./run.sh'")
     assert ("./run.sh", "/opt") in [(u.program, u.cwd) for u in r.uses]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "test -e /run/systemd/system || SERVICE_MODE=1 /sbin/e2scrub_all -A -r",  # e2fsprogs
+        "test -e /run/systemd/system || SERVICE_MODE='1 2' /sbin/e2scrub_all -A -r",  # bashlex
+        "A=1 B=2 sudo -u root C=3 /sbin/e2scrub_all -A -r",
+    ],
+)
+def test_assignments_before_a_command_are_not_its_program(command: str) -> None:
+    programs = [u.program for u in read(command).uses]
+    assert "/sbin/e2scrub_all" in programs
+    assert not [p for p in programs if "=" in p]
+    assert stem(command) == "e2scrub_all"
 
 
 def test_log_redirections_are_dropped_from_the_lambda_command() -> None:

@@ -65,6 +65,7 @@ class Reading(NamedTuple):
 
 _SIMPLE = re.compile(r"^[\w./:=@%+,\- \t<>&|;]*$")
 _TOKEN = re.compile(r"(\d*(?:>>|>\||>|<)(?:&\d+)?)|(&&|\|\||;|\||&)|([^\s<>&|;]+)")
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")  # NAME=value before a command
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh"})
 _INLINE_FLAGS = frozenset({"-e", "-c", "-m"})  # perl -e, python -c, python -m: no script file
 _FLAG_INTERPRETERS = frozenset({"perl", "python", "python2", "python3", "ruby", "node"})
@@ -120,6 +121,8 @@ class _Reader:
         self.argv(words, "")
 
     def argv(self, words: list[str], via: str) -> None:
+        while words and _ASSIGNMENT.match(words[0]):  # `SERVICE_MODE=1 /sbin/e2scrub_all`
+            words = words[1:]
         if not words:
             return
         name = posixpath.basename(words[0])
