@@ -141,19 +141,28 @@ _NOT_THE_JOB = frozenset(
 
 
 def stem(command: str) -> str:
-    """A readable name for the job: its first program that is not a wrapper or a test."""
+    """A readable name for the job: its first program that is not a wrapper, a test or a
+    command substitution (``[ $(date +%d) -le 7 ] && checkarray`` is checkarray); for
+    ``run-parts DIR`` the directory (``run-parts /etc/cron.daily`` is daily)."""
     from cronmigrate.analysis.shell import read
 
     reading = read(command)
     programs = (
-        [u.program for u in reading.uses]
+        [(u.program, u.args) for u in reading.uses if not u.substituted]
         if reading.parsed
-        else [found[0] for argv in simple_commands(command) if (found := program(argv))]
+        else [
+            (found[0], tuple(found[1]))
+            for argv in simple_commands(command)
+            if (found := program(argv))
+        ]
     )
-    for prog in programs:
+    for prog, args in programs:
         name = PurePosixPath(prog).name
         if name in _NOT_THE_JOB or name in SCRIPT_INTERPRETERS or name.startswith("$"):
             continue
+        if name == "run-parts" and args and not args[-1].startswith("-"):
+            # /etc/cron.daily is "daily": with the default prefix, cron-daily-<hash>
+            name = PurePosixPath(args[-1]).name.removeprefix("cron.")
         name = re.sub(r"\.(sh|bash|php|py|pl|rb|js)$", "", name)
         name = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-_").lower()
         if name:

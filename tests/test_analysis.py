@@ -85,6 +85,29 @@ def test_assignments_before_a_command_are_not_its_program(command: str) -> None:
     assert stem(command) == "e2scrub_all"
 
 
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        # Debian's mdadm and zfsutils-linux cron.d: the date is a test, not the job
+        (
+            "if [ -x /usr/share/mdadm/checkarray ] && [ $(date +%d) -le 7 ]; "
+            "then /usr/share/mdadm/checkarray --cron --all --idle --quiet; fi",
+            "checkarray",
+        ),
+        ("if [ `date +%w` -eq 0 ]; then /usr/lib/zfs-linux/trim; fi", "trim"),
+        # Debian's /etc/crontab: run-parts is named by its directory
+        (
+            "test -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.daily; }",
+            "daily",
+        ),
+        ("cd / && run-parts --report /etc/cron.hourly", "hourly"),
+        ("echo $(hostname) | mail -s report root", "mail"),
+    ],
+)
+def test_job_names_come_from_what_the_job_runs(command: str, name: str) -> None:
+    assert stem(command) == name
+
+
 def test_log_redirections_are_dropped_from_the_lambda_command() -> None:
     a = analyse(job("/usr/bin/env echo hi >> /var/log/x.log 2>&1"), None)
     assert a.command == "/usr/bin/env echo hi 2>&1"

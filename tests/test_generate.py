@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -427,7 +428,8 @@ def test_prefix_setting(tmp_path: Path, missing: str) -> None:
     dep = generate_into(out, ["etc/crontab"], config=str(cfg))
     names = [j.function_name for j in dep.jobs]  # type: ignore[attr-defined]
     assert all(n.startswith(missing) for n in names)
-    assert all(n.startswith("run-parts-") for n in names) == (missing == "")
+    stems = sorted(n.removeprefix(missing).rsplit("-", 1)[0] for n in names)
+    assert stems == ["daily", "hourly", "monthly", "weekly"]
 
 
 def test_server_root_generates_clean_output(tmp_path: Path) -> None:
@@ -474,7 +476,9 @@ def test_mailto_becomes_an_sns_on_failure_destination(samples_out: Path) -> None
         k
         for k, r in cfn.items()
         if r["Type"] == "AWS::Lambda::Function"
-        and r["Properties"]["FunctionName"].startswith("cron-run-parts-")
+        and re.fullmatch(
+            r"cron-(hourly|daily|weekly|monthly)-[0-9a-f]{6}", r["Properties"]["FunctionName"]
+        )
     ]
     assert crontab_jobs  # /etc/crontab has no MAILTO: no destination
     for k in crontab_jobs:

@@ -45,6 +45,7 @@ class Use(NamedTuple):
     args: tuple[str, ...]
     via: str = ""  # wrapper or interpreter that ran it ("sudo", "bash", "php", "run-parts")
     cwd: str | None = None  # after `cd DIR`
+    substituted: bool = False  # inside $(...) or `...`: feeds another command's words
 
 
 class Redirect(NamedTuple):
@@ -81,6 +82,7 @@ class _Reader:
         self.includes: list[str] = []
         self.functions: set[str] = set()
         self.cwd: str | None = None
+        self.depth = 0  # command substitutions entered
 
     def reading(self) -> Reading:
         return Reading(
@@ -93,7 +95,7 @@ class _Reader:
         )
 
     def use(self, words: list[str], via: str) -> None:
-        self.uses.append(Use(words[0], tuple(words[1:]), via, self.cwd))
+        self.uses.append(Use(words[0], tuple(words[1:]), via, self.cwd, self.depth > 0))
 
     def walk(self, node: Any, nested: bool) -> None:
         kind = getattr(node, "kind", "")
@@ -112,7 +114,9 @@ class _Reader:
                 if part.kind == "word":
                     words.append(part.word)
                 for sub in getattr(part, "parts", []):  # $(...) inside a word
+                    self.depth += 1
                     self.walk(sub, nested=True)
+                    self.depth -= 1
             elif part.kind == "redirect":
                 target = part.output
                 if hasattr(target, "word"):
@@ -159,7 +163,13 @@ class _Reader:
     def nested(self, text: str, via: str) -> None:
         inner = read(text)
         for u in inner.uses:
-            self.uses.append(u._replace(via=u.via or via, cwd=u.cwd or self.cwd))
+            self.uses.append(
+                u._replace(
+                    via=u.via or via,
+                    cwd=u.cwd or self.cwd,
+                    substituted=u.substituted or self.depth > 0,
+                )
+            )
         self.redirects.extend(r._replace(start=-1, end=-1) for r in inner.redirects)
         self.includes.extend(inner.includes)
 
