@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,7 +51,7 @@ def generate_into(
 
 
 @pytest.fixture(scope="session")
-def samples_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def samples_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("gen") / "out"
     generate_into(out)
     return out

@@ -45,6 +45,7 @@ class RuntimeAPI:
     @property
     def address(self) -> str:
         host, port = self.server.server_address[:2]
+        assert isinstance(host, str)
         return f"{host}:{port}"
 
     def invoke(

@@ -164,7 +164,7 @@ def test_agrees_with_an_independent_implementation(expr: str, offset: int) -> No
     start = dt.datetime(2026, 1, 1, 0, 0, 30, tzinfo=UTC) + dt.timedelta(days=offset)
     end = start + dt.timedelta(days=200)
     ours = our_runs(expr, start, end)
-    others = []
+    others: list[list[object]] = []
     for impl in (_aws_croniter_runs, _pyawscron_runs):
         try:
             others.append([r for r in impl(expr, start, end) if start <= r <= end])

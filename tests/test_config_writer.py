@@ -156,9 +156,7 @@ def test_output_is_a_file(tmp_path: Path) -> None:
 
 def test_unwritable_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As root (CI) no directory is unwritable, so the permission answer is stubbed."""
-    import cronmigrate.writer as w
-
-    monkeypatch.setattr(w.os, "access", lambda path, mode: False)
+    monkeypatch.setattr("cronmigrate.writer.os.access", lambda path, mode: False)
     with pytest.raises(WriteError, match="not writable"):
         write_tree(tmp_path / "out", ARTS)
     assert not (tmp_path / "out").exists()

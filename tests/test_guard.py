@@ -66,11 +66,11 @@ def test_signature_matches_botocore() -> None:
 
     class Frozen(dt.datetime):
         @classmethod
-        def utcnow(cls) -> Frozen:  # type: ignore[override]
+        def utcnow(cls) -> Frozen:
             return cls(2026, 11, 25, 12, 0, 0)
 
         @classmethod
-        def now(cls, tz: dt.tzinfo | None = None) -> Frozen:  # type: ignore[override]
+        def now(cls, tz: dt.tzinfo | None = None) -> Frozen:
             return cls(2026, 11, 25, 12, 0, 0, tzinfo=tz)
 
     with unittest.mock.patch("botocore.auth.datetime.datetime", Frozen):

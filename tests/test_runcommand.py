@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import hcl2
 import pytest
@@ -112,7 +113,7 @@ def test_least_privilege_for_the_state_machine(mixed: Path) -> None:
     cfn = yaml_parse((mixed / "cloudformation.yaml").read_text())["Resources"]
     role = cfn["BackupDbStateMachineRole"]["Properties"]
     statements = role["Policies"][0]["PolicyDocument"]["Statement"]
-    by_action = {}
+    by_action: dict[str, list[Any]] = {}
     for st in statements:
         by_action.setdefault(st["Action"], []).append(st)
     assert set(by_action) == {

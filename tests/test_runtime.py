@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import generate_into
-from tests.runtime_api import RuntimeAPI, running_bootstrap, runtime_api, unzip
+from tests.runtime_api import Outcome, RuntimeAPI, running_bootstrap, runtime_api, unzip
 
 # quotes, a backslash, a newline, NUL, a control character, bytes that are not UTF-8, ✓
 HOSTILE = 'q" b\\\\ n\\n nul\\0 ctl\\1 bad\\377\\376 ok \\342\\234\\223'
@@ -94,8 +94,8 @@ def run(
     events: int = 1,
     timeout_ms: int = 10_000,
     handler: str = "function.sh",
-) -> tuple[list, bytes]:
-    outcomes = []
+) -> tuple[list[Outcome], bytes]:
+    outcomes: list[Outcome] = []
     with running_bootstrap(api, sandbox / "opt/bootstrap", task, handler) as proc:
         for i in range(events):
             rid = api.invoke({"source": "cronmigrate", "n": i}, timeout_ms=timeout_ms)

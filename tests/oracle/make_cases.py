@@ -177,7 +177,7 @@ def good_piece(rnd: random.Random, idx: int) -> str:
     if r < 0.35:
         return f"*/{rnd.randint(1, high - low + 2)}"
 
-    def value():
+    def value() -> str:
         return (
             rnd.choice(names)
             if names and rnd.random() < 0.4
