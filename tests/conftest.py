@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,24 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SAMPLE_TABS = ["etc/crontab", "etc/cron.d", "var/spool/cron/crontabs"]
 NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+
+
+def run_cli(
+    *args: str, cwd: Path = ROOT, stdin: str | None = None, no_color: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """``python -m cronmigrate ARGS`` as a user runs it: a real process, never a traceback."""
+    env = {k: v for k, v in os.environ.items() if k not in {"HYPOTHESIS_PROFILE", "NO_COLOR"}}
+    if no_color:
+        env["NO_COLOR"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "cronmigrate", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
 
 
 def generate_into(

@@ -8,31 +8,19 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT, run_cli
+
 GOLDEN = ROOT / "tests" / "golden"
 NOW = "2026-11-25T12:00:00Z"
 SAMPLES = ["samples/etc/crontab", "samples/etc/cron.d", "samples/var/spool/cron/crontabs"]
 HARD = ["--user", "samples/hard-cases/crontab"]
 
 
-def cli(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_PROFILE"}
-    env["NO_COLOR"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "cronmigrate", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        check=False,
-    )
+cli = run_cli
 
 
 def golden(name: str, actual: str) -> None:

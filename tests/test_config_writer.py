@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,16 +9,9 @@ import pytest
 from cronmigrate import config
 from cronmigrate.render import Artifact
 from cronmigrate.writer import MANIFEST, WriteError, write_tree
+from tests.conftest import run_cli
 
-
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cronmigrate", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+cli = run_cli
 
 
 def test_init_config_writes_a_file_that_loads_to_the_defaults(tmp_path: Path) -> None:

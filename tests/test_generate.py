@@ -18,7 +18,7 @@ from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
 from cronmigrate import aws_facts
-from tests.conftest import ROOT, SAMPLES, generate_into
+from tests.conftest import ROOT, SAMPLES, generate_into, run_cli
 
 BIN = Path(sys.executable).parent
 
@@ -342,22 +342,8 @@ def test_settings_reach_every_form(tmp_path: Path) -> None:
 def test_missing_script_is_reported_and_others_generated(tmp_path: Path) -> None:
     tab = tmp_path / "tab"
     tab.write_text("0 1 * * * /opt/batch/notify.sh\n0 2 * * * /opt/batch/absent.sh\n")
-    res = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cronmigrate",
-            "generate",
-            str(tab),
-            "--user",
-            "--root",
-            str(SAMPLES),
-            "-o",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    res = run_cli(
+        "generate", str(tab), "--user", "--root", str(SAMPLES), "-o", str(tmp_path / "out")
     )
     assert res.returncode == 1
     assert f"{tab}:2: CM301 error: not generated: /opt/batch/absent.sh is not under" in res.stderr

@@ -18,7 +18,7 @@ from cronmigrate.diagnostics import Severity
 from cronmigrate.lint.engine import LintOptions, lint
 from cronmigrate.lint.rules import BY_CODE, RULES, markdown
 from cronmigrate.model import CrontabKind
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 M = "MAILTO=ops@example.com\n"
 U, S = CrontabKind.USER, CrontabKind.SYSTEM
@@ -167,16 +167,7 @@ def test_select_and_ignore_prefixes(tmp_path: Path) -> None:
 
 
 def cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    return subprocess.run(
-        [sys.executable, "-m", "cronmigrate", "lint", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
+    return run_cli("lint", *args, cwd=cwd, stdin=stdin, no_color=False)
 
 
 def test_settings_from_pyproject(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.model import CrontabKind
 from cronmigrate.plan import PlanOptions, build_plan, recommend_target
 from cronmigrate.render.runcommand import definition, script
-from tests.conftest import ROOT, SAMPLES, generate_into
+from tests.conftest import ROOT, SAMPLES, generate_into, run_cli
 from tests.test_generate import cfn_lint, sam_transform, types_of, unquote
 
 SERVER = SAMPLES / "server-root"
@@ -234,24 +233,7 @@ def test_plan_recommends_runcommand(
 def test_runcommand_without_instances_is_not_generated(tmp_path: Path) -> None:
     (tmp_path / "tab").write_text("0 3 * * * /bin/true\n")
     (tmp_path / "c.yaml").write_text("defaults:\n  target: runcommand\n")
-    res = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cronmigrate",
-            "generate",
-            "tab",
-            "--user",
-            "-c",
-            "c.yaml",
-            "-o",
-            "out",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    res = run_cli("generate", "tab", "--user", "-c", "c.yaml", "-o", "out", cwd=tmp_path)
     assert res.returncode == 1
     assert "tab:1: CM602 error: not generated: target runcommand needs instances" in res.stderr
 
@@ -259,25 +241,17 @@ def test_runcommand_without_instances_is_not_generated(tmp_path: Path) -> None:
 def test_target_default_flag(tmp_path: Path) -> None:
     (tmp_path / "tab").write_text("0 3 * * * /bin/true\n")
     (tmp_path / "c.yaml").write_text('defaults:\n  instances: ["tag:Name=web-1"]\n')
-    res = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cronmigrate",
-            "generate",
-            "tab",
-            "--user",
-            "-c",
-            "c.yaml",
-            "-o",
-            "out",
-            "--target-default",
-            "runcommand",
-        ],
+    res = run_cli(
+        "generate",
+        "tab",
+        "--user",
+        "-c",
+        "c.yaml",
+        "-o",
+        "out",
+        "--target-default",
+        "runcommand",
         cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
     )
     assert res.returncode == 0, res.stderr
     assert "0 functions, 1 Run Command state machines" in res.stdout
