@@ -175,9 +175,7 @@ def test_generated_function_runs_once_per_scheduled_time(
         timezone="UTC",
         iac=frozenset({"sam"}),
     )
-    unzip(out / "dist/bash-runtime-layer.zip", tmp_path / "opt")
-    (job_zip,) = [p for p in (out / "dist").glob("*.zip") if "runtime" not in p.name]
-    unzip(job_zip, tmp_path / "task")
+    _unpack_layer_and_job(out, tmp_path)
     env = {
         **CREDS,
         "GUARD_ENDPOINT": moto,
@@ -198,6 +196,13 @@ def test_generated_function_runs_once_per_scheduled_time(
         logs = proc.stdout.read() if proc.stdout else b""
     assert marker.read_text() == "ran\nran\n"  # once per scheduled time
     assert logs.count(b"was already delivered: skipped") == 2
+
+
+def _unpack_layer_and_job(out: Path, dest: Path) -> None:
+    """The layer under dest/opt and the output's only job under dest/task, as Lambda would."""
+    unzip(out / "dist/bash-runtime-layer.zip", dest / "opt")
+    (job_zip,) = [p for p in (out / "dist").glob("*.zip") if "runtime" not in p.name]
+    unzip(job_zip, dest / "task")
 
 
 def _ssm(moto: str) -> object:
@@ -252,9 +257,7 @@ def test_secrets_stay_out_of_every_file_and_reach_the_job(
     cfn = (out / "cloudformation.yaml").read_text()
     assert f"parameter{parameter}" in cfn and "ssm:GetParameter" in cfn
     _ssm(moto).put_parameter(Name=parameter, Value="from-ssm", Type="SecureString")  # type: ignore[attr-defined]
-    unzip(out / "dist/bash-runtime-layer.zip", tmp_path / "opt")
-    (job_zip,) = [p for p in (out / "dist").glob("*.zip") if "runtime" not in p.name]
-    unzip(job_zip, tmp_path / "task")
+    _unpack_layer_and_job(out, tmp_path)
     env = {
         **CREDS,
         "GUARD_ENDPOINT": moto,
