@@ -52,11 +52,6 @@ class JobTarget(enum.StrEnum):
     runcommand = "runcommand"
 
 
-class TargetChoice(enum.StrEnum):
-    scheduler = "scheduler"
-    rules = "rules"
-
-
 def _version(value: bool) -> None:
     if value:
         print(f"cronmigrate {__version__}")
@@ -109,7 +104,7 @@ Timezone = Annotated[
     ),
 ]
 TargetOpt = Annotated[
-    TargetChoice,
+    Target,
     typer.Option(
         "--target",
         help="scheduler: EventBridge Scheduler, which takes the time zone; rules: classic "
@@ -157,7 +152,7 @@ Root = Annotated[
 def _build_plan(
     crontabs: list[str],
     timezone: str,
-    target: TargetChoice,
+    target: Target,
     allow_drift: bool,
     system: bool | None,
     now: str | None,
@@ -171,9 +166,7 @@ def _build_plan(
     forced = None if system is None else (CrontabKind.SYSTEM if system else CrontabKind.USER)
     if root is not None and not root.is_dir():
         raise UsageError(f"--root {root}: no such directory")
-    options = PlanOptions(
-        timezone, Target(target.value), allow_drift, forced, _parse_now(now), root=root
-    )
+    options = PlanOptions(timezone, target, allow_drift, forced, _parse_now(now), root=root)
     stdin_text = None
     if "-" in crontabs:
         stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
@@ -209,7 +202,7 @@ def plan(
     crontabs: Crontabs,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     timezone: Timezone = "UTC",
-    target: TargetOpt = TargetChoice.scheduler,
+    target: TargetOpt = Target.SCHEDULER,
     allow_drift: AllowDrift = False,
     system: System = None,
     now: Now = None,
@@ -272,7 +265,7 @@ def generate(
         ),
     ] = JobTarget.lambda_,
     timezone: Timezone = "UTC",
-    target: TargetOpt = TargetChoice.scheduler,
+    target: TargetOpt = Target.SCHEDULER,
     allow_drift: AllowDrift = False,
     system: System = None,
     now: Now = None,
