@@ -55,7 +55,7 @@ SCRIPT_INTERPRETERS = frozenset(
 INTERPRETERS = SCRIPT_INTERPRETERS | {"env"}
 WRAPPERS = frozenset({"nice", "ionice", "nohup", "time", "chronic", "exec", "command"})
 OPERATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", "{", "}", ";;", "|&", "!"})
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")  # NAME=value before a command
 BUNDLE_DIR = "root"  # bundled files live under $LAMBDA_TASK_ROOT/root/<absolute path>
 
 
@@ -86,7 +86,7 @@ def program(argv: list[str]) -> tuple[str, list[str]] | None:
     while i < len(argv):
         w = argv[i]
         base = PurePosixPath(w).name
-        if _ASSIGNMENT.match(w):
+        if ASSIGNMENT.match(w):
             i += 1
         elif base in WRAPPERS or base == "timeout":
             i = _skip_options(argv, i + 1)

@@ -23,8 +23,8 @@ from cronmigrate.analysis.runtime_tools import (
     SHELL_BUILTINS,
     WRITABLE_PREFIXES,
 )
-from cronmigrate.analysis.shell import INTERPRETERS, Reading, read
-from cronmigrate.commands import BundledFile
+from cronmigrate.analysis.shell import Reading, read
+from cronmigrate.commands import SCRIPT_INTERPRETERS, BundledFile
 from cronmigrate.diagnostics import Diagnostic, Severity
 from cronmigrate.model import CronJob
 from cronmigrate.secrets import is_secret
@@ -236,7 +236,7 @@ class _Walker:
                             where,
                         )
         path = self.resolve(program, cwd)
-        if path is None and via in INTERPRETERS and cwd and not program.startswith("$"):
+        if path is None and via in SCRIPT_INTERPRETERS and cwd and not program.startswith("$"):
             path = posixpath.normpath(posixpath.join(cwd, program))  # php artisan, in cd DIR
         if name in {"sudo", "su"}:
             return

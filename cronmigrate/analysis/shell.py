@@ -12,9 +12,8 @@ import posixpath
 import re
 from typing import Any, NamedTuple
 
-from cronmigrate.commands import SCRIPT_INTERPRETERS
+from cronmigrate.commands import ASSIGNMENT, SCRIPT_INTERPRETERS
 
-INTERPRETERS = SCRIPT_INTERPRETERS
 _WRAPPERS_WITH_VALUE = {
     "timeout": 1,
     "flock": 1,
@@ -66,7 +65,6 @@ class Reading(NamedTuple):
 
 _SIMPLE = re.compile(r"^[\w./:=@%+,\- \t<>&|;]*$")
 _TOKEN = re.compile(r"(\d*(?:>>|>\||>|<)(?:&\d+)?)|(&&|\|\||;|\||&)|([^\s<>&|;]+)")
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")  # NAME=value before a command
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh"})
 _INLINE_FLAGS = frozenset({"-e", "-c", "-m"})  # perl -e, python -c, python -m: no script file
 _FLAG_INTERPRETERS = frozenset({"perl", "python", "python2", "python3", "ruby", "node"})
@@ -125,7 +123,7 @@ class _Reader:
         self.argv(words, "")
 
     def argv(self, words: list[str], via: str) -> None:
-        while words and _ASSIGNMENT.match(words[0]):  # `SERVICE_MODE=1 /sbin/e2scrub_all`
+        while words and ASSIGNMENT.match(words[0]):  # `SERVICE_MODE=1 /sbin/e2scrub_all`
             words = words[1:]
         if not words:
             return
@@ -149,7 +147,7 @@ class _Reader:
         elif name == "su":
             if "-c" in words[1:-1]:
                 self.nested(words[words.index("-c") + 1], "su")
-        elif name in INTERPRETERS:
+        elif name in SCRIPT_INTERPRETERS:
             args = words[1:]
             if "-c" in args[:-1] and name in _SHELLS:
                 self.nested(args[args.index("-c") + 1], name)
