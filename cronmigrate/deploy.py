@@ -99,7 +99,8 @@ def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lam
     ids: dict[str, str] = {}
     for jp in plan.jobs:
         job = jp.job
-        target = _settings_for(jp, settings)[1].target or target_default
+        key, js = _settings_for(jp, settings)
+        target = js.target or target_default
         errors = [r for r in jp.translation.reasons if r.severity is Severity.ERROR]
         stays = (
             target == "runcommand"
@@ -108,13 +109,11 @@ def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lam
         )
         if jp.status in (Status.REFUSED, Status.DISABLED) and not stays:
             if jp.status is Status.REFUSED:
-                errors = [r for r in jp.translation.reasons if r.severity is Severity.ERROR]
                 why = errors[0] if errors else jp.translation.reasons[-1]
                 skipped.append(
                     why._replace(severity=Severity.ERROR, message=f"not generated: {why.message}")
                 )
             continue
-        key, js = _settings_for(jp, settings)
         function_name = f"{settings.name_prefix}{key}"
         if len(function_name) > aws.FUNCTION_NAME_MAX:
             raise CronmigrateError(
@@ -179,5 +178,5 @@ def _place(
         command=command,
         bundle=bundle,
         schedules=jp.translation.schedules,
-        target="runcommand" if target == "runcommand" else "lambda",
+        target=target,
     )
