@@ -70,9 +70,11 @@ def main() -> None:
             f"(exit {proc.returncode}, {len(proc.stdout) / 1e6:.1f} MB of JSON)"
         )
 
-    from cronmigrate import daysets, fires, translate
-    from cronmigrate.crontab import parse_crontab
-    from cronmigrate.model import CrontabKind
+    from cronmigrate.crontab.model import CrontabKind
+    from cronmigrate.crontab.parse import parse_crontab
+    from cronmigrate.schedule import calendar as daysets
+    from cronmigrate.schedule import proof as fires
+    from cronmigrate.schedule import translate
 
     t0 = time.perf_counter()
     tab = parse_crontab(text, "bench", CrontabKind.USER)

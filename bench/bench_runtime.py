@@ -59,9 +59,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--invocations", type=int, default=300)
     args = ap.parse_args()
-    from cronmigrate import config
-    from cronmigrate.generate import generate
-    from cronmigrate.plan import PlanOptions, build_plan
+    from cronmigrate.deploy import settings as config
+    from cronmigrate.plan.build import PlanOptions, build_plan
+    from cronmigrate.render.generate import generate
 
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)

@@ -1,3 +1,3 @@
-from cronmigrate.entry import main
+from cronmigrate.cli.entry import main
 
 main()

@@ -52,10 +52,10 @@ def generate_into(
     iac: frozenset[str] = frozenset({"sam", "cloudformation", "terraform"}),
 ) -> object:
     """Generate with the library (as the CLI does), from ``cwd`` so paths stay relative."""
-    from cronmigrate import config as config_mod
-    from cronmigrate.generate import generate
-    from cronmigrate.model import Target
-    from cronmigrate.plan import PlanOptions, build_plan
+    from cronmigrate.deploy import settings as config_mod
+    from cronmigrate.plan.build import PlanOptions, build_plan
+    from cronmigrate.render.generate import generate
+    from cronmigrate.schedule.model import Target
     from cronmigrate.writer import write_tree
 
     old = Path.cwd()

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from cronmigrate.analysis import analyse, elf
+from cronmigrate.analysis import elf
 from cronmigrate.analysis.shell import read
-from cronmigrate.commands import stem
-from cronmigrate.crontab import parse_crontab
+from cronmigrate.analysis.walker import analyse
+from cronmigrate.analysis.words import stem
+from cronmigrate.crontab.model import CronJob, CrontabKind
+from cronmigrate.crontab.parse import parse_crontab
 from cronmigrate.diagnostics import Severity
-from cronmigrate.model import CronJob, CrontabKind
 from tests.conftest import ROOT
 
 SERVER = ROOT / "samples/server-root"

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cronmigrate import daysets
-from cronmigrate.awscron import AwsCron, AwsCronError, evaluate, parse, render_values
+from cronmigrate.schedule import calendar as daysets
+from cronmigrate.schedule.eventbridge import AwsCron, AwsCronError, evaluate, parse, render_values
 
 UTC = dt.UTC
 

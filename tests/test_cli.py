@@ -172,8 +172,8 @@ def test_terminal_table() -> None:
 
     from rich.console import Console
 
-    from cronmigrate.console import print_plan
-    from cronmigrate.plan import PlanOptions, build_plan
+    from cronmigrate.cli.console import print_plan
+    from cronmigrate.plan.build import PlanOptions, build_plan
 
     now = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
     plan = build_plan([str(ROOT / "samples/hard-cases/crontab")], PlanOptions(now=now))

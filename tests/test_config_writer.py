@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cronmigrate import config
+from cronmigrate.deploy import settings as config
 from cronmigrate.render import Artifact
 from cronmigrate.writer import MANIFEST, WriteError, write_tree
 from tests.conftest import run_cli

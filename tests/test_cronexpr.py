@@ -10,8 +10,9 @@ from cronsim import CronSim
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cronmigrate import daysets, fires
-from cronmigrate.cronexpr import (
+from cronmigrate.schedule import calendar as daysets
+from cronmigrate.schedule import proof as fires
+from cronmigrate.schedule.unix import (
     DOM,
     DOW,
     HOUR,

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cronmigrate import diagnostics as dg
-from cronmigrate.crontab import (
+from cronmigrate.crontab.model import Crontab, CrontabKind
+from cronmigrate.crontab.parse import (
     decide_kind,
     parse_crontab,
     parse_env,
@@ -17,7 +18,6 @@ from cronmigrate.crontab import (
     split_percent,
 )
 from cronmigrate.diagnostics import Severity
-from cronmigrate.model import Crontab, CrontabKind
 
 
 def user(text: str) -> Crontab:

@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 
 from cronmigrate import diagnostics as dg
-from cronmigrate import fires, timezones
-from cronmigrate.cronexpr import CronSchedule, parse_schedule
-from cronmigrate.model import Status, Target
-from cronmigrate.translate import Options, local_crons
+from cronmigrate.schedule import proof as fires
+from cronmigrate.schedule import timezones
+from cronmigrate.schedule.model import Status, Target
+from cronmigrate.schedule.translate import Options, local_crons
+from cronmigrate.schedule.unix import CronSchedule, parse_schedule
 from tests.test_translate import run
 
 UTC = dt.UTC

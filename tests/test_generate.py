@@ -392,7 +392,6 @@ def test_templates_ship_inside_the_wheel(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         for name in (
-            "runtime/bootstrap",
             "function.sh.j2",
             "terraform/main.tf.j2",
             "README.md.j2",
@@ -400,10 +399,12 @@ def test_templates_ship_inside_the_wheel(tmp_path: Path) -> None:
             "deploy-cloudformation.sh.j2",
         ):
             assert f"cronmigrate/templates/{name}" in names, name
-        shipped = zf.read("cronmigrate/templates/runtime/bootstrap")
+        for name in ("bootstrap", "aws.sh", "run-parts"):
+            assert f"cronmigrate/runtime/{name}" in names, name
+        shipped = zf.read("cronmigrate/runtime/bootstrap")
         for module in sorted((ROOT / "cronmigrate").rglob("*.py")):
             assert str(module.relative_to(ROOT)) in names, module
-    assert shipped == (ROOT / "templates/runtime/bootstrap").read_bytes()
+    assert shipped == (ROOT / "cronmigrate/runtime/bootstrap").read_bytes()
 
 
 @pytest.mark.parametrize("missing", ["cron-", ""])

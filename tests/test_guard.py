@@ -26,7 +26,7 @@ from botocore.credentials import Credentials
 from tests.conftest import ROOT, generate_into
 from tests.runtime_api import running_bootstrap, runtime_api, unzip
 
-GUARD = ROOT / "templates/runtime/aws.sh"
+GUARD = ROOT / "cronmigrate/runtime/aws.sh"
 CREDS = {
     "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
     "AWS_REGION": "us-east-1",

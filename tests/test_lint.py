@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cronmigrate.crontab.model import CrontabKind
 from cronmigrate.diagnostics import Severity
+from cronmigrate.diagnostics.registry import BY_CODE, RULES, markdown
 from cronmigrate.lint.engine import LintOptions, lint
-from cronmigrate.lint.rules import BY_CODE, RULES, markdown
-from cronmigrate.model import CrontabKind
 from tests.conftest import ROOT, run_cli
 
 M = "MAILTO=ops@example.com\n"
@@ -130,7 +130,7 @@ def test_a_guessed_format_is_said(tmp_path: Path) -> None:
 
 def test_rules_catalog_and_docs_agree() -> None:
     assert (ROOT / "docs/rules.md").read_text() == markdown(), (
-        "docs/rules.md is stale: python -m cronmigrate.lint.rules > docs/rules.md"
+        "docs/rules.md is stale: python -m cronmigrate.diagnostics.registry > docs/rules.md"
     )
     assert len({r.name for r in RULES}) == len(RULES)
     for r in RULES:
@@ -309,7 +309,7 @@ def test_stdin(tmp_path: Path) -> None:
 
 def test_lint_and_plan_agree(tmp_path: Path) -> None:
     """Every finding plan reports for a job, lint reports at the same line."""
-    from cronmigrate.plan import PlanOptions, build_plan
+    from cronmigrate.plan.build import PlanOptions, build_plan
 
     hard = str(ROOT / "samples/hard-cases/crontab")
     plan = build_plan([hard], PlanOptions(forced_kind=U))
@@ -326,7 +326,7 @@ def test_lint_and_plan_agree(tmp_path: Path) -> None:
 def test_lint_imports_no_heavy_modules() -> None:
     """lint runs in every commit: typer, rich, jinja2 and ruamel.yaml stay unloaded."""
     code = (
-        "import sys; from cronmigrate.lint.cli import main; "
+        "import sys; from cronmigrate.cli.lint import main; "
         "main(['--user', 'samples/hard-cases/crontab']); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'typer', 'rich', 'jinja2', 'ruamel', 'crontab', 'asyncio'}))"

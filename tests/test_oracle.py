@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cronmigrate.crontab import _parse_entry, parse_env
+from cronmigrate.crontab.model import CrontabKind
+from cronmigrate.crontab.parse import _parse_entry, parse_env
 from cronmigrate.diagnostics import Diagnostic, SourceLocation
-from cronmigrate.model import CrontabKind
 
 HERE = Path(__file__).parent / "oracle"
 CASES = (HERE / "cases.txt").read_text().split("\n")[:-1]

@@ -11,9 +11,10 @@ from cronsim import CronSim
 from hypothesis import given
 
 from cronmigrate import diagnostics as dg
-from cronmigrate.crontab import parse_crontab
-from cronmigrate.model import CronJob, CrontabKind, Status, Target, Translation
-from cronmigrate.translate import Options, translate
+from cronmigrate.crontab.model import CronJob, CrontabKind
+from cronmigrate.crontab.parse import parse_crontab
+from cronmigrate.schedule.model import Status, Target, Translation
+from cronmigrate.schedule.translate import Options, translate
 from tests.strategies import has_equal_range, sparse_unix_expression, unix_expression
 
 OPTS = Options(Target.SCHEDULER, False, 2026, 2028)

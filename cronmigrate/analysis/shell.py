@@ -12,7 +12,7 @@ import posixpath
 import re
 from typing import Any, NamedTuple
 
-from cronmigrate.commands import ASSIGNMENT, SCRIPT_INTERPRETERS
+from cronmigrate.analysis.words import ASSIGNMENT, SCRIPT_INTERPRETERS
 
 _WRAPPERS_WITH_VALUE = {
     "timeout": 1,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cronmigrate import commands
+from cronmigrate.analysis import words as commands
+from cronmigrate.analysis.secrets import is_secret
+from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
-from cronmigrate.model import CronJob, Crontab, CrontabKind
-from cronmigrate.secrets import is_secret
 
 _REDIRECT = re.compile(r"(^|[^<])(>|>>|&>)|\|\s*(logger|tee|systemd-cat)\b|\bchronic\b")
 _KNOWN_USERS = frozenset({"root", "www-data", "nobody", "daemon", "backup", "postgres", "mysql",

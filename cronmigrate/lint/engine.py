@@ -11,12 +11,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from cronmigrate import timezones
-from cronmigrate.crontab import read_crontabs
+from cronmigrate.crontab.model import Crontab, CrontabKind
+from cronmigrate.crontab.parse import read_crontabs
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.errors import UsageError
 from cronmigrate.lint import checks
-from cronmigrate.model import Crontab, CrontabKind
+from cronmigrate.schedule import timezones
 
 _DIRECTIVE = re.compile(r"#\s*cronmigrate:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_, ]+)")
 
@@ -70,7 +70,7 @@ def _keep(d: Diagnostic, opts: LintOptions) -> bool:
 
 
 def lint(paths: Sequence[str], opts: LintOptions, stdin_text: str | None = None) -> LintResult:
-    from cronmigrate.plan import PlanOptions, plan_crontabs
+    from cronmigrate.plan.build import PlanOptions, plan_crontabs
 
     if not timezones.is_valid(opts.timezone):
         raise UsageError(f"unknown time zone {opts.timezone!r}")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from cronmigrate import __version__
 from cronmigrate.diagnostics import Diagnostic, Severity
-from cronmigrate.lint.rules import BY_CODE, RULES
+from cronmigrate.diagnostics.registry import BY_CODE, RULES
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -20,11 +20,11 @@ from typing import Any
 
 from cronmigrate import __version__
 from cronmigrate import aws_facts as aws
-from cronmigrate.deploy import DeployJob, Deployment, short_hash
-from cronmigrate.model import EventBridgeSchedule, Target
+from cronmigrate.deploy.jobs import DeployJob, Deployment, short_hash
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.functions import HANDLER, job_zip, secret_variables
 from cronmigrate.render.runtime import LAYER_ZIP
+from cronmigrate.schedule.model import EventBridgeSchedule, Target
 
 LAYER_ID = "BashRuntimeLayer"
 POLICY_VERSION = "2012-10-17"

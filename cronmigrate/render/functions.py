@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from cronmigrate import __version__
-from cronmigrate.deploy import DeployJob, Deployment
+from cronmigrate.analysis.secrets import is_secret, parameter_name
+from cronmigrate.deploy.jobs import DeployJob, Deployment
 from cronmigrate.render import Artifact, Artifacts, zips
 from cronmigrate.render.templating import render as render_template
-from cronmigrate.secrets import is_secret, parameter_name
 
 HANDLER = "function.sh"
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from cronmigrate import __version__
 from cronmigrate import aws_facts as aws
-from cronmigrate.deploy import Deployment
-from cronmigrate.model import Target
+from cronmigrate.deploy.jobs import Deployment
+from cronmigrate.plan.report import to_markdown
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.cloudformation import s3_key
 from cronmigrate.render.functions import secret_variables
 from cronmigrate.render.templating import render as render_template
-from cronmigrate.report import to_markdown
+from cronmigrate.schedule.model import Target
 
 
 def render(deployment: Deployment, zips: Artifacts, iac: set[str]) -> Artifacts:

@@ -16,9 +16,9 @@ import json
 import shlex
 from typing import Any
 
-from cronmigrate.deploy import DeployJob
+from cronmigrate.analysis.secrets import is_secret, parameter_name
+from cronmigrate.deploy.jobs import DeployJob
 from cronmigrate.render import Artifact, Artifacts
-from cronmigrate.secrets import is_secret, parameter_name
 
 POLL_SECONDS = 30
 _PENDING = ("Pending", "InProgress", "Delayed", "Cancelling")

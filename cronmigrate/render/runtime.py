@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from cronmigrate.render import Artifact, Artifacts, zips
-from cronmigrate.resources import read
+from cronmigrate.shipped import runtime_file
 
 LAYER_DIR = "layers/bash-runtime"
 LAYER_ZIP = "dist/bash-runtime-layer.zip"
 
 
 def bootstrap_text() -> str:
-    return read("runtime/bootstrap")
+    return runtime_file("bootstrap")
 
 
 AWS_SH = "cronmigrate/aws.sh"  # /opt/cronmigrate/aws.sh on Lambda: the guard, secrets
@@ -18,7 +18,7 @@ AWS_SH = "cronmigrate/aws.sh"  # /opt/cronmigrate/aws.sh on Lambda: the guard, s
 
 def render() -> Artifacts:
     text = bootstrap_text().encode()
-    guard = read("runtime/aws.sh").encode()
+    guard = runtime_file("aws.sh").encode()
     # A layer's files land in /opt: the runtime is /opt/bootstrap.
     return {
         f"{LAYER_DIR}/bootstrap": Artifact(text, 0o755),

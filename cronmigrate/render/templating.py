@@ -8,7 +8,7 @@ from functools import cache
 
 import jinja2
 
-from cronmigrate.resources import read
+from cronmigrate.shipped import read
 
 
 def hcl_string(value: str) -> str:

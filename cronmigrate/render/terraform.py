@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cronmigrate import __version__
 from cronmigrate import aws_facts as aws
-from cronmigrate.deploy import DeployJob, Deployment
+from cronmigrate.deploy.jobs import DeployJob, Deployment
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.cloudformation import description, input_document, schedule_name
 from cronmigrate.render.functions import job_zip, secret_variables

@@ -74,7 +74,7 @@ def _settings(cwd: Path) -> dict[str, Any]:
         if isinstance(section, dict):
             return section
     if (cwd / "cronmigrate.yaml").is_file():
-        from cronmigrate import config
+        from cronmigrate.deploy import settings as config
 
         return dict(config.load(str(cwd / "cronmigrate.yaml")).lint)
     return {}
@@ -122,8 +122,8 @@ def _files(args: list[str]) -> list[Path]:
 
 def run(argv: list[str]) -> int:
     args = parser().parse_args(argv)
+    from cronmigrate.diagnostics.registry import RULES, explain
     from cronmigrate.lint import output
-    from cronmigrate.lint.rules import RULES, explain
 
     if args.list_rules:
         for r in RULES:
@@ -144,8 +144,8 @@ def run(argv: list[str]) -> int:
         if f != "-" and not Path(f).exists():
             raise _Usage(f"{f}: no such file or directory")
     conf = _settings(Path.cwd())
+    from cronmigrate.crontab.model import CrontabKind
     from cronmigrate.lint.engine import LintOptions, lint
-    from cronmigrate.model import CrontabKind
 
     fail_on = args.fail_on or conf.get("fail-on", conf.get("fail_on", "warning"))
     if fail_on not in SEVERITIES:

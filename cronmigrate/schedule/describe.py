@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cronmigrate.cronexpr import (
+from cronmigrate.schedule.unix import (
     ALL_DOMS,
     ALL_DOWS,
     ALL_HOURS,

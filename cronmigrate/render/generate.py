@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cronmigrate import deploy
-from cronmigrate.config import Settings
-from cronmigrate.deploy import Deployment
-from cronmigrate.model import Plan
+from cronmigrate.deploy import jobs as deploy
+from cronmigrate.deploy.jobs import Deployment
+from cronmigrate.deploy.settings import Settings
+from cronmigrate.plan.model import Plan
 from cronmigrate.render import (
     Artifacts,
     cloudformation,

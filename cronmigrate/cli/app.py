@@ -18,11 +18,12 @@ import typer
 from typer import TyperException  # click's ClickException, which typer vendors
 
 from cronmigrate import __version__
+from cronmigrate.crontab.model import CrontabKind
 from cronmigrate.errors import CronmigrateError, UsageError
-from cronmigrate.model import CrontabKind, Target
+from cronmigrate.schedule.model import Target
 
 if TYPE_CHECKING:
-    from cronmigrate.model import Plan
+    from cronmigrate.plan.model import Plan
 
 app = typer.Typer(
     name="cronmigrate",
@@ -158,7 +159,7 @@ def _build_plan(
     now: str | None,
     root: Path | None = None,
 ) -> Plan:
-    from cronmigrate.plan import PlanOptions, build_plan
+    from cronmigrate.plan.build import PlanOptions, build_plan
 
     for path in crontabs:
         if path != "-" and not Path(path).exists():
@@ -212,7 +213,7 @@ def plan(
     """Dry run: show how every job would be scheduled on EventBridge, and prove it."""
 
     def run() -> int:
-        from cronmigrate.plan import exit_code
+        from cronmigrate.plan.build import exit_code
 
         result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root)
         _print_plan(result, fmt)
@@ -275,10 +276,10 @@ def generate(
     schedules, as SAM, CloudFormation and Terraform."""
 
     def run() -> int:
-        from cronmigrate import config as config_mod
-        from cronmigrate.generate import IAC_CHOICES
-        from cronmigrate.generate import generate as generate_tree
-        from cronmigrate.plan import exit_code
+        from cronmigrate.deploy import settings as config_mod
+        from cronmigrate.plan.build import exit_code
+        from cronmigrate.render.generate import IAC_CHOICES
+        from cronmigrate.render.generate import generate as generate_tree
         from cronmigrate.writer import write_tree
 
         if not root.is_dir():
@@ -313,7 +314,7 @@ def generate(
 )
 def lint(ctx: typer.Context) -> None:
     """Lint crontabs: cron's silent mistakes and migration blockers (see lint --help)."""
-    from cronmigrate.lint.cli import main as lint_main
+    from cronmigrate.cli.lint import main as lint_main
 
     raise typer.Exit(lint_main(list(ctx.args)))
 
@@ -328,7 +329,7 @@ def init_config(
     """Write a commented cronmigrate.yaml with every setting and its default."""
 
     def run() -> int:
-        from cronmigrate.config import template_text
+        from cronmigrate.deploy.settings import template_text
 
         if output.exists() and not force:
             raise UsageError(f"{output}: exists; use --force to overwrite it")
@@ -350,7 +351,7 @@ def _write(text: str) -> None:
 
 
 def _print_plan(result: Plan, fmt: Format) -> None:
-    from cronmigrate import report
+    from cronmigrate.plan import report
 
     if fmt is Format.json:
         _write(report.to_json(result))
@@ -359,7 +360,7 @@ def _print_plan(result: Plan, fmt: Format) -> None:
     elif sys.stdout.isatty():
         from rich.console import Console
 
-        from cronmigrate.console import print_plan
+        from cronmigrate.cli.console import print_plan
 
         print_plan(result, Console())
     else:

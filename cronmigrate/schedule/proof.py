@@ -27,10 +27,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from cronmigrate import daysets
-from cronmigrate.awscron import AwsCron, evaluate, time_mask
-from cronmigrate.cronexpr import CronSchedule
-from cronmigrate.timezones import Transition
+from cronmigrate.schedule import calendar as daysets
+from cronmigrate.schedule.eventbridge import AwsCron, evaluate, time_mask
+from cronmigrate.schedule.timezones import Transition
+from cronmigrate.schedule.unix import CronSchedule
 
 Pair = tuple[int, int]  # (day mask, minute-of-day mask)
 DAY = 1440

@@ -12,7 +12,7 @@ from typing import Any
 
 from cronmigrate import __version__
 from cronmigrate.diagnostics import Diagnostic
-from cronmigrate.model import JobPlan, Plan
+from cronmigrate.plan.model import JobPlan, Plan
 
 SCHEMA_VERSION = 1
 _SURROGATE = re.compile("[\udc80-\udcff]")

@@ -241,6 +241,6 @@ def load(path: str | None) -> Settings:
 
 def template_text() -> str:
     """The commented cronmigrate.yaml that ``init-config`` writes."""
-    from cronmigrate.resources import read
+    from cronmigrate.shipped import read
 
     return read("cronmigrate.yaml")

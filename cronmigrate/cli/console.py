@@ -8,8 +8,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cronmigrate.model import Plan, Status
-from cronmigrate.report import summary_line
+from cronmigrate.plan.model import Plan
+from cronmigrate.plan.report import summary_line
+from cronmigrate.schedule.model import Status
 
 _STYLE = {
     Status.OK: "green",

@@ -1,4 +1,8 @@
-"""Files shipped in ``templates/``: inside the installed package, or beside it in a checkout.
+"""Files shipped with cronmigrate, read with ``importlib.resources``.
+
+- ``templates/`` (top level of the repository, ``cronmigrate.templates`` once installed):
+  the Jinja templates and the commented ``cronmigrate.yaml``.
+- ``cronmigrate/runtime/``: runtime sources copied into the output as they are.
 
 Kept free of jinja2 so that ``lint`` can read a shipped file without loading it.
 """
@@ -18,4 +22,10 @@ def templates() -> Traversable:
 
 
 def read(name: str) -> str:
+    """A file under ``templates/``."""
     return templates().joinpath(name).read_text(encoding="utf-8")
+
+
+def runtime_file(name: str) -> str:
+    """A runtime source: ``bootstrap``, ``aws.sh`` or ``run-parts``."""
+    return resources.files("cronmigrate.runtime").joinpath(name).read_text(encoding="utf-8")

@@ -26,8 +26,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cronmigrate import diagnostics as dg
-from cronmigrate import timezones
-from cronmigrate.cronexpr import (
+from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind, EnvLine
+from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
+from cronmigrate.schedule import timezones
+from cronmigrate.schedule.unix import (
     MACROS,
     REBOOT,
     SPECS,
@@ -37,8 +39,6 @@ from cronmigrate.cronexpr import (
     parse_field,
     schedule_from_fields,
 )
-from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
-from cronmigrate.model import CronJob, Crontab, CrontabKind, EnvLine
 
 MAX_TAB_LINES = 10_000  # cron.h
 _BLANKS = " \t"

@@ -7,9 +7,9 @@ import sys
 
 def main() -> None:
     if sys.argv[1:2] == ["lint"]:
-        from cronmigrate.lint.cli import main as lint_main
+        from cronmigrate.cli.lint import main as lint_main
 
         sys.exit(lint_main(sys.argv[2:]))
-    from cronmigrate.cli import main as cli_main
+    from cronmigrate.cli.app import main as cli_main
 
     cli_main()

@@ -21,11 +21,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
-from cronmigrate import daysets, fires, timezones
 from cronmigrate import diagnostics as dg
-from cronmigrate.awscron import (
+from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
+from cronmigrate.schedule import calendar as daysets
+from cronmigrate.schedule import proof as fires
+from cronmigrate.schedule import timezones
+from cronmigrate.schedule.eventbridge import (
     MONTHS,
     AwsCron,
     AwsCronError,
@@ -33,7 +36,8 @@ from cronmigrate.awscron import (
     render_dows,
     render_values,
 )
-from cronmigrate.cronexpr import (
+from cronmigrate.schedule.model import EventBridgeSchedule, Proof, Status, Target, Translation
+from cronmigrate.schedule.unix import (
     ALL_DOMS,
     ALL_DOWS,
     DOM,
@@ -44,8 +48,20 @@ from cronmigrate.cronexpr import (
     Field,
     FieldSpec,
 )
-from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
-from cronmigrate.model import CronJob, EventBridgeSchedule, Proof, Status, Target, Translation
+
+
+class CronJob(Protocol):
+    """What translation needs of a crontab entry (``crontab.model.CronJob`` has it)."""
+
+    @property
+    def location(self) -> SourceLocation: ...
+    @property
+    def raw(self) -> str: ...
+    @property
+    def schedule(self) -> CronSchedule | None: ...
+    @property
+    def disabled(self) -> bool: ...
+
 
 MAX_SCHEDULES = 10  # more than this for one job is refused as unreadable
 

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cronmigrate import aws_facts as aws
-from cronmigrate import commands
-from cronmigrate.analysis import analyse
-from cronmigrate.commands import BundledFile
-from cronmigrate.config import JobSettings, Settings
+from cronmigrate.analysis import words as commands
+from cronmigrate.analysis.walker import analyse
+from cronmigrate.analysis.words import BundledFile
+from cronmigrate.deploy.settings import JobSettings, Settings
 from cronmigrate.diagnostics import Diagnostic, Severity
 from cronmigrate.errors import CronmigrateError
-from cronmigrate.model import EventBridgeSchedule, JobPlan, Plan, Status, Target
+from cronmigrate.plan.model import JobPlan, Plan
+from cronmigrate.schedule.model import EventBridgeSchedule, Status, Target
 
 MISSING_SCRIPT = "CM301"
 NAME_CLASH = "CM302"

@@ -8,26 +8,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from cronmigrate import daysets, fires, timezones
 from cronmigrate import diagnostics as dg
-from cronmigrate.analysis import analyse
-from cronmigrate.awscron import parse as parse_aws
-from cronmigrate.crontab import read_crontabs
-from cronmigrate.describe import describe
+from cronmigrate.analysis.walker import analyse
+from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
+from cronmigrate.crontab.parse import read_crontabs
 from cronmigrate.diagnostics import Diagnostic, Severity
 from cronmigrate.errors import UsageError
-from cronmigrate.model import (
-    CronJob,
-    Crontab,
-    CrontabKind,
-    EventBridgeSchedule,
-    JobPlan,
-    Plan,
-    Status,
-    Target,
-    Translation,
-)
-from cronmigrate.translate import Options, translate
+from cronmigrate.plan.model import JobPlan, Plan
+from cronmigrate.schedule import calendar as daysets
+from cronmigrate.schedule import proof as fires
+from cronmigrate.schedule import timezones
+from cronmigrate.schedule.describe import describe
+from cronmigrate.schedule.eventbridge import parse as parse_aws
+from cronmigrate.schedule.model import EventBridgeSchedule, Status, Target, Translation
+from cronmigrate.schedule.translate import Options, translate
 
 _LINE_NOTES = frozenset({dg.IGNORED_TEXT, dg.REVERSED_RANGE})
 

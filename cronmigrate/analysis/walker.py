@@ -1,0 +1,471 @@
+"""Commands and the scripts they call → findings, the files to bundle, the command for Lambda.
+
+``analyse`` reads the crontab command with bashlex (:mod:`cronmigrate.analysis.shell`),
+follows scripts under ``--root`` (and what they ``source``, recursively), and reports what
+cannot move as it is: tools the runtime lacks, writes outside /tmp, localhost services,
+long jobs, root privileges, compiled programs for another architecture.  Log redirections
+are dropped from the Lambda command (output goes to CloudWatch Logs).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from cronmigrate.analysis import elf
+from cronmigrate.analysis import words as commands
+from cronmigrate.analysis.runtime_tools import (
+    AVAILABLE,
+    MISSING,
+    SHELL_BUILTINS,
+    WRITABLE_PREFIXES,
+)
+from cronmigrate.analysis.secrets import is_secret
+from cronmigrate.analysis.shell import Reading, read
+from cronmigrate.analysis.words import SCRIPT_INTERPRETERS, BundledFile
+from cronmigrate.crontab.model import CronJob
+from cronmigrate.diagnostics import Diagnostic, Severity
+
+MISSING_SCRIPT = "CM301"
+MISSING_TOOL = "CM501"
+READ_ONLY = "CM502"
+LOCALHOST = "CM503"
+LONG_JOB = "CM504"
+PRIVILEGES = "CM505"
+LOG_DROPPED = "CM506"
+UNPARSED = "CM507"
+ARCHITECTURE = "CM508"
+LIBRARIES = "CM509"
+MAILTO = "CM510"
+SECRET = "CM511"
+NOT_BUNDLED = "CM512"
+RUN_PARTS = "/usr/lib/cronmigrate/run-parts"  # where the bundled run-parts goes
+
+LAMBDA_MAX_SECONDS = 900
+_LOCAL = re.compile(r"(^|[^\w.])(localhost|127\.0\.0\.1|\[?::1\]?)([^\w.]|$)")
+_DB_CLIENTS = {"mysql", "mysqldump", "psql", "pg_dump", "redis-cli", "mongo", "mongodump"}
+_WRITERS = {"cp": -1, "mv": -1, "ln": -1, "install": -1, "tee": 0, "touch": 0, "mkdir": 0}
+_MAX_FILES = 200
+
+
+class Analysis(NamedTuple):
+    findings: tuple[Diagnostic, ...]
+    bundle: tuple[BundledFile, ...]
+    command: str  # the command for Lambda
+    architecture: str | None  # of the compiled programs bundled, if any
+    missing: tuple[str, ...]
+
+
+def _is_log(target: str) -> bool:
+    return target == "/dev/null" or target.startswith("/var/log/") or target.endswith(".log")
+
+
+def _seconds(value: str) -> float | None:
+    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([smhd]?)", value)
+    if not m:
+        return None
+    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def _drop_log_redirects(command: str, reading: Reading) -> tuple[str, list[str]]:
+    spans = sorted(
+        (r.start, r.end, r.target)
+        for r in reading.redirects
+        if r.start >= 0 and r.op in {">", ">>", "&>", ">|"} and _is_log(r.target)
+    )
+    out, dropped, last = [], [], 0
+    for start, end, target in spans:
+        out.append(
+            command[last:start].rstrip(" ") + " "
+            if command[last:start].strip()
+            else command[last:start]
+        )
+        last = end
+        dropped.append(target)
+    out.append(command[last:])
+    text = "".join(out)
+    return re.sub(r"[ \t]+$", "", re.sub(r" {2,}", " ", text)) if dropped else command, dropped
+
+
+class _Walker:
+    def __init__(self, job: CronJob, root: Path | None, architecture: str | None) -> None:
+        self.job = job
+        self.root = root
+        self.architecture = architecture
+        self.findings: list[Diagnostic] = []
+        self.files: dict[str, BundledFile] = {}
+        self.missing: list[str] = []
+        self.arch: str | None = None
+        self.seen: set[str] = set()
+        self.functions: set[str] = set()
+        self.run_parts_dirs: set[str] = set()
+
+    def note(self, code: str, severity: Severity, message: str, where: str = "") -> None:
+        prefix = f"{where}: " if where else ""
+        self.findings.append(
+            Diagnostic(code, severity, prefix + message, self.job.location, self.job.raw)
+        )
+
+    def resolve(self, path: str, cwd: str | None) -> str | None:
+        if path.startswith("/"):
+            return posixpath.normpath(path)
+        if "/" in path and cwd:
+            return posixpath.normpath(posixpath.join(cwd, path))
+        return None
+
+    def source(self, path: str) -> Path | None:
+        if self.root is None:
+            return None
+        candidate = self.root / path.lstrip("/")
+        return candidate if candidate.is_file() else None
+
+    def reading(self, reading: Reading, where: str) -> None:
+        if not reading.parsed:
+            self.note(
+                UNPARSED,
+                Severity.INFO,
+                f"not analysed: bashlex cannot read it ({reading.error or 'unsupported syntax'})",
+                where,
+            )
+            return
+        self.functions |= reading.functions
+        for inc in reading.includes:  # first: a library defines functions the rest calls
+            path = self.resolve(inc, None) or inc
+            self.bundle(path, where, required=True)
+        for use in reading.uses:
+            if use.program not in self.functions:
+                self.use(use.program, use.args, use.via, use.cwd, where)
+        for r in reading.redirects:
+            kept = not _is_log(r.target) or r.start < 0 or bool(where)  # dropped otherwise
+            writes = r.op in {">", ">>", "&>", ">|"}
+            if writes and kept and not r.target.startswith(WRITABLE_PREFIXES):
+                self.note(
+                    READ_ONLY,
+                    Severity.WARNING,
+                    f"writes {r.target}, but Lambda's file system is read-only outside /tmp",
+                    where,
+                )
+
+    def use(
+        self, program: str, args: tuple[str, ...], via: str, cwd: str | None, where: str
+    ) -> None:
+        name = posixpath.basename(program)
+        if name in {"sudo", "su"}:
+            self.note(
+                PRIVILEGES,
+                Severity.WARNING,
+                f"{name}: there is no root and no other "
+                "user on Lambda; the job runs as the function",
+                where,
+            )
+        if name in {"sleep", "timeout"} and args:
+            seconds = _seconds(
+                args[0] if name == "sleep" else next((a for a in args if not a.startswith("-")), "")
+            )
+            if seconds and seconds > LAMBDA_MAX_SECONDS:
+                self.note(
+                    LONG_JOB,
+                    Severity.WARNING,
+                    f"{name} {args[0]}: longer than Lambda's "
+                    f"{LAMBDA_MAX_SECONDS} s; consider the runcommand target",
+                    where,
+                )
+        if name in _DB_CLIENTS and not any(a.startswith(("-h", "--host")) for a in args):
+            self.note(
+                LOCALHOST,
+                Severity.WARNING,
+                f"{name} without -h talks to a database on "
+                "the server itself, which Lambda cannot reach",
+                where,
+            )
+        for a in args:
+            if _LOCAL.search(a):
+                self.note(
+                    LOCALHOST,
+                    Severity.WARNING,
+                    f"{a!r}: localhost is the Lambda sandbox, not the server",
+                    where,
+                )
+                break
+        if name in _WRITERS and args:
+            targets = [a for a in args if not a.startswith("-")]
+            pick = targets[-1:] if _WRITERS[name] == -1 else targets
+            for t in pick:
+                if t.startswith("/") and not t.startswith(WRITABLE_PREFIXES):
+                    self.note(
+                        READ_ONLY,
+                        Severity.WARNING,
+                        f"{name} writes {t}, but Lambda's file system is read-only outside /tmp",
+                        where,
+                    )
+        if name == "run-parts":
+            dirs = [a for a in args if a.startswith("/")]
+            for d in dirs:
+                self.run_parts(d, where)
+            if self.root is not None and dirs and not where:
+                root = self.root
+                found = [d for d in dirs if (root / d.lstrip("/")).is_dir()]
+                for d in sorted(set(dirs) - set(found)):
+                    self.note(
+                        NOT_BUNDLED,
+                        Severity.WARNING,
+                        f"{d} is not under {root}: run-parts will find nothing to run",
+                        where,
+                    )
+                if found:
+                    self.run_parts_dirs.update(found)
+                    return  # replaced by a bundled run-parts (see analyse)
+        if self.root is not None and name not in {"cd", "test", "[", "run-parts"}:
+            for a in args:
+                if (
+                    a.startswith("/")
+                    and not a.startswith(commands.SYSTEM_DIRS)
+                    and not a.startswith(WRITABLE_PREFIXES)
+                    and "/" in a[1:]
+                ):
+                    if (self.root / a.lstrip("/")).is_file():
+                        self.bundle(a, where, required=False)  # a file the job reads
+                    elif not (self.root / a.lstrip("/")).exists():
+                        self.note(
+                            NOT_BUNDLED,
+                            Severity.WARNING,
+                            f"{a} is not under {self.root}: the job will not find it on Lambda",
+                            where,
+                        )
+        path = self.resolve(program, cwd)
+        if path is None and via in SCRIPT_INTERPRETERS and cwd and not program.startswith("$"):
+            path = posixpath.normpath(posixpath.join(cwd, program))  # php artisan, in cd DIR
+        if name in {"sudo", "su"}:
+            return
+        if path is None:
+            if name in MISSING:
+                self.note(
+                    MISSING_TOOL,
+                    Severity.WARNING,
+                    f"{name} is not in provided.al2023: {MISSING[name]}",
+                    where,
+                )
+            elif name not in SHELL_BUILTINS and name not in AVAILABLE and not _dynamic(name):
+                self.note(
+                    MISSING_TOOL,
+                    Severity.WARNING,
+                    f"{name} is not known to be in provided.al2023; bundle it or add a layer",
+                    where,
+                )
+            return
+        if path.startswith(commands.SYSTEM_DIRS):
+            if name in MISSING:
+                self.note(
+                    MISSING_TOOL,
+                    Severity.WARNING,
+                    f"{path} is not in provided.al2023: {MISSING[name]}",
+                    where,
+                )
+            elif name not in AVAILABLE and name not in SHELL_BUILTINS:
+                self.note(
+                    MISSING_TOOL,
+                    Severity.WARNING,
+                    f"{path} is not known to be in provided.al2023; bundle it or add a layer",
+                    where,
+                )
+            return
+        self.bundle(path, where, required=True)
+
+    def run_parts(self, directory: str, where: str) -> None:
+        if self.root is None:
+            return
+        d = self.root / directory.lstrip("/")
+        if not d.is_dir():
+            return
+        for child in sorted(d.iterdir()):
+            if child.is_file() and re.fullmatch(r"[A-Za-z0-9_-]+", child.name):
+                self.bundle(f"{directory.rstrip('/')}/{child.name}", where, required=False)
+
+    def bundle(self, path: str, where: str, required: bool) -> None:
+        if path in self.seen or len(self.files) >= _MAX_FILES or ".." in path.split("/"):
+            return
+        self.seen.add(path)
+        source = self.source(path)
+        if source is None:
+            system = path.startswith(commands.SYSTEM_DIRS)
+            absent = self.root is not None and not (self.root / path.lstrip("/")).exists()
+            if absent and required and not system:
+                self.missing.append(path)
+                self.note(
+                    MISSING_SCRIPT,
+                    Severity.ERROR,
+                    f"{path} is not under {self.root} "
+                    "(copy the server's files there, or pass --root)",
+                    where,
+                )
+            return
+        data = source.read_bytes()
+        bf = BundledFile(path, source, True)
+        self.files[path] = bf
+        info = elf.read(data)
+        if info is not None:
+            self.binary(path, info)
+            return
+        if _is_shell(path, data):
+            text = data.decode("utf-8", "surrogateescape")
+            self.reading(read(_strip_comments(text)), path)
+
+    def binary(self, path: str, info: elf.ElfInfo) -> None:
+        if info.architecture is None:
+            self.note(
+                ARCHITECTURE,
+                Severity.ERROR,
+                f"a compiled program for {info.machine}, which Lambda does not run",
+                path,
+            )
+        elif self.arch is not None and info.architecture != self.arch:
+            self.note(
+                ARCHITECTURE,
+                Severity.ERROR,
+                f"built for {info.architecture}, but "
+                f"another program of the job is built for {self.arch}",
+                path,
+            )
+        elif self.architecture is not None and info.architecture != self.architecture:
+            self.note(
+                ARCHITECTURE,
+                Severity.ERROR,
+                f"built for {info.architecture}; the "
+                f"settings say architecture: {self.architecture}",
+                path,
+            )
+        else:
+            self.arch = info.architecture
+            self.note(
+                ARCHITECTURE,
+                Severity.INFO,
+                f"compiled for {info.architecture}: the "
+                f"function gets architecture {info.architecture}",
+                path,
+            )
+        unknown = [lib for lib in info.needed if lib not in elf.RUNTIME_LIBRARIES]
+        if unknown:
+            self.note(
+                LIBRARIES,
+                Severity.WARNING,
+                f"needs {', '.join(unknown)}, which "
+                "provided.al2023 may not have; bundle them or link statically",
+                path,
+            )
+
+
+def _with_run_parts(command: str, walker: _Walker) -> str:
+    """Debian's run-parts is not in the runtime: bundle cronmigrate's and point at it."""
+    from cronmigrate.shipped import runtime_file
+
+    shim = runtime_file("run-parts").encode()
+    source = Path(RUN_PARTS)
+    walker.files[RUN_PARTS] = BundledFile(RUN_PARTS, source, True, shim)
+    walker.note(
+        MISSING_TOOL,
+        Severity.INFO,
+        "run-parts is not in provided.al2023: a bundled run-parts runs the directory's scripts",
+    )
+    bundled = "${LAMBDA_TASK_ROOT}/" + commands.BUNDLE_DIR
+    for word in ("/usr/bin/run-parts", "/bin/run-parts", "run-parts"):
+        command = commands.replace_word(command, word, bundled + RUN_PARTS)
+    for d in sorted(walker.run_parts_dirs, key=len, reverse=True):
+        command = commands.replace_word(command, d, bundled + d)
+    return command
+
+
+def _point_at_bundle(f: BundledFile, files: list[BundledFile]) -> BundledFile:
+    """A bundled shell script that names other bundled files (source /opt/lib/x.sh) is
+    rewritten to their bundled copies: the server's paths do not exist on Lambda."""
+    data = f.content()
+    if elf.read(data) is not None or not _is_shell(f.path, data):
+        return f
+    text = data.decode("utf-8", "surrogateescape")
+    others = [o for o in files if o.path != f.path]
+    new = commands.rewrite(text, others)
+    if new == text:
+        return f
+    return f._replace(data=new.encode("utf-8", "surrogateescape"))
+
+
+def _dynamic(name: str) -> bool:
+    return name.startswith("$") or "$(" in name or name.startswith("`")
+
+
+def _is_shell(path: str, data: bytes) -> bool:
+    first = data.split(b"\n", 1)[0]
+    return path.endswith((".sh", ".bash")) or (
+        first.startswith(b"#!")
+        and (b"sh" in first.split(b"/")[-1].split(b" ")[0] or b"bash" in first)
+    )
+
+
+def _strip_comments(text: str) -> str:
+    """Drop full-line comments (bashlex reads them poorly); keep the line count."""
+    return "\n".join("" if line.lstrip().startswith("#") else line for line in text.split("\n"))
+
+
+@lru_cache(maxsize=8192)  # plan and generate ask for the same job
+def analyse(job: CronJob, root: Path | None, architecture: str | None = None) -> Analysis:
+    """``architecture``: what the settings demand (None: take the binaries')."""
+    walker = _Walker(job, root, architecture)
+    reading = read(job.command)
+    if not reading.parsed:  # fall back on the shlex reading for bundling
+        for argv in commands.simple_commands(job.command):
+            found = commands.program(argv)
+            if found:
+                walker.use(found[0], tuple(found[1]), "", None, "")
+        walker.note(
+            UNPARSED,
+            Severity.INFO,
+            "read approximately: bashlex cannot parse it "
+            f"({reading.error or 'unsupported syntax'})",
+        )
+    else:
+        walker.reading(reading, "")
+    command, dropped = (
+        _drop_log_redirects(job.command, reading) if reading.parsed else (job.command, [])
+    )
+    for target in dropped:
+        walker.note(
+            LOG_DROPPED,
+            Severity.INFO,
+            f"output to {target} is dropped: on Lambda it goes to CloudWatch Logs",
+        )
+    for name, value in dict(job.environment).items():
+        if is_secret(name, value):
+            walker.note(
+                SECRET,
+                Severity.INFO,
+                f"{name} looks like a secret: generate keeps it out "
+                "of every file and reads it from SSM Parameter Store (SecureString) at "
+                "run time",
+            )
+    mailto = job.env("MAILTO")
+    if mailto and not re.search(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+", mailto):
+        walker.note(
+            MAILTO,
+            Severity.INFO,
+            f"MAILTO={mailto} names a local account: on AWS "
+            "failures are mailed to nobody; set an e-mail address",
+        )
+    if walker.run_parts_dirs and root is not None:
+        command = _with_run_parts(command, walker)
+    files = sorted(walker.files.values(), key=lambda f: f.path)
+    command = commands.rewrite(command, files)
+    files = [_point_at_bundle(f, files) for f in files]
+    findings = _dedupe(walker.findings)
+    return Analysis(tuple(findings), tuple(files), command, walker.arch, tuple(walker.missing))
+
+
+def _dedupe(findings: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for f in findings:
+        if (f.code, f.message) not in seen:
+            seen.add((f.code, f.message))
+            out.append(f)
+    return out

@@ -1,0 +1,30 @@
+"""The plan: every job with its translation, description and next runs."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from cronmigrate.crontab.model import CronJob
+from cronmigrate.diagnostics import Diagnostic
+from cronmigrate.schedule.model import Status, Target, Translation
+
+
+class JobPlan(NamedTuple):
+    job: CronJob
+    timezone: str
+    translation: Translation
+    description: str
+    next_runs: tuple[str, ...]
+
+    @property
+    def status(self) -> Status:
+        return self.translation.status
+
+
+class Plan(NamedTuple):
+    jobs: tuple[JobPlan, ...]
+    diagnostics: tuple[Diagnostic, ...]  # file-level and malformed-line findings
+    files: tuple[str, ...]
+    target: Target
+    default_timezone: str
+    summary: dict[str, int]
