@@ -17,11 +17,12 @@ from samtranslator.yaml_helper import yaml_parse
 
 from cronmigrate.crontab.model import CrontabKind
 from cronmigrate.crontab.parse import parse_crontab
-from cronmigrate.deploy.jobs import DeployJob, logical_id
+from cronmigrate.deploy.jobs import DeployJob
+from cronmigrate.deploy.names import logical_id
 from cronmigrate.deploy.settings import JobSettings
+from cronmigrate.deploy.statemachine import definition, script
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.plan.build import PlanOptions, build_plan, recommend_target
-from cronmigrate.render.runcommand import definition, script
 from tests.conftest import ROOT, SAMPLES, generate_into, run_cli
 from tests.test_generate import cfn_lint, sam_transform, types_of, unquote
 

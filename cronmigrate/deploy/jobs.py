@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from cronmigrate import aws_facts as aws
-from cronmigrate.analysis import words as commands
 from cronmigrate.analysis.walker import analyse
 from cronmigrate.analysis.words import BundledFile
+from cronmigrate.deploy.names import job_key, logical_id, short_hash
 from cronmigrate.deploy.settings import JobSettings, Settings
 from cronmigrate.diagnostics import Diagnostic, Severity
 from cronmigrate.errors import CronmigrateError
@@ -65,23 +64,6 @@ class Deployment:
     jobs: tuple[DeployJob, ...]
     skipped: tuple[Diagnostic, ...]  # jobs not generated, and why
     target: Target
-
-
-def short_hash(text: str, n: int = 6) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:n]
-
-
-def job_key(jp: JobPlan, prefix: str) -> str:
-    """``<script>-<hash of file:line>``, fitting in a function name after ``prefix``."""
-    loc = jp.job.location
-    room = aws.FUNCTION_NAME_MAX - len(prefix) - 7
-    return f"{commands.stem(jp.job.command)[:room].rstrip('-_') or 'job'}-{short_hash(loc.short)}"
-
-
-def logical_id(name: str) -> str:
-    parts = re.split(r"[^A-Za-z0-9]+", name)
-    ident = "".join(p[:1].upper() + p[1:] for p in parts if p)
-    return ident if ident[:1].isalpha() else f"Job{ident}"
 
 
 _SERVER_ONLY = ("CM3", "CM5")  # findings that matter only when the job moves to Lambda

@@ -67,6 +67,7 @@ _INT_RANGES = {
     "execution_timeout": (1, 172_800),
 }
 _LISTS = {"layers", "iam_statements"}
+_STATEMENT_KEYS = {"Sid", "Effect", "Action", "Resource", "Condition"}
 _LINT_KEYS = {"select", "ignore", "fail-on", "show-info", "timezone", "format"}
 
 
@@ -154,6 +155,12 @@ def _job_settings(path: str, node: Any, base: JobSettings, per_job: bool) -> Job
                     if not isinstance(st, dict) or not {"Effect", "Action", "Resource"} <= set(st):
                         raise ConfigError(
                             f"{at}: each IAM statement needs Effect, Action and Resource"
+                        )
+                    if set(st) - _STATEMENT_KEYS:
+                        raise ConfigError(
+                            f"{at}: an IAM statement takes "
+                            f"{', '.join(sorted(_STATEMENT_KEYS))}, not "
+                            f"{', '.join(sorted(set(st) - _STATEMENT_KEYS))}"
                         )
                 values[key] = tuple(_plain(v) for v in value)
             else:

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from cronmigrate import __version__
-from cronmigrate.analysis.secrets import is_secret, parameter_name
 from cronmigrate.deploy.jobs import DeployJob, Deployment
+from cronmigrate.deploy.names import HANDLER, is_variable, job_dir, job_zip, secret_variables
 from cronmigrate.render import Artifact, Artifacts, zips
 from cronmigrate.render.templating import render as render_template
-
-HANDLER = "function.sh"
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_RESERVED = {"LAMBDA_TASK_ROOT", "_HANDLER", "AWS_LAMBDA_RUNTIME_API", "CRONMIGRATE_EVENT"}
-
-
-def secret_variables(job: DeployJob) -> list[tuple[str, str]]:
-    """(variable, SSM parameter) for each secret in the job's crontab environment."""
-    seen: dict[str, str] = {}
-    for name, value in job.plan.job.environment:
-        if _IDENT.match(name) and name not in _RESERVED and is_secret(name, value):
-            seen[name] = parameter_name(job.function_name, name)
-    return sorted(seen.items())
 
 
 def environment(job: DeployJob) -> tuple[list[tuple[str, str | None]], list[str]]:
@@ -31,7 +16,7 @@ def environment(job: DeployJob) -> tuple[list[tuple[str, str | None]], list[str]
     env: dict[str, str] = {}
     skipped: list[str] = []
     for name, value in cron.environment:
-        if _IDENT.match(name) and name not in _RESERVED:
+        if is_variable(name):
             env[name] = value
         elif name not in skipped:
             skipped.append(name)
@@ -65,14 +50,6 @@ def handler_text(job: DeployJob) -> str:
         secrets=secret_variables(job),
         lock_ttl_days=job.settings.lock_ttl_days,
     )
-
-
-def job_dir(job: DeployJob) -> str:
-    return f"functions/{job.key}"
-
-
-def job_zip(job: DeployJob) -> str:
-    return f"dist/{job.key}.zip"
 
 
 def render_job(job: DeployJob) -> Artifacts:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from cronmigrate import __version__
 from cronmigrate import aws_facts as aws
+from cronmigrate.deploy.infra import Function, Layer, Stack
 from cronmigrate.deploy.jobs import Deployment
+from cronmigrate.deploy.names import secret_variables
 from cronmigrate.plan.report import to_markdown
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.cloudformation import s3_key
-from cronmigrate.render.functions import secret_variables
 from cronmigrate.render.templating import render as render_template
 from cronmigrate.schedule.model import Target
 
 
-def render(deployment: Deployment, zips: Artifacts, iac: set[str]) -> Artifacts:
+def render(deployment: Deployment, stack: Stack, iac: set[str]) -> Artifacts:
     n = len(deployment.jobs)
     schedules = sum(len(j.schedules) for j in deployment.jobs)
     trigger = (
@@ -40,7 +41,8 @@ def render(deployment: Deployment, zips: Artifacts, iac: set[str]) -> Artifacts:
     )
     out: Artifacts = {"README.md": Artifact.text(text)}
     if "cloudformation" in iac:
-        uploads = [(path, s3_key(path, zips[path])) for path in sorted(zips)]
+        codes = {r.code for r in stack.resources if isinstance(r, Function | Layer)}
+        uploads = [(c.path, s3_key(c)) for c in sorted(codes)]
         script = render_template(
             "deploy-cloudformation.sh.j2", version=__version__, uploads=uploads
         )

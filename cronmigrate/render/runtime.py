@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from cronmigrate.deploy.names import LAYER_DIR, LAYER_ZIP
 from cronmigrate.render import Artifact, Artifacts, zips
 from cronmigrate.shipped import runtime_file
-
-LAYER_DIR = "layers/bash-runtime"
-LAYER_ZIP = "dist/bash-runtime-layer.zip"
 
 
 def bootstrap_text() -> str:

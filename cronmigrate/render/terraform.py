@@ -1,148 +1,450 @@
-"""Terraform: ``terraform/versions.tf``, ``variables.tf``, ``main.tf``, ``outputs.tf``.
+"""Terraform (``terraform/*.tf``) from the neutral :class:`~cronmigrate.deploy.infra.Stack`:
+syntax only, every decision is the model's.
 
-HCL is text that people read and edit, so it comes from Jinja templates; every string
-goes through the ``hcl`` filter (JSON escapes, ``${`` and ``%{`` doubled).
+Written as data through :mod:`cronmigrate.render.hcl` (so every string is escaped the same
+way); ``versions.tf`` and ``variables.tf`` are fixed text from ``templates/terraform``.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
 
 from cronmigrate import __version__
-from cronmigrate import aws_facts as aws
-from cronmigrate.deploy.jobs import DeployJob, Deployment
+from cronmigrate.deploy.infra import (
+    AccountId,
+    Arn,
+    Function,
+    Layer,
+    LogGroup,
+    Permission,
+    Policy,
+    Ref,
+    Role,
+    Rule,
+    Schedule,
+    Stack,
+    StateMachine,
+    Statement,
+    Subscription,
+    Table,
+    Topic,
+)
 from cronmigrate.render import Artifact, Artifacts
-from cronmigrate.render.cloudformation import description, input_document, schedule_name
-from cronmigrate.render.functions import job_zip, secret_variables
+from cronmigrate.render.hcl import Block, Expr, document, template
 from cronmigrate.render.templating import render as render_template
 
-FILES = ("versions.tf", "variables.tf", "main.tf", "outputs.tf")
+POLICY_VERSION = "2012-10-17"
+PARTITION = Expr("data.aws_partition.current.partition")
+REGION = Expr("data.aws_region.current.name")
+ACCOUNT = Expr("data.aws_caller_identity.current.account_id")
+TAGS = Expr("var.tags")
+
+# Terraform resource type of each model class.
+TYPES: dict[type, str] = {
+    Role: "aws_iam_role",
+    LogGroup: "aws_cloudwatch_log_group",
+    Layer: "aws_lambda_layer_version",
+    Function: "aws_lambda_function",
+    Table: "aws_dynamodb_table",
+    Topic: "aws_sns_topic",
+    Subscription: "aws_sns_topic_subscription",
+    StateMachine: "aws_sfn_state_machine",
+    Schedule: "aws_scheduler_schedule",
+    Rule: "aws_cloudwatch_event_rule",
+    Permission: "aws_lambda_permission",
+}
+# The attribute that holds a resource's name (Ref(..., "name")).
+_NAME_ATTR: dict[type, str] = {Function: "function_name", LogGroup: "name", Table: "name"}
 
 
-@dataclass(frozen=True)
-class _Schedule:
-    expression: str
-    timezone: str
-    name: str
-    suffix: str
+def address(resource: Any) -> str:
+    return f"{TYPES[type(resource)]}.{resource.tf}"
 
 
-@dataclass(frozen=True)
-class _Job:
-    job: DeployJob
+class _Writer:
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.by_id = stack.by_id()
 
-    @property
-    def tf(self) -> str:
-        return _tf_name(self.job.key)
+    def ref(self, r: Ref) -> Expr:
+        target = self.by_id[r.id]
+        if r.attr == "arn":
+            return Expr(f"{address(target)}.arn")
+        if r.attr == "log_streams":  # the group's ARN without CloudFormation's ":*"
+            return template([Expr(f"{address(target)}.arn"), ":*"])
+        if r.attr == "name":
+            return Expr(f"{address(target)}.{_NAME_ATTR[type(target)]}")
+        raise ValueError(f"no Terraform form for {r}")
 
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.job, name)
+    def value(self, v: Any) -> Any:
+        if isinstance(v, Ref):
+            return self.ref(v)
+        if isinstance(v, Arn):
+            parts: list[str | Expr] = []
+            rest = v.template
+            subs = {"{partition}": PARTITION, "{region}": REGION, "{account}": ACCOUNT}
+            while rest:
+                at = min(((rest.find(k), k) for k in subs if k in rest), default=None)
+                if at is None:
+                    parts.append(rest)
+                    break
+                i, key = at
+                if i:
+                    parts.append(rest[:i])
+                parts.append(subs[key])
+                rest = rest[i + len(key) :]
+            return template(parts)
+        if isinstance(v, AccountId):
+            return ACCOUNT
+        if isinstance(v, dict):
+            return {k: self.value(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [self.value(x) for x in v]
+        return v
 
-    @property
-    def schedule(self) -> str:
-        return self.job.plan.job.schedule_text
+    def statement(self, s: Statement) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if s.sid:
+            out["Sid"] = s.sid
+        out["Effect"] = s.effect
+        out["Action"] = s.actions[0] if len(s.actions) == 1 else list(s.actions)
+        res = [self.value(x) for x in s.resources]
+        out["Resource"] = res[0] if len(res) == 1 else res
+        if s.condition:
+            out["Condition"] = self.value(s.condition)
+        return out
 
-    @property
-    def timezone(self) -> str:
-        return self.job.plan.timezone
+    def policy_document(self, statements: list[dict[str, Any]]) -> Expr:
+        from cronmigrate.render.hcl import value
 
-    @property
-    def description(self) -> str:
-        return description(self.job)
+        doc = {"Version": POLICY_VERSION, "Statement": statements}
+        return Expr("jsonencode(" + value(doc, 1) + ")")
 
-    @property
-    def input(self) -> str:
-        return input_document(self.job)
+    # ---------------------------------------------------------------- resources
 
-    @property
-    def state(self) -> str:
-        return "ENABLED" if self.job.settings.enabled else "DISABLED"
-
-    @property
-    def zip_name(self) -> str:
-        return job_zip(self.job).removeprefix("dist/")
-
-    @property
-    def role_prefix(self) -> str:
-        return self.job.function_name[:32] + "-"
-
-    @property
-    def scheduler_role_prefix(self) -> str:
-        return self.job.function_name[:28] + "-sch-"
-
-    @property
-    def extra_policy(self) -> str:
-        doc = {"Version": "2012-10-17", "Statement": list(self.job.settings.iam_statements)}
-        return json.dumps(doc, separators=(",", ":"), sort_keys=True)
-
-    @property
-    def secret_parameters(self) -> list[str]:
-        return [p for _, p in secret_variables(self.job)]
-
-    @property
-    def instances_text(self) -> str:
-        return ", ".join(self.job.settings.instances)
-
-    @property
-    def instance_tag(self) -> tuple[str, str] | None:
-        first = self.job.settings.instances[0] if self.job.settings.instances else ""
-        if not first.startswith("tag:"):
-            return None
-        key, value = first[len("tag:") :].split("=", 1)
-        return key, value
-
-    @property
-    def definition_path(self) -> str:
-        from cronmigrate.render.runcommand import definition_path
-
-        return definition_path(self.job)
-
-    @property
-    def locked(self) -> bool:
-        return self.job.settings.lock == "dynamodb"
-
-    @property
-    def alerts_tf(self) -> str:
-        return _tf_name(self.job.alerts_id) if self.job.alerts_id else ""
-
-    @property
-    def schedules(self) -> list[_Schedule]:
-        return [
-            _Schedule(
-                s.expression, s.timezone, schedule_name(self.job, i), "" if i == 0 else f"_{i + 1}"
+    def role(self, r: Role) -> list[Block]:
+        trust: dict[str, Any] = {
+            "Effect": "Allow",
+            "Principal": {"Service": r.service},
+            "Action": "sts:AssumeRole",
+        }
+        if r.source_account:
+            trust["Condition"] = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+        out = [
+            Block(
+                "resource",
+                ("aws_iam_role", r.tf),
+                (
+                    ("name_prefix", r.name_prefix),
+                    ("assume_role_policy", self.policy_document([trust])),
+                    ("tags", TAGS),
+                ),
             )
-            for i, s in enumerate(self.job.schedules)
+        ]
+        out += [self.policy(r, p) for p in r.policies]
+        for key, arn in r.managed_policies:
+            out.append(
+                Block(
+                    "resource",
+                    ("aws_iam_role_policy_attachment", f"{r.tf}_{key}"),
+                    (("role", Expr(f"aws_iam_role.{r.tf}.name")), ("policy_arn", self.value(arn))),
+                )
+            )
+        return out
+
+    def policy(self, role: Role, p: Policy) -> Block:
+        comments = [s.comment for s in p.statements if s.comment]
+        return Block(
+            "resource",
+            ("aws_iam_role_policy", f"{role.tf}_{p.key}" if p.key else role.tf),
+            (
+                ("name", p.name),
+                ("role", Expr(f"aws_iam_role.{role.tf}.id")),
+                ("policy", self.policy_document([self.statement(s) for s in p.statements])),
+            ),
+            comment="; ".join(comments),
+        )
+
+    def log_group(self, r: LogGroup) -> list[Block]:
+        return [
+            Block(
+                "resource",
+                ("aws_cloudwatch_log_group", r.tf),
+                (("name", r.name), ("retention_in_days", r.retention_days), ("tags", TAGS)),
+            )
         ]
 
+    def layer(self, r: Layer) -> list[Block]:
+        path = template([Expr("local.dist"), "/" + r.code.path.removeprefix("dist/")])
+        return [
+            Block(
+                "resource",
+                ("aws_lambda_layer_version", r.tf),
+                (
+                    ("layer_name", r.name),
+                    ("description", r.description),
+                    ("filename", path),
+                    ("source_code_hash", Expr(f"filebase64sha256({path.text})")),
+                    ("compatible_runtimes", list(r.runtimes)),
+                    ("compatible_architectures", list(r.architectures)),
+                ),
+            )
+        ]
 
-def _tf_name(name: str) -> str:
-    return re.sub(r"[^a-z0-9_]", "_", name.lower())
+    def table(self, r: Table) -> list[Block]:
+        return [
+            Block(
+                "resource",
+                ("aws_dynamodb_table", r.tf),
+                (
+                    ("name", Expr("var.lock_table_name")),
+                    ("billing_mode", "PAY_PER_REQUEST"),
+                    ("hash_key", r.hash_key),
+                    ("attribute", Block("attribute", (), (("name", r.hash_key), ("type", "S")))),
+                    (
+                        "ttl",
+                        Block("ttl", (), (("attribute_name", r.ttl_attribute), ("enabled", True))),
+                    ),
+                    ("tags", TAGS),
+                ),
+                comment="The duplicate-delivery guard: one item per job and scheduled time, "
+                "expiring through TTL.",
+            )
+        ]
+
+    def topic(self, r: Topic) -> list[Block]:
+        return [
+            Block(
+                "resource",
+                ("aws_sns_topic", r.tf),
+                (("display_name", r.display_name), ("tags", TAGS)),
+                comment=r.comment,
+            )
+        ]
+
+    def subscription(self, r: Subscription) -> list[Block]:
+        return [
+            Block(
+                "resource",
+                ("aws_sns_topic_subscription", r.tf),
+                (
+                    ("topic_arn", self.ref(r.topic)),
+                    ("protocol", r.protocol),
+                    ("endpoint", r.endpoint),
+                ),
+            )
+        ]
+
+    def function(self, r: Function) -> list[Block]:
+        path = template([Expr("local.dist"), "/" + r.code.path.removeprefix("dist/")])
+        body: list[tuple[str, Any]] = [
+            ("function_name", r.name),
+            ("description", r.description),
+            ("role", self.ref(r.role)),
+            ("runtime", r.runtime),
+            ("handler", r.handler),
+            ("architectures", [r.architecture]),
+            ("memory_size", r.memory),
+            ("timeout", r.timeout),
+            ("filename", path),
+            ("source_code_hash", Expr(f"filebase64sha256({path.text})")),
+            ("layers", [self.value(v) for v in r.layers]),
+        ]
+        if r.environment:
+            variables = {k: self.value(v) for k, v in r.environment}
+            body.append(("environment", Block("environment", (), (("variables", variables),))))
+        body.append(
+            (
+                "logging_config",
+                Block(
+                    "logging_config",
+                    (),
+                    (("log_format", "Text"), ("log_group", self.ref(r.log_group))),
+                ),
+            )
+        )
+        if r.subnet_ids:
+            vpc = (
+                ("subnet_ids", list(r.subnet_ids)),
+                ("security_group_ids", list(r.security_group_ids)),
+            )
+            body.append(("vpc_config", Block("vpc_config", (), vpc)))
+        body.append(("tags", TAGS))
+        invoke: list[tuple[str, Any]] = [
+            ("function_name", Expr(f"aws_lambda_function.{r.tf}.function_name")),
+            ("maximum_retry_attempts", r.retries),
+        ]
+        if r.on_failure:
+            on_failure = Block("on_failure", (), (("destination", self.ref(r.on_failure)),))
+            invoke.append(
+                ("destination_config", Block("destination_config", (), (("", on_failure),)))
+            )
+        return [
+            Block("resource", ("aws_lambda_function", r.tf), tuple(body), comment=r.description),
+            Block("resource", ("aws_lambda_function_event_invoke_config", r.tf), tuple(invoke)),
+        ]
+
+    def state_machine(self, r: StateMachine) -> list[Block]:
+        # The shared definition file; its ${…} placeholders are replaced by the values.
+        text = f'file("${{path.module}}/../{r.definition_path}")'
+        for name, v in r.substitutions:
+            placeholder = "$${" + name + "}"
+            text = f'replace({text}, "{placeholder}", {self.value(v).text})'
+        return [
+            Block(
+                "resource",
+                ("aws_sfn_state_machine", r.tf),
+                (
+                    ("name", r.name),
+                    ("role_arn", self.ref(r.role)),
+                    ("type", "STANDARD"),
+                    ("definition", Expr(text)),
+                    ("tags", TAGS),
+                ),
+                comment=f"{r.source}, run by EC2 Run Command",
+            )
+        ]
+
+    def schedule(self, r: Schedule) -> list[Block]:
+        retry = Block(
+            "retry_policy",
+            (),
+            (
+                ("maximum_retry_attempts", r.retry.attempts),
+                ("maximum_event_age_in_seconds", r.retry.max_event_age_seconds),
+            ),
+        )
+        target = Block(
+            "target",
+            (),
+            (
+                ("arn", self.ref(r.target)),
+                ("role_arn", self.ref(r.role)),
+                ("input", r.input),
+                ("", retry),
+            ),
+        )
+        return [
+            Block(
+                "resource",
+                ("aws_scheduler_schedule", r.tf),
+                (
+                    ("name", r.name),
+                    ("description", r.description),
+                    ("schedule_expression", r.expression),
+                    ("schedule_expression_timezone", r.timezone),
+                    ("state", _state(r.enabled)),
+                    ("", Block("flexible_time_window", (), (("mode", "OFF"),))),
+                    ("", target),
+                ),
+            )
+        ]
+
+    def rule(self, r: Rule) -> list[Block]:
+        return [
+            Block(
+                "resource",
+                ("aws_cloudwatch_event_rule", r.tf),
+                (
+                    ("name", r.name),
+                    ("description", r.description),
+                    ("schedule_expression", r.expression),
+                    ("state", _state(r.enabled)),
+                    ("tags", TAGS),
+                ),
+            ),
+            Block(
+                "resource",
+                ("aws_cloudwatch_event_target", r.tf),
+                (
+                    ("rule", Expr(f"aws_cloudwatch_event_rule.{r.tf}.name")),
+                    ("target_id", r.target_id),
+                    ("arn", self.ref(r.target)),
+                ),
+            ),
+        ]
+
+    def permission(self, r: Permission) -> list[Block]:
+        return [
+            Block(
+                "resource",
+                ("aws_lambda_permission", r.tf),
+                (
+                    ("statement_id", r.statement_id),
+                    ("action", "lambda:InvokeFunction"),
+                    ("function_name", self.ref(r.function)),
+                    ("principal", r.principal),
+                    ("source_arn", self.ref(r.source)),
+                ),
+            )
+        ]
+
+    def main(self) -> list[Block]:
+        blocks = [
+            Block("data", ("aws_caller_identity", "current"), ()),
+            Block("data", ("aws_partition", "current"), ()),
+            Block("data", ("aws_region", "current"), ()),
+        ]
+        writers: dict[type, Callable[[Any], list[Block]]] = {
+            Role: self.role,
+            LogGroup: self.log_group,
+            Layer: self.layer,
+            Table: self.table,
+            Topic: self.topic,
+            Subscription: self.subscription,
+            Function: self.function,
+            StateMachine: self.state_machine,
+            Schedule: self.schedule,
+            Rule: self.rule,
+            Permission: self.permission,
+        }
+        for r in self.stack.resources:
+            blocks += writers[type(r)](r)
+        return blocks
+
+    def outputs(self) -> list[Block]:
+        groups = {
+            "functions": ("function_arns", "Lambda function ARN of each migrated job."),
+            "state_machines": (
+                "state_machine_arns",
+                "Step Functions state machine ARN of each job run by EC2 Run Command.",
+            ),
+        }
+        out = []
+        for group, (name, text) in groups.items():
+            values = {o.key: self.ref(o.value) for o in self.stack.outputs if o.group == group}
+            out.append(Block("output", (name,), (("description", text), ("value", values))))
+        layer = next(r for r in self.stack.resources if isinstance(r, Layer))
+        out.append(
+            Block(
+                "output",
+                ("runtime_layer_arn",),
+                (("description", "The bash runtime layer."), ("value", self.ref(Ref(layer.id)))),
+            )
+        )
+        return out
 
 
-@dataclass(frozen=True)
-class _Topic:
-    tf: str
-    addresses: tuple[str, ...]
+def _state(enabled: bool) -> str:
+    return "ENABLED" if enabled else "DISABLED"
 
 
-def render(deployment: Deployment) -> Artifacts:
-    topics: dict[str, _Topic] = {}
-    for j in deployment.jobs:
-        if j.alerts_id and j.alerts_id not in topics:
-            topics[j.alerts_id] = _Topic(_tf_name(j.alerts_id), j.mailto)
-    context = {
-        "topics": list(topics.values()),
-        "locked": any(j.settings.lock == "dynamodb" for j in deployment.jobs),
-        "version": __version__,
-        "files": ", ".join(deployment.plan.files) or "-",
-        "jobs": [_Job(j) for j in deployment.jobs],
-        "target": deployment.target.value,
-        "runtime": aws.RUNTIME,
-        "layer_description": f"cronmigrate {__version__} bash runtime (Runtime API 2018-06-01)",
-    }
+def render(stack: Stack, files: str) -> Artifacts:
+    w = _Writer(stack)
+    note = f"Generated by cronmigrate {__version__}; regenerate rather than edit."
+    main = document(
+        f"Generated by cronmigrate {__version__} from {files}; regenerate rather than edit.\n"
+        "Deploy: terraform init && terraform apply",
+        w.main(),
+    )
     return {
-        f"terraform/{name}": Artifact.text(render_template(f"terraform/{name}.j2", **context))
-        for name in FILES
+        "terraform/versions.tf": Artifact.text(
+            render_template("terraform/versions.tf.j2", version=__version__)
+        ),
+        "terraform/variables.tf": Artifact.text(
+            render_template("terraform/variables.tf.j2", version=__version__)
+        ),
+        "terraform/main.tf": Artifact.text(main),
+        "terraform/outputs.tf": Artifact.text(document(note, w.outputs())),
     }

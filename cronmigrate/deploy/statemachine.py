@@ -4,29 +4,24 @@ through a Step Functions state machine that calls SSM directly (no Lambda at all
 States: Claim (the duplicate guard, DynamoDB service integration) → Send (SendCommand,
 AWS-RunShellScript) → Wait/Poll (ListCommandInvocations) until every invocation ended →
 NotifySuccess or NotifyFailure (SNS) → Failed.  The command is fixed in the definition,
-never taken from the event (seed 002's point), and quoted once for JSON and once for the
-shell.  The definition is one file, ``statemachines/<job>.asl.json``, with ``${…}``
+never taken from the event (whoever may start an execution cannot choose the command),
+and quoted once for JSON and once for the shell.  The definition is one file, ``statemachines/<job>.asl.json``, with ``${…}``
 placeholders that CloudFormation/SAM (``DefinitionSubstitutions``) and Terraform
-(``templatefile``) fill in.
+(``replace``) fill in. This module builds the document; :mod:`cronmigrate.render.statemachine`
+writes it.
 """
 
 from __future__ import annotations
 
-import json
 import shlex
 from typing import Any
 
 from cronmigrate.analysis.secrets import is_secret, parameter_name
 from cronmigrate.deploy.jobs import DeployJob
-from cronmigrate.render import Artifact, Artifacts
 
 POLL_SECONDS = 30
 _PENDING = ("Pending", "InProgress", "Delayed", "Cancelling")
 Doc = dict[str, Any]
-
-
-def definition_path(job: DeployJob) -> str:
-    return f"statemachines/{job.key}.asl.json"
 
 
 def script(job: DeployJob) -> str:
@@ -189,12 +184,4 @@ def definition(job: DeployJob) -> Doc:
         "StartAt": "Claim" if locked else "Send",
         "TimeoutSeconds": job.settings.execution_timeout + 3600,
         "States": states,
-    }
-
-
-def render(jobs: list[DeployJob]) -> Artifacts:
-    return {
-        definition_path(j): Artifact.text(json.dumps(definition(j), indent=2) + "\n")
-        for j in jobs
-        if j.runcommand
     }

@@ -1,0 +1,235 @@
+"""The neutral infrastructure model: what is deployed, with no output syntax in it.
+
+Plain values, no behaviour (the shape of AWS Chalice's ``deploy/models.py``). One builder
+(:mod:`cronmigrate.deploy.stack`) decides every name, property and IAM statement once;
+each writer in :mod:`cronmigrate.render` (CloudFormation, SAM, Terraform) only says these
+values in its syntax, dispatching on the resource's class.
+
+Every resource carries its CloudFormation logical id (``id``) and its Terraform label
+(``tf``), both decided by the builder, so that names exist in one place.
+
+References between resources are :class:`Ref` values (``attr`` is ``arn`` or ``name``);
+ARNs built from the deployment's partition, region and account are :class:`Arn` templates;
+:data:`ACCOUNT_ID` is the deploying account. A writer turns them into ``Fn::GetAtt``/``Ref``/
+``Fn::Sub`` or Terraform references.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, TypeAlias
+
+
+class Ref(NamedTuple):
+    """An attribute of another resource of the same stack: ``arn`` or ``name``.
+
+    ``log_streams`` (log groups only) is the ARN that covers the group's streams
+    (``…:log-group:NAME:*``), the resource of ``logs:PutLogEvents``."""
+
+    id: str
+    attr: str = "arn"
+
+
+class Arn(NamedTuple):
+    """An ARN with ``{partition}``, ``{region}`` and ``{account}`` of the deployment."""
+
+    template: str
+
+
+class AccountId(NamedTuple):
+    """The id of the account the stack is deployed in."""
+
+
+ACCOUNT_ID = AccountId()
+
+Value: TypeAlias = str | int | bool | Ref | Arn | AccountId
+# JSON-like documents (IAM conditions, event inputs) whose leaves may be Values.
+Doc: TypeAlias = object
+
+
+class Statement(NamedTuple):
+    """A statement of an IAM policy."""
+
+    actions: tuple[str, ...]
+    resources: tuple[Value, ...]
+    condition: Doc = None  # {"StringEquals": {"key": value}} or None
+    comment: str = ""  # why the statement is as wide as it is
+    effect: str = "Allow"
+    sid: str = ""
+
+
+class Policy(NamedTuple):
+    name: str  # the inline policy's name
+    key: str  # a short word for the Terraform label (role label + "_" + key)
+    statements: tuple[Statement, ...]
+
+
+class Role(NamedTuple):
+    id: str
+    tf: str
+    service: str  # the principal allowed to assume it: lambda.amazonaws.com, …
+    name_prefix: str  # Terraform's name_prefix (CloudFormation generates the name)
+    policies: tuple[Policy, ...]
+    source_account: bool = False  # trust only calls on behalf of this account
+    managed_policies: tuple[tuple[str, Arn], ...] = ()  # (key, ARN)
+
+
+class LogGroup(NamedTuple):
+    id: str
+    tf: str
+    name: str
+    retention_days: int
+
+
+class Code(NamedTuple):
+    """A zip in the output directory (``dist/…``) and the SHA-256 of its bytes."""
+
+    path: str
+    sha256: str
+
+
+class Layer(NamedTuple):
+    id: str
+    tf: str
+    name: str
+    description: str
+    code: Code
+    runtimes: tuple[str, ...]
+    architectures: tuple[str, ...]
+
+
+class Function(NamedTuple):
+    id: str
+    tf: str
+    name: str
+    description: str
+    role: Ref
+    runtime: str
+    handler: str
+    architecture: str
+    memory: int
+    timeout: int
+    code: Code
+    layers: tuple[Value, ...]
+    log_group: Ref
+    environment: tuple[tuple[str, Value], ...]
+    subnet_ids: tuple[str, ...]
+    security_group_ids: tuple[str, ...]
+    # How Lambda treats asynchronous (scheduled) invocations: its EventInvokeConfig.
+    invoke_config_id: str
+    retries: int
+    on_failure: Ref | None  # an SNS topic told about failed runs
+    source: str  # the crontab line, for people reading the output
+
+
+class Table(NamedTuple):
+    """The duplicate-delivery guard's table (docs/exactly-once.md)."""
+
+    id: str
+    tf: str
+    hash_key: str
+    ttl_attribute: str
+
+
+class Topic(NamedTuple):
+    id: str
+    tf: str
+    display_name: str
+    comment: str = ""
+
+
+class Subscription(NamedTuple):
+    id: str
+    tf: str
+    topic: Ref
+    protocol: str
+    endpoint: str
+
+
+class StateMachine(NamedTuple):
+    id: str
+    tf: str
+    name: str
+    role: Ref
+    definition_path: str  # the ASL file in the output directory
+    definition: Doc  # its content, with ${Name} placeholders
+    substitutions: tuple[tuple[str, Value], ...]  # placeholder → value
+    source: str
+
+
+class RetryPolicy(NamedTuple):
+    attempts: int
+    max_event_age_seconds: int
+
+
+class Schedule(NamedTuple):
+    """An EventBridge Scheduler schedule; ``event`` names it within its target (SAM)."""
+
+    id: str
+    tf: str
+    event: str
+    name: str
+    description: str
+    expression: str
+    timezone: str
+    enabled: bool
+    target: Ref  # a Function or StateMachine
+    role: Ref
+    input: str
+    retry: RetryPolicy
+
+
+class Rule(NamedTuple):
+    """A classic EventBridge rule (UTC) with the function as its only target."""
+
+    id: str
+    tf: str
+    event: str
+    name: str
+    description: str
+    expression: str
+    enabled: bool
+    target: Ref
+    target_id: str
+
+
+class Permission(NamedTuple):
+    """Lets a rule invoke a function (a statement in the function's resource policy)."""
+
+    id: str
+    tf: str
+    function: Ref
+    principal: str
+    source: Ref
+    statement_id: str
+
+
+class Output(NamedTuple):
+    id: str
+    group: str  # functions, state_machines, layer: Terraform gathers each into one map
+    key: str  # the job's function name (the map's key)
+    description: str
+    value: Ref
+
+
+Resource: TypeAlias = (
+    Role
+    | LogGroup
+    | Layer
+    | Function
+    | Table
+    | Topic
+    | Subscription
+    | StateMachine
+    | Schedule
+    | Rule
+    | Permission
+)
+
+
+class Stack(NamedTuple):
+    description: str
+    resources: tuple[Resource, ...]
+    outputs: tuple[Output, ...]
+
+    def by_id(self) -> dict[str, Resource]:
+        return {r.id: r for r in self.resources}

@@ -1,0 +1,410 @@
+"""Deployment → :class:`~cronmigrate.deploy.infra.Stack`: every resource, name and IAM
+statement, decided once for CloudFormation, SAM and Terraform alike.
+
+Least privilege: each function's role may write to its own log group only (and claim its
+own runs, read its own secrets, publish to its own topic); each schedule's role may invoke
+its own function (or start its own state machine) only, and only for this account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from cronmigrate import __version__
+from cronmigrate import aws_facts as aws
+from cronmigrate.deploy import names
+from cronmigrate.deploy.infra import (
+    Arn,
+    Code,
+    Function,
+    Layer,
+    LogGroup,
+    Output,
+    Permission,
+    Policy,
+    Resource,
+    RetryPolicy,
+    Role,
+    Rule,
+    Schedule,
+    Stack,
+    StateMachine,
+    Statement,
+    Subscription,
+    Table,
+    Topic,
+    Value,
+)
+from cronmigrate.deploy.infra import Ref as R
+from cronmigrate.deploy.jobs import DeployJob, Deployment
+from cronmigrate.deploy.statemachine import definition
+from cronmigrate.errors import CronmigrateError
+from cronmigrate.schedule.model import Target
+
+LAYER_ID = "BashRuntimeLayer"
+LOCK_ID = "LockTable"
+LOCK_KEY = "pk"
+LOCK_TTL = "expires"
+
+
+def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
+    """The stack; ``code_sha256`` maps each zip's path (``dist/…``) to its SHA-256."""
+    resources: list[Resource] = [
+        Layer(
+            LAYER_ID,
+            "bash_runtime",
+            names.LAYER_NAME,
+            f"cronmigrate {__version__} bash runtime (Runtime API 2018-06-01)",
+            Code(names.LAYER_ZIP, code_sha256[names.LAYER_ZIP]),
+            (aws.RUNTIME,),
+            aws.ARCHITECTURES,
+        )
+    ]
+    resources += _alerts(deployment)
+    if any(_locked(j) for j in deployment.jobs):
+        resources.append(Table(LOCK_ID, "lock", LOCK_KEY, LOCK_TTL))
+    outputs: list[Output] = []
+    for job in deployment.jobs:
+        if job.runcommand:
+            resources += _runcommand_job(job)
+            outputs.append(
+                Output(
+                    f"{job.logical_id}StateMachineArn",
+                    "state_machines",
+                    job.function_name,
+                    job.source,
+                    R(f"{job.logical_id}StateMachine"),
+                )
+            )
+        else:
+            resources += _lambda_job(job, deployment.target, code_sha256)
+            outputs.append(
+                Output(
+                    f"{job.logical_id}FunctionArn",
+                    "functions",
+                    job.function_name,
+                    job.source,
+                    R(f"{job.logical_id}Function"),
+                )
+            )
+    _check_unique(resources)
+    files = ", ".join(deployment.plan.files) or "-"
+    text = f"Cron jobs from {files}, migrated by cronmigrate {__version__}"
+    return Stack(
+        text if len(text) <= 1024 else text[:1021] + "...",
+        tuple(resources),
+        tuple(outputs),
+    )
+
+
+def _check_unique(resources: list[Resource]) -> None:
+    """A generated name used twice is an error, never a silent overwrite."""
+    for attr in ("id", "tf"):
+        seen: set[tuple[str, str]] = set()
+        for r in resources:
+            key = (type(r).__name__, getattr(r, attr))
+            if key in seen:
+                raise CronmigrateError(f"internal: two resources are named {key[1]!r}")
+            seen.add(key)
+
+
+# ------------------------------------------------------------------ IAM
+
+
+def _allow(actions: str | tuple[str, ...], *resources: Value, **kw: object) -> Statement:
+    acts = (actions,) if isinstance(actions, str) else actions
+    return Statement(acts, resources, kw.get("condition"), str(kw.get("comment", "")))
+
+
+def _own_keys(job: DeployJob) -> Statement:
+    """May claim the lock table's items of this job only."""
+    return _allow(
+        "dynamodb:PutItem",
+        R(LOCK_ID),
+        condition={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{job.function_name}#*"]}},
+    )
+
+
+def _scheduler_role(job: DeployJob, policy: str, action: str, target: R) -> Role:
+    return Role(
+        f"{job.logical_id}SchedulerRole",
+        f"{names.tf_label(job.key)}_scheduler",
+        "scheduler.amazonaws.com",
+        job.function_name[:28] + "-sch-",
+        (Policy(policy, "", (_allow(action, target),)),),
+        source_account=True,
+    )
+
+
+def _function_role(job: DeployJob) -> Role:
+    lid = job.logical_id
+    policies = [
+        Policy(
+            "write-own-logs",
+            "logs",
+            (
+                _allow(
+                    ("logs:CreateLogStream", "logs:PutLogEvents"),
+                    R(f"{lid}LogGroup", "log_streams"),
+                ),
+            ),
+        )
+    ]
+    if job.settings.iam_statements:
+        statements = tuple(_user_statement(s) for s in job.settings.iam_statements)
+        policies.append(Policy("job-permissions", "job", statements))
+    if job.alerts_id:
+        policies.append(
+            Policy("notify-on-failure", "notify", (_allow("sns:Publish", R(job.alerts_id)),))
+        )
+    secrets = names.secret_variables(job)
+    if secrets:
+        arns = tuple(
+            Arn("arn:{partition}:ssm:{region}:{account}:parameter" + p) for _, p in secrets
+        )
+        policies.append(Policy("read-own-secrets", "secrets", (_allow("ssm:GetParameter", *arns),)))
+    if _locked(job):
+        policies.append(Policy("claim-own-runs", "lock", (_own_keys(job),)))
+    managed: tuple[tuple[str, Arn], ...] = ()
+    if job.settings.subnet_ids:
+        managed = (
+            (
+                "vpc",
+                Arn("arn:{partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"),
+            ),
+        )
+    return Role(
+        f"{lid}Role",
+        names.tf_label(job.key),
+        "lambda.amazonaws.com",
+        job.function_name[:32] + "-",
+        tuple(policies),
+        managed_policies=managed,
+    )
+
+
+def _user_statement(raw: Mapping[str, object]) -> Statement:
+    """A statement from ``iam:`` in cronmigrate.yaml, as the user wrote it."""
+
+    def strings(v: object) -> tuple[str, ...]:
+        return tuple(str(x) for x in v) if isinstance(v, list | tuple) else (str(v),)
+
+    return Statement(
+        strings(raw.get("Action", ())),
+        strings(raw.get("Resource", ())),
+        raw.get("Condition"),
+        effect=str(raw.get("Effect", "Allow")),
+        sid=str(raw.get("Sid", "")),
+    )
+
+
+# ------------------------------------------------------------------ jobs
+
+
+def _locked(job: DeployJob) -> bool:
+    return job.settings.lock == "dynamodb"
+
+
+def _state_enabled(job: DeployJob) -> bool:
+    return job.settings.enabled
+
+
+def _suffix(i: int) -> tuple[str, str]:
+    """(logical id suffix, Terraform label suffix) of a job's i-th schedule."""
+    return ("", "") if i == 0 else (str(i + 1), f"_{i + 1}")
+
+
+def _schedules(job: DeployJob, target: R, role: R) -> Iterator[Schedule]:
+    tf = names.tf_label(job.key)
+    retry = RetryPolicy(job.settings.delivery_retries, job.settings.max_event_age_seconds)
+    for i, s in enumerate(job.schedules):
+        n, t = _suffix(i)
+        yield Schedule(
+            f"{job.logical_id}Schedule{n}",
+            f"{tf}{t}",
+            f"Schedule{n}",
+            names.schedule_name(job, i),
+            names.description(job),
+            s.expression,
+            s.timezone,
+            _state_enabled(job),
+            target,
+            role,
+            names.input_document(job),
+            retry,
+        )
+
+
+def _lambda_job(job: DeployJob, target: Target, code_sha256: Mapping[str, str]) -> list[Resource]:
+    lid, tf, s = job.logical_id, names.tf_label(job.key), job.settings
+    out: list[Resource] = [
+        LogGroup(f"{lid}LogGroup", tf, f"/aws/lambda/{job.function_name}", s.log_retention_days),
+        _function_role(job),
+    ]
+    env: tuple[tuple[str, Value], ...] = ()
+    if _locked(job):
+        env = (("CRONMIGRATE_LOCK_TABLE", R(LOCK_ID, "name")),)
+    zip_path = names.job_zip(job)
+    function = R(f"{lid}Function")
+    out.append(
+        Function(
+            f"{lid}Function",
+            tf,
+            job.function_name,
+            names.description(job),
+            R(f"{lid}Role"),
+            aws.RUNTIME,
+            names.HANDLER,
+            s.architecture or "x86_64",
+            s.memory,
+            s.timeout,
+            Code(zip_path, code_sha256[zip_path]),
+            (R(LAYER_ID), *s.layers),
+            R(f"{lid}LogGroup", "name"),
+            env,
+            tuple(s.subnet_ids),
+            tuple(s.security_group_ids),
+            f"{lid}InvokeConfig",
+            s.function_retries,
+            R(job.alerts_id) if job.alerts_id else None,
+            job.source,
+        )
+    )
+    if target is Target.SCHEDULER:
+        role = _scheduler_role(job, "invoke-own-function", "lambda:InvokeFunction", function)
+        out.append(role)
+        out += _schedules(job, function, R(role.id))
+        return out
+    for i, sched in enumerate(job.schedules):
+        n, t = _suffix(i)
+        rule = Rule(
+            f"{lid}Rule{n}",
+            f"{tf}{t}",
+            f"Rule{n}",
+            names.schedule_name(job, i),
+            names.description(job),
+            sched.expression,
+            _state_enabled(job),
+            function,
+            "function",
+        )
+        out.append(rule)
+        out.append(
+            Permission(
+                f"{lid}Permission{n}",
+                f"{tf}{t}",
+                R(f"{lid}Function", "name"),
+                "events.amazonaws.com",
+                R(rule.id),
+                # One statement per rule in the function's resource policy: ids must differ.
+                f"AllowEventBridgeRule{n}",
+            )
+        )
+    return out
+
+
+def _instances_statement(job: DeployJob) -> Statement:
+    instance_arn = "arn:{partition}:ec2:{region}:{account}:instance/"
+    first = job.settings.instances[0]
+    if first.startswith("tag:"):
+        key, value = first[len("tag:") :].split("=", 1)
+        return _allow(
+            "ssm:SendCommand",
+            Arn(instance_arn + "*"),
+            condition={"StringEquals": {f"ssm:resourceTag/{key}": value}},
+        )
+    return _allow("ssm:SendCommand", *(Arn(instance_arn + i) for i in job.settings.instances))
+
+
+def _runcommand_job(job: DeployJob) -> list[Resource]:
+    """Topics, the state machine and its role, and the schedule(s) that start it."""
+    lid, tf = job.logical_id, names.tf_label(job.key)
+    success, failure = f"{lid}SuccessTopic", f"{lid}FailureTopic"
+    out: list[Resource] = [
+        Topic(success, f"{tf}_success", "cron job succeeded"),
+        Topic(failure, f"{tf}_failure", "cron job failed"),
+    ]
+    for i, address in enumerate(job.mailto):
+        out.append(
+            Subscription(
+                f"{lid}FailureTo{names.short_hash(address, 8)}",
+                f"{tf}_failure_{i + 1}",
+                R(failure),
+                "email",
+                address,
+            )
+        )
+    statements = [
+        _allow("ssm:SendCommand", Arn("arn:{partition}:ssm:{region}::document/AWS-RunShellScript")),
+        _instances_statement(job),
+        _allow(
+            "ssm:ListCommandInvocations",
+            "*",
+            comment="ListCommandInvocations has no resource-level permissions (Service "
+            "Authorization Reference, AWS Systems Manager): the action is named, the "
+            "resource cannot be",
+        ),
+        _allow("sns:Publish", R(success), R(failure)),
+    ]
+    substitutions: list[tuple[str, Value]] = [
+        ("SuccessTopic", R(success)),
+        ("FailureTopic", R(failure)),
+    ]
+    if _locked(job):
+        statements.append(_own_keys(job))
+        substitutions.append(("LockTable", R(LOCK_ID, "name")))
+    role = Role(
+        f"{lid}StateMachineRole",
+        f"{tf}_sfn",
+        "states.amazonaws.com",
+        job.function_name[:32] + "-",
+        (Policy("run-command-on-own-instances", "", tuple(statements)),),
+    )
+    machine = StateMachine(
+        f"{lid}StateMachine",
+        tf,
+        job.function_name,
+        R(role.id),
+        names.definition_path(job),
+        definition(job),
+        tuple(substitutions),
+        job.source,
+    )
+    scheduler = _scheduler_role(
+        job, "start-own-state-machine", "states:StartExecution", R(machine.id)
+    )
+    out += [role, scheduler, machine]
+    out += _schedules(job, R(machine.id), R(scheduler.id))
+    return out
+
+
+def _alerts(deployment: Deployment) -> list[Resource]:
+    """One SNS topic per distinct MAILTO, with an e-mail subscription per address: cron
+    mailed a job's output; here a failed run (Lambda's on-failure destination) is published.
+    Each address confirms its subscription once, from the e-mail AWS sends."""
+    out: list[Resource] = []
+    seen: set[str] = set()
+    for job in deployment.jobs:
+        if not job.alerts_id or job.alerts_id in seen or job.runcommand:
+            continue
+        seen.add(job.alerts_id)
+        tf = names.tf_label(job.alerts_id)
+        out.append(
+            Topic(
+                job.alerts_id,
+                tf,
+                "cron job failures",
+                f"Failures of the jobs whose MAILTO is {', '.join(job.mailto)}",
+            )
+        )
+        for i, address in enumerate(job.mailto):
+            out.append(
+                Subscription(
+                    f"{job.alerts_id}To{names.short_hash(address, 8)}",
+                    f"{tf}_{i + 1}",
+                    R(job.alerts_id),
+                    "email",
+                    address,
+                )
+            )
+    return out
