@@ -5,10 +5,10 @@ States: Claim (the duplicate guard, DynamoDB service integration) → Send (Send
 AWS-RunShellScript) → Wait/Poll (ListCommandInvocations) until every invocation ended →
 NotifySuccess or NotifyFailure (SNS) → Failed.  The command is fixed in the definition,
 never taken from the event (whoever may start an execution cannot choose the command),
-and quoted once for JSON and once for the shell.  The definition is one file, ``statemachines/<job>.asl.json``, with ``${…}``
-placeholders that CloudFormation/SAM (``DefinitionSubstitutions``) and Terraform
-(``replace``) fill in. This module builds the document; :mod:`cronmigrate.render.statemachine`
-writes it.
+and quoted once for JSON and once for the shell.  The definition is one file,
+``statemachines/<job>.asl.json``, with ``${…}`` placeholders that CloudFormation/SAM
+(``DefinitionSubstitutions``) and Terraform (``replace``) fill in.  This module builds the
+document; :mod:`cronmigrate.render.statemachine` writes it.
 """
 
 from __future__ import annotations
