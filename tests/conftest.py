@@ -1,13 +1,20 @@
 from __future__ import annotations
 
-import datetime as dt
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.helpers import generate_into
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/integration/ runs real tools: ``-m "not integration"`` skips it."""
+    for item in items:
+        if "tests/integration/" in item.path.as_posix():
+            item.add_marker(pytest.mark.integration)
+
 
 # A small profile for local runs, a larger one in CI (HYPOTHESIS_PROFILE=ci).
 settings.register_profile("dev", max_examples=60, deadline=None)
@@ -15,59 +22,6 @@ settings.register_profile(
     "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
-SAMPLE_TABS = ["etc/crontab", "etc/cron.d", "var/spool/cron/crontabs"]
-NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
-
-
-def run_cli(
-    *args: str, cwd: Path = ROOT, stdin: str | None = None, no_color: bool = True
-) -> subprocess.CompletedProcess[str]:
-    """``python -m cronmigrate ARGS`` as a user runs it: a real process, never a traceback."""
-    env = {k: v for k, v in os.environ.items() if k not in {"HYPOTHESIS_PROFILE", "NO_COLOR"}}
-    if no_color:
-        env["NO_COLOR"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "cronmigrate", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        check=False,
-    )
-
-
-def generate_into(
-    outdir: Path,
-    crontabs: list[str] | None = None,
-    *,
-    cwd: Path = SAMPLES,
-    root: Path = SAMPLES,
-    timezone: str = "Europe/Berlin",
-    target: str = "scheduler",
-    config: str | None = None,
-    iac: frozenset[str] = frozenset({"sam", "cloudformation", "terraform"}),
-) -> object:
-    """Generate with the library (as the CLI does), from ``cwd`` so paths stay relative."""
-    from cronmigrate.deploy import settings as config_mod
-    from cronmigrate.plan.build import PlanOptions, build_plan
-    from cronmigrate.render.generate import generate
-    from cronmigrate.schedule.model import Target
-    from cronmigrate.writer import write_tree
-
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        plan = build_plan(crontabs or SAMPLE_TABS, PlanOptions(timezone, Target(target), now=NOW))
-        settings_ = config_mod.load(config)
-        artifacts, deployment = generate(plan, settings_, root, set(iac))
-        write_tree(outdir, artifacts)
-    finally:
-        os.chdir(old)
-    return deployment
 
 
 @pytest.fixture(scope="session")

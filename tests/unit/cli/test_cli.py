@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 
 GOLDEN = ROOT / "tests" / "golden"
 NOW = "2026-11-25T12:00:00Z"

@@ -18,6 +18,7 @@ from cronmigrate.crontab.parse import (
     split_percent,
 )
 from cronmigrate.diagnostics import Severity
+from tests.helpers import ROOT
 
 
 def user(text: str) -> Crontab:
@@ -245,7 +246,7 @@ def test_python_crontab_agrees_on_a_plain_user_crontab() -> None:
     '12-12', and importing it costs the lint hook start-up time."""
     from crontab import CronTab
 
-    text = (Path(__file__).parent.parent / "samples/var/spool/cron/crontabs/deploy").read_text()
+    text = (ROOT / "samples/var/spool/cron/crontabs/deploy").read_text()
     theirs = [(item.command, item.is_enabled(), str(item.slices)) for item in CronTab(tab=text)]
     jobs = user(text).jobs
     assert [(j.command, not j.disabled) for j in jobs] == [t[:2] for t in theirs]

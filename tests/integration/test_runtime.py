@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import generate_into
-from tests.runtime_api import Outcome, RuntimeAPI, running_bootstrap, runtime_api, unzip
+from tests.helpers import generate_into
+from tests.helpers.runtime_api import Outcome, RuntimeAPI, running_bootstrap, runtime_api, unzip
 
 # quotes, a backslash, a newline, NUL, a control character, bytes that are not UTF-8, ✓
 HOSTILE = 'q" b\\\\ n\\n nul\\0 ctl\\1 bad\\377\\376 ok \\342\\234\\223'

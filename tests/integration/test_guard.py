@@ -23,8 +23,8 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from tests.conftest import ROOT, generate_into
-from tests.runtime_api import running_bootstrap, runtime_api, unzip
+from tests.helpers import ROOT, generate_into
+from tests.helpers.runtime_api import running_bootstrap, runtime_api, unzip
 
 GUARD = ROOT / "cronmigrate/runtime/aws.sh"
 CREDS = {

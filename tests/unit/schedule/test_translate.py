@@ -15,7 +15,7 @@ from cronmigrate.crontab.model import CronJob, CrontabKind
 from cronmigrate.crontab.parse import parse_crontab
 from cronmigrate.schedule.model import Status, Target, Translation
 from cronmigrate.schedule.translate import Options, translate
-from tests.strategies import has_equal_range, sparse_unix_expression, unix_expression
+from tests.helpers.strategies import has_equal_range, sparse_unix_expression, unix_expression
 
 OPTS = Options(Target.SCHEDULER, False, 2026, 2028)
 RULES = Options(Target.RULES, False, 2026, 2028)

@@ -26,8 +26,8 @@ from cronmigrate.schedule.unix import (
     parse_field,
     parse_schedule,
 )
-from tests.strategies import has_equal_range as _has_equal_range
-from tests.strategies import sparse_unix_expression, unix_expression
+from tests.helpers.strategies import has_equal_range as _has_equal_range
+from tests.helpers.strategies import sparse_unix_expression, unix_expression
 
 
 @pytest.mark.parametrize(

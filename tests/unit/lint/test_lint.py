@@ -18,7 +18,7 @@ from cronmigrate.crontab.model import CrontabKind
 from cronmigrate.diagnostics import Severity
 from cronmigrate.diagnostics.registry import BY_CODE, RULES, markdown
 from cronmigrate.lint.engine import LintOptions, lint
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 
 M = "MAILTO=ops@example.com\n"
 U, S = CrontabKind.USER, CrontabKind.SYSTEM
@@ -358,6 +358,7 @@ def test_near_crontab_text_gives_findings_not_crashes(text: str) -> None:
 # ------------------------------------------------------------------ pre-commit
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 def test_pre_commit_try_repo(tmp_path: Path) -> None:
     """The real pre-commit package runs the hook from this repository."""

@@ -15,7 +15,7 @@ from cronmigrate.analysis.words import stem
 from cronmigrate.crontab.model import CronJob, CrontabKind
 from cronmigrate.crontab.parse import parse_crontab
 from cronmigrate.diagnostics import Severity
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 SERVER = ROOT / "samples/server-root"
 

@@ -9,7 +9,7 @@ import pytest
 from cronmigrate.deploy import settings as config
 from cronmigrate.render import Artifact
 from cronmigrate.writer import MANIFEST, WriteError, write_tree
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 cli = run_cli
 

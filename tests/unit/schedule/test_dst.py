@@ -12,7 +12,7 @@ from cronmigrate.schedule import timezones
 from cronmigrate.schedule.model import Status, Target
 from cronmigrate.schedule.translate import Options, local_crons
 from cronmigrate.schedule.unix import CronSchedule, parse_schedule
-from tests.test_translate import run
+from tests.unit.schedule.test_translate import run
 
 UTC = dt.UTC
 

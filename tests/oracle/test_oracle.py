@@ -15,7 +15,7 @@ from cronmigrate.crontab.model import CrontabKind
 from cronmigrate.crontab.parse import _parse_entry, parse_env
 from cronmigrate.diagnostics import Diagnostic, SourceLocation
 
-HERE = Path(__file__).parent / "oracle"
+HERE = Path(__file__).parent
 CASES = (HERE / "cases.txt").read_text().split("\n")[:-1]
 EXPECTED = [
     line

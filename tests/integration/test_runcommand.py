@@ -23,8 +23,8 @@ from cronmigrate.deploy.settings import JobSettings
 from cronmigrate.deploy.statemachine import definition, script
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.plan.build import PlanOptions, build_plan, recommend_target
-from tests.conftest import ROOT, SAMPLES, generate_into, run_cli
-from tests.test_generate import cfn_lint, sam_transform, types_of, unquote
+from tests.helpers import ROOT, SAMPLES, generate_into, run_cli
+from tests.helpers.iac import cfn_lint, sam_transform, types_of, unquote
 
 SERVER = SAMPLES / "server-root"
 
