@@ -346,7 +346,7 @@ def _stack(out: Path, **kw: Any) -> infra.Stack:
     return stack.build(deployment, zips)  # type: ignore[arg-type]
 
 
-CASES = {
+CASES: dict[str, dict[str, Any]] = {
     "samples-scheduler": {},
     "samples-rules": {"target": "rules", "timezone": "UTC"},
     "server-root-runcommand": {
