@@ -27,21 +27,26 @@ from cronmigrate.analysis.secrets import is_secret
 from cronmigrate.analysis.shell import Reading, read
 from cronmigrate.analysis.words import SCRIPT_INTERPRETERS, BundledFile
 from cronmigrate.crontab.model import CronJob
-from cronmigrate.diagnostics import Diagnostic, Severity
+from cronmigrate.diagnostics import Diagnostic
+from cronmigrate.diagnostics.registry import (
+    ARCHITECTURE,
+    ARCHITECTURE_DETECTED,
+    LIBRARIES,
+    LOCALHOST,
+    LOG_DROPPED,
+    LONG_JOB,
+    MAILTO,
+    MISSING_SCRIPT,
+    MISSING_TOOL,
+    NOT_BUNDLED,
+    PRIVILEGES,
+    READ_ONLY,
+    RUN_PARTS_BUNDLED,
+    SECRET,
+    UNPARSED,
+    Rule,
+)
 
-MISSING_SCRIPT = "CM301"
-MISSING_TOOL = "CM501"
-READ_ONLY = "CM502"
-LOCALHOST = "CM503"
-LONG_JOB = "CM504"
-PRIVILEGES = "CM505"
-LOG_DROPPED = "CM506"
-UNPARSED = "CM507"
-ARCHITECTURE = "CM508"
-LIBRARIES = "CM509"
-MAILTO = "CM510"
-SECRET = "CM511"
-NOT_BUNDLED = "CM512"
 RUN_PARTS = "/usr/lib/cronmigrate/run-parts"  # where the bundled run-parts goes
 
 LAMBDA_MAX_SECONDS = 900
@@ -103,11 +108,9 @@ class _Walker:
         self.functions: set[str] = set()
         self.run_parts_dirs: set[str] = set()
 
-    def note(self, code: str, severity: Severity, message: str, where: str = "") -> None:
+    def note(self, rule: Rule, message: str, where: str = "") -> None:
         prefix = f"{where}: " if where else ""
-        self.findings.append(
-            Diagnostic(code, severity, prefix + message, self.job.location, self.job.raw)
-        )
+        self.findings.append(rule.at(prefix + message, self.job.location, self.job.raw))
 
     def resolve(self, path: str, cwd: str | None) -> str | None:
         if path.startswith("/"):
@@ -126,7 +129,6 @@ class _Walker:
         if not reading.parsed:
             self.note(
                 UNPARSED,
-                Severity.INFO,
                 f"not analysed: bashlex cannot read it ({reading.error or 'unsupported syntax'})",
                 where,
             )
@@ -144,7 +146,6 @@ class _Walker:
             if writes and kept and not r.target.startswith(WRITABLE_PREFIXES):
                 self.note(
                     READ_ONLY,
-                    Severity.WARNING,
                     f"writes {r.target}, but Lambda's file system is read-only outside /tmp",
                     where,
                 )
@@ -156,7 +157,6 @@ class _Walker:
         if name in {"sudo", "su"}:
             self.note(
                 PRIVILEGES,
-                Severity.WARNING,
                 f"{name}: there is no root and no other "
                 "user on Lambda; the job runs as the function",
                 where,
@@ -168,7 +168,6 @@ class _Walker:
             if seconds and seconds > LAMBDA_MAX_SECONDS:
                 self.note(
                     LONG_JOB,
-                    Severity.WARNING,
                     f"{name} {args[0]}: longer than Lambda's "
                     f"{LAMBDA_MAX_SECONDS} s; consider the runcommand target",
                     where,
@@ -176,7 +175,6 @@ class _Walker:
         if name in _DB_CLIENTS and not any(a.startswith(("-h", "--host")) for a in args):
             self.note(
                 LOCALHOST,
-                Severity.WARNING,
                 f"{name} without -h talks to a database on "
                 "the server itself, which Lambda cannot reach",
                 where,
@@ -185,7 +183,6 @@ class _Walker:
             if _LOCAL.search(a):
                 self.note(
                     LOCALHOST,
-                    Severity.WARNING,
                     f"{a!r}: localhost is the Lambda sandbox, not the server",
                     where,
                 )
@@ -197,7 +194,6 @@ class _Walker:
                 if t.startswith("/") and not t.startswith(WRITABLE_PREFIXES):
                     self.note(
                         READ_ONLY,
-                        Severity.WARNING,
                         f"{name} writes {t}, but Lambda's file system is read-only outside /tmp",
                         where,
                     )
@@ -211,7 +207,6 @@ class _Walker:
                 for d in sorted(set(dirs) - set(found)):
                     self.note(
                         NOT_BUNDLED,
-                        Severity.WARNING,
                         f"{d} is not under {root}: run-parts will find nothing to run",
                         where,
                     )
@@ -231,7 +226,6 @@ class _Walker:
                     elif not (self.root / a.lstrip("/")).exists():
                         self.note(
                             NOT_BUNDLED,
-                            Severity.WARNING,
                             f"{a} is not under {self.root}: the job will not find it on Lambda",
                             where,
                         )
@@ -244,14 +238,12 @@ class _Walker:
             if name in MISSING:
                 self.note(
                     MISSING_TOOL,
-                    Severity.WARNING,
                     f"{name} is not in provided.al2023: {MISSING[name]}",
                     where,
                 )
             elif name not in SHELL_BUILTINS and name not in AVAILABLE and not _dynamic(name):
                 self.note(
                     MISSING_TOOL,
-                    Severity.WARNING,
                     f"{name} is not known to be in provided.al2023; bundle it or add a layer",
                     where,
                 )
@@ -260,14 +252,12 @@ class _Walker:
             if name in MISSING:
                 self.note(
                     MISSING_TOOL,
-                    Severity.WARNING,
                     f"{path} is not in provided.al2023: {MISSING[name]}",
                     where,
                 )
             elif name not in AVAILABLE and name not in SHELL_BUILTINS:
                 self.note(
                     MISSING_TOOL,
-                    Severity.WARNING,
                     f"{path} is not known to be in provided.al2023; bundle it or add a layer",
                     where,
                 )
@@ -296,7 +286,6 @@ class _Walker:
                 self.missing.append(path)
                 self.note(
                     MISSING_SCRIPT,
-                    Severity.ERROR,
                     f"{path} is not under {self.root} "
                     "(copy the server's files there, or pass --root)",
                     where,
@@ -317,14 +306,12 @@ class _Walker:
         if info.architecture is None:
             self.note(
                 ARCHITECTURE,
-                Severity.ERROR,
                 f"a compiled program for {info.machine}, which Lambda does not run",
                 path,
             )
         elif self.arch is not None and info.architecture != self.arch:
             self.note(
                 ARCHITECTURE,
-                Severity.ERROR,
                 f"built for {info.architecture}, but "
                 f"another program of the job is built for {self.arch}",
                 path,
@@ -332,7 +319,6 @@ class _Walker:
         elif self.architecture is not None and info.architecture != self.architecture:
             self.note(
                 ARCHITECTURE,
-                Severity.ERROR,
                 f"built for {info.architecture}; the "
                 f"settings say architecture: {self.architecture}",
                 path,
@@ -340,8 +326,7 @@ class _Walker:
         else:
             self.arch = info.architecture
             self.note(
-                ARCHITECTURE,
-                Severity.INFO,
+                ARCHITECTURE_DETECTED,
                 f"compiled for {info.architecture}: the "
                 f"function gets architecture {info.architecture}",
                 path,
@@ -350,7 +335,6 @@ class _Walker:
         if unknown:
             self.note(
                 LIBRARIES,
-                Severity.WARNING,
                 f"needs {', '.join(unknown)}, which "
                 "provided.al2023 may not have; bundle them or link statically",
                 path,
@@ -365,8 +349,7 @@ def _with_run_parts(command: str, walker: _Walker) -> str:
     source = Path(RUN_PARTS)
     walker.files[RUN_PARTS] = BundledFile(RUN_PARTS, source, True, shim)
     walker.note(
-        MISSING_TOOL,
-        Severity.INFO,
+        RUN_PARTS_BUNDLED,
         "run-parts is not in provided.al2023: a bundled run-parts runs the directory's scripts",
     )
     bundled = "${LAMBDA_TASK_ROOT}/" + commands.BUNDLE_DIR
@@ -420,7 +403,6 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
                 walker.use(found[0], tuple(found[1]), "", None, "")
         walker.note(
             UNPARSED,
-            Severity.INFO,
             "read approximately: bashlex cannot parse it "
             f"({reading.error or 'unsupported syntax'})",
         )
@@ -432,14 +414,12 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
     for target in dropped:
         walker.note(
             LOG_DROPPED,
-            Severity.INFO,
             f"output to {target} is dropped: on Lambda it goes to CloudWatch Logs",
         )
     for name, value in dict(job.environment).items():
         if is_secret(name, value):
             walker.note(
                 SECRET,
-                Severity.INFO,
                 f"{name} looks like a secret: generate keeps it out "
                 "of every file and reads it from SSM Parameter Store (SecureString) at "
                 "run time",
@@ -448,7 +428,6 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
     if mailto and not re.search(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+", mailto):
         walker.note(
             MAILTO,
-            Severity.INFO,
             f"MAILTO={mailto} names a local account: on AWS "
             "failures are mailed to nobody; set an e-mail address",
         )

@@ -25,9 +25,10 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from cronmigrate import diagnostics as dg
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind, EnvLine
-from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
+from cronmigrate.diagnostics import Diagnostic, SourceLocation
+from cronmigrate.diagnostics import registry as dg
+from cronmigrate.diagnostics.registry import Rule
 from cronmigrate.schedule import timezones
 from cronmigrate.schedule.unix import (
     MACROS,
@@ -254,9 +255,9 @@ def _parse_entry(
 ) -> _Entry | Diagnostic:
     """entry.c load_entry on ``s`` (the line from its first non-blank, at ``offset``)."""
 
-    def err(code: str, message: str, col: int, hint: str = "") -> Diagnostic:
+    def err(code: Rule, message: str, col: int, hint: str = "") -> Diagnostic:
         at = SourceLocation(loc.path, loc.line, offset + col + 1)
-        return Diagnostic(code, Severity.ERROR, message, at, raw, hint)
+        return code.at(message, at, raw, hint)
 
     notes: list[Diagnostic] = []
     schedule: CronSchedule | None
@@ -305,9 +306,7 @@ def _parse_entry(
                 if f.ignored.startswith("#"):
                     why = " ('#' is Quartz's n-th weekday, which cron does not have)"
                 notes.append(
-                    Diagnostic(
-                        dg.IGNORED_TEXT,
-                        Severity.WARNING,
+                    dg.IGNORED_TEXT.at(
                         f"cron ignores {f.ignored!r} after {used!r} in the {spec.name} field "
                         f"and reads it as {used!r}{why}",
                         at,
@@ -316,9 +315,7 @@ def _parse_entry(
                 )
             for r in f.reversed_ranges:
                 notes.append(
-                    Diagnostic(
-                        dg.REVERSED_RANGE,
-                        Severity.WARNING,
+                    dg.REVERSED_RANGE.at(
                         f"reversed range {r!r} in the {spec.name} field selects nothing "
                         "(cron accepts it silently)",
                         at,
@@ -415,9 +412,7 @@ def decide_kind(
         why = "its entries name a user" if kind is CrontabKind.SYSTEM else "its location"
         if sniffed is CrontabKind.USER:
             why = "its entries have no user field"
-        note = Diagnostic(
-            dg.FORMAT_DETECTED,
-            Severity.INFO,
+        note = dg.FORMAT_DETECTED.at(
             f"read as a {kind.value} crontab ({why}); use --system or --user to say otherwise",
             SourceLocation(path, 0),
         )
@@ -453,9 +448,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
             continue
         if number == len(lines) and unterminated:
             diags.append(
-                Diagnostic(
-                    dg.MISSING_NEWLINE,
-                    Severity.ERROR,
+                dg.MISSING_NEWLINE.at(
                     "the last line has no newline: Debian's cron ignores the whole file",
                     loc,
                     raw,
@@ -470,9 +463,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
             if name in ("CRON_TZ", "TZ"):
                 if not timezones.is_valid(value):
                     diags.append(
-                        Diagnostic(
-                            dg.UNKNOWN_TIMEZONE,
-                            Severity.ERROR,
+                        dg.UNKNOWN_TIMEZONE.at(
                             f"unknown time zone {value!r} in {name}",
                             loc,
                             raw,
@@ -487,18 +478,14 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         entry = _parse_entry(s, offset, kind, loc, raw)
         if isinstance(entry, Diagnostic):
             if _ENV_LIKE.match(s):
-                entry = Diagnostic(
-                    dg.BAD_ENV,
-                    Severity.ERROR,
+                entry = dg.BAD_ENV.at(
                     f"bad environment line {s.rstrip()!r}: cron does not read it as NAME=value "
                     '(an empty value needs quotes: NAME=""), so it rejects it as a job line',
                     SourceLocation(path, number, offset + 1),
                     raw,
                 )
             elif s == "\r":
-                entry = Diagnostic(
-                    dg.CRLF,
-                    Severity.ERROR,
+                entry = dg.CRLF_BREAKS_LINE.at(
                     "a line holding only a carriage return is a syntax "
                     "error for cron (CRLF line endings)",
                     loc,
@@ -512,9 +499,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         jobs.append(_job(entry, loc, raw, env, owner, timezone=zone or tz_env))
     if crlf:
         diags.append(
-            Diagnostic(
-                dg.CRLF,
-                Severity.WARNING,
+            dg.CRLF.at(
                 f"{crlf} line(s) end in CRLF: cron passes the carriage return to the shell "
                 "as part of the command (cronmigrate drops it)",
                 SourceLocation(path, 0),
@@ -524,9 +509,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         )
     if first_error:
         diags.append(
-            Diagnostic(
-                dg.FILE_IGNORED,
-                Severity.WARNING,
+            dg.FILE_IGNORED.at(
                 f"Debian's cron ignores this whole file because of the error at line "
                 f"{first_error} (cronie skips only the bad lines): none of its jobs run today",
                 SourceLocation(path, 0),
@@ -534,9 +517,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         )
     if len(lines) > MAX_TAB_LINES:
         diags.append(
-            Diagnostic(
-                dg.FILE_IGNORED,
-                Severity.WARNING,
+            dg.FILE_IGNORED.at(
                 f"{len(lines)} lines: Debian's cron ignores crontabs longer than "
                 f"{MAX_TAB_LINES} lines",
                 SourceLocation(path, 0),
@@ -621,9 +602,7 @@ def collect_sources(
                     continue
                 if not _CRON_D_NAME.match(child.name):
                     diags.append(
-                        Diagnostic(
-                            dg.SKIPPED_FILE,
-                            Severity.INFO,
+                        dg.SKIPPED_FILE.at(
                             f"skipped {child.name!r}: cron ignores files in a cron directory "
                             "whose names are not letters, digits, '-' and '_'",
                             SourceLocation(str(child), 0),
@@ -641,11 +620,7 @@ def _read(p: Path, diags: list[Diagnostic]) -> list[Source]:
         data = p.read_bytes()
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
-        diags.append(
-            Diagnostic(
-                dg.UNREADABLE, Severity.ERROR, f"cannot read: {reason}", SourceLocation(str(p), 0)
-            )
-        )
+        diags.append(dg.UNREADABLE.at(f"cannot read: {reason}", SourceLocation(str(p), 0)))
         return []
     owner = p.name if location_kind(str(p)) == (CrontabKind.USER, True) else None
     return [Source(str(p), _decode(data), owner)]

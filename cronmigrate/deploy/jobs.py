@@ -13,12 +13,10 @@ from cronmigrate.analysis.words import BundledFile
 from cronmigrate.deploy.names import job_key, logical_id, short_hash
 from cronmigrate.deploy.settings import JobSettings, Settings
 from cronmigrate.diagnostics import Diagnostic, Severity
+from cronmigrate.diagnostics import registry as rules
 from cronmigrate.errors import CronmigrateError
 from cronmigrate.plan.model import JobPlan, Plan
 from cronmigrate.schedule.model import EventBridgeSchedule, Status, Target
-
-MISSING_SCRIPT = "CM301"
-NAME_CLASH = "CM302"
 
 
 @dataclass(frozen=True)
@@ -66,9 +64,6 @@ class Deployment:
     target: Target
 
 
-_SERVER_ONLY = ("CM3", "CM5")  # findings that matter only when the job moves to Lambda
-
-
 def _settings_for(jp: JobPlan, settings: Settings) -> tuple[str, JobSettings]:
     key = job_key(jp, settings.name_prefix)
     js = settings.for_job(key, jp.job.location.short)
@@ -88,14 +83,12 @@ def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lam
         stays = (
             target == "runcommand"
             and errors
-            and all(e.code.startswith(_SERVER_ONLY) for e in errors)
+            and all(rules.BY_CODE[e.code] in rules.LAMBDA_ONLY for e in errors)
         )
         if jp.status in (Status.REFUSED, Status.DISABLED) and not stays:
             if jp.status is Status.REFUSED:
-                why = errors[0] if errors else jp.translation.reasons[-1]
-                skipped.append(
-                    why._replace(severity=Severity.ERROR, message=f"not generated: {why.message}")
-                )
+                why = errors[0]  # a refused job has an error finding: its reason
+                skipped.append(why._replace(message=f"not generated: {why.message}"))
             continue
         function_name = f"{settings.name_prefix}{key}"
         if len(function_name) > aws.FUNCTION_NAME_MAX:
@@ -135,9 +128,7 @@ def _place(
     bundle: tuple[BundledFile, ...] = ()
     if target == "runcommand":
         if not js.instances:
-            return Diagnostic(
-                "CM602",
-                Severity.ERROR,
+            return rules.RUNCOMMAND_INSTANCES.at(
                 "not generated: target runcommand needs instances "
                 "(instances: [tag:Name=web-1] in cronmigrate.yaml)",
                 job.location,

@@ -52,31 +52,3 @@ class Diagnostic(NamedTuple):
         if self.hint:
             msg += f" ({self.hint})"
         return msg.replace("\n", "\\n").replace("\r", "\\r")
-
-
-# Stable codes. Lint (a later stage) documents each; plan and lint share them.
-SYNTAX = "CM101"  # a time field cron rejects
-BAD_MACRO = "CM102"  # @word cron does not know
-MISSING_COMMAND = "CM103"
-MISSING_USER = "CM104"
-BAD_COMMAND_START = "CM105"  # user crontab command starting with '*': six time fields?
-UNKNOWN_TIMEZONE = "CM106"
-MISSING_NEWLINE = "CM107"  # last line without newline: Debian ignores the whole file
-FILE_IGNORED = "CM108"  # Debian's cron skips the whole file after one bad line
-UNREADABLE = "CM109"
-IGNORED_TEXT = "CM110"  # text cron silently skips after a field value ('1#2')
-REVERSED_RANGE = "CM111"  # '17-9': accepted, selects nothing
-NEVER_RUNS = "CM112"
-CRLF = "CM113"
-SKIPPED_FILE = "CM114"  # cron.d file name cron ignores
-FORMAT_DETECTED = "CM115"
-BAD_ENV = "CM116"  # a line that looks like NAME=value but that cron rejects
-QUARTZ = "CM117"  # syntax croniter or Quartz accept and cron rejects (0/15, L, W, ?)
-REBOOT = "CM201"  # @reboot cannot be scheduled
-DISABLED = "CM202"  # commented-out job
-DAY_AND = "CM203"  # both day fields restricted with '*' prefix: AND, not expressible
-DAY_OR_SPLIT = "CM204"  # either-rule split into two schedules
-DST_DRIFT = "CM205"
-NO_UTC_FORM = "CM206"
-UNVERIFIED = "CM207"
-UTC_DRIFT = "CM208"

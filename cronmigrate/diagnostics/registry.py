@@ -10,16 +10,26 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from cronmigrate.diagnostics import Severity
+from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 
 
 class Rule(NamedTuple):
+    """A finding cronmigrate reports: its code, name, severity and documentation.
+
+    Every :class:`Diagnostic` is made by :meth:`at`, so its code and severity are the
+    rule's: a finding that needs another severity is another rule."""
+
     code: str
     name: str
     severity: Severity
     summary: str
     doc: str
     fixable: bool = False
+
+    def at(
+        self, message: str, location: SourceLocation, text: str = "", hint: str = ""
+    ) -> Diagnostic:
+        return Diagnostic(self.code, self.severity, message, location, text, hint)
 
 
 E, W, INF = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -159,6 +169,16 @@ RULES: tuple[Rule, ...] = (
         "EventBridge; Vixie cron and cronie reject them. Write `*/15` or `0-59/15`.",
     ),
     Rule(
+        "CM118",
+        "crlf-breaks-line",
+        E,
+        "A line cron rejects because of its carriage return",
+        "A CRLF line ending leaves a carriage return at the end of the line. On an environment "
+        "line or a line whose last field is a time field cron rejects the line (and Debian's "
+        "cron the whole file). `--fix` rewrites CRLF as LF.",
+        fixable=True,
+    ),
+    Rule(
         "CM201",
         "reboot",
         E,
@@ -185,11 +205,21 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "CM204",
         "day-or",
-        W,
+        INF,
         "Day-of-month OR day-of-week: two schedules",
         "When neither day field starts with `*`, cron runs on days matching either: "
         "`0 2 1-7 * 0` is days 1-7 and every Sunday, not the first Sunday. EventBridge needs "
         "two schedules, and on days matching both they fire at the same minute.",
+    ),
+    Rule(
+        "CM209",
+        "day-or-duplicates",
+        W,
+        "Two schedules fire together on days matching both day fields",
+        "cron's day-of-month OR day-of-week rule is said with two EventBridge schedules "
+        "(CM204). On a day that matches both fields, both fire at the same minute and the "
+        "target is invoked twice where cron ran once; the duplicate-delivery guard "
+        "(`lock: dynamodb`) runs it once.",
     ),
     Rule(
         "CM205",
@@ -298,6 +328,22 @@ RULES: tuple[Rule, ...] = (
         "The ELF header says which CPU a program is built for; the function gets that "
         "architecture (x86_64 or arm64). A mismatch with the settings, two programs built "
         "for different CPUs, or a CPU Lambda does not offer is refused.",
+    ),
+    Rule(
+        "CM513",
+        "architecture-detected",
+        INF,
+        "A compiled program decides the function's architecture",
+        "The job runs an ELF program built for x86_64 or arm64: the function gets that "
+        "architecture (`architecture:` in cronmigrate.yaml overrides it; a mismatch is CM508).",
+    ),
+    Rule(
+        "CM514",
+        "run-parts-bundled",
+        INF,
+        "run-parts is bundled with the job",
+        "`provided.al2023` has no `run-parts` (Debian's debianutils). The job's zip carries a "
+        "Debian-compatible `run-parts` that runs the directory's scripts in the same order.",
     ),
     Rule(
         "CM509",
@@ -432,6 +478,65 @@ RULES: tuple[Rule, ...] = (
 )
 
 BY_CODE = {r.code: r for r in RULES}
+assert len(BY_CODE) == len(RULES), "a code is defined twice"
+
+# The rules by the name the code uses for them: no code literal outside this module.
+SYNTAX = BY_CODE["CM101"]
+BAD_MACRO = BY_CODE["CM102"]
+MISSING_COMMAND = BY_CODE["CM103"]
+MISSING_USER = BY_CODE["CM104"]
+BAD_COMMAND_START = BY_CODE["CM105"]
+UNKNOWN_TIMEZONE = BY_CODE["CM106"]
+MISSING_NEWLINE = BY_CODE["CM107"]
+FILE_IGNORED = BY_CODE["CM108"]
+UNREADABLE = BY_CODE["CM109"]
+IGNORED_TEXT = BY_CODE["CM110"]
+REVERSED_RANGE = BY_CODE["CM111"]
+NEVER_RUNS = BY_CODE["CM112"]
+CRLF = BY_CODE["CM113"]
+SKIPPED_FILE = BY_CODE["CM114"]
+FORMAT_DETECTED = BY_CODE["CM115"]
+BAD_ENV = BY_CODE["CM116"]
+QUARTZ = BY_CODE["CM117"]
+CRLF_BREAKS_LINE = BY_CODE["CM118"]
+REBOOT = BY_CODE["CM201"]
+DISABLED = BY_CODE["CM202"]
+DAY_AND = BY_CODE["CM203"]
+DAY_OR_SPLIT = BY_CODE["CM204"]
+DST_DRIFT = BY_CODE["CM205"]
+NO_UTC_FORM = BY_CODE["CM206"]
+UNVERIFIED = BY_CODE["CM207"]
+UTC_DRIFT = BY_CODE["CM208"]
+DAY_OR_DUPLICATES = BY_CODE["CM209"]
+MISSING_SCRIPT = BY_CODE["CM301"]
+RARE_SCHEDULE = BY_CODE["CM401"]
+UNESCAPED_PERCENT = BY_CODE["CM402"]
+NO_EXPANSION = BY_CODE["CM403"]
+EVERY_MINUTE = BY_CODE["CM404"]
+USER_IN_USER_CRONTAB = BY_CODE["CM405"]
+SECRET_IN_CRONTAB = BY_CODE["CM406"]
+OUTPUT_LOST = BY_CODE["CM407"]
+DUPLICATE = BY_CODE["CM408"]
+RELATIVE_PATH = BY_CODE["CM409"]
+CRON_TZ = BY_CODE["CM410"]
+MISSING_TOOL = BY_CODE["CM501"]
+READ_ONLY = BY_CODE["CM502"]
+LOCALHOST = BY_CODE["CM503"]
+LONG_JOB = BY_CODE["CM504"]
+PRIVILEGES = BY_CODE["CM505"]
+LOG_DROPPED = BY_CODE["CM506"]
+UNPARSED = BY_CODE["CM507"]
+ARCHITECTURE = BY_CODE["CM508"]
+LIBRARIES = BY_CODE["CM509"]
+MAILTO = BY_CODE["CM510"]
+SECRET = BY_CODE["CM511"]
+NOT_BUNDLED = BY_CODE["CM512"]
+ARCHITECTURE_DETECTED = BY_CODE["CM513"]
+RUN_PARTS_BUNDLED = BY_CODE["CM514"]
+RECOMMEND_RUNCOMMAND = BY_CODE["CM601"]
+RUNCOMMAND_INSTANCES = BY_CODE["CM602"]
+# Groups: findings about the move to Lambda (analysis) and to generate.
+LAMBDA_ONLY = frozenset(r for r in RULES if r.code.startswith(("CM3", "CM5")))
 
 
 def explain(code: str) -> str | None:

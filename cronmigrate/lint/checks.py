@@ -8,20 +8,46 @@ from collections.abc import Iterator
 from cronmigrate.analysis import words as commands
 from cronmigrate.analysis.secrets import is_secret
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
-from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
+from cronmigrate.diagnostics import Diagnostic, SourceLocation
+from cronmigrate.diagnostics import registry as rules
+from cronmigrate.diagnostics.registry import Rule
 
 _REDIRECT = re.compile(r"(^|[^<])(>|>>|&>)|\|\s*(logger|tee|systemd-cat)\b|\bchronic\b")
-_KNOWN_USERS = frozenset({"root", "www-data", "nobody", "daemon", "backup", "postgres", "mysql",
-                          "deploy", "ubuntu", "ec2-user", "admin"})  # fmt: skip
+_KNOWN_USERS = frozenset(
+    {
+        "root",
+        "www-data",
+        "nobody",
+        "daemon",
+        "backup",
+        "postgres",
+        "mysql",
+        "deploy",
+        "ubuntu",
+        "ec2-user",
+        "admin",
+    }
+)
 _DAYS_IN_MONTH = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31,
                   11: 30, 12: 31}  # fmt: skip
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")  # fmt: skip
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
-def _d(code: str, message: str, loc: SourceLocation, raw: str,
-       severity: Severity = Severity.WARNING) -> Diagnostic:  # fmt: skip
-    return Diagnostic(code, severity, message, loc, raw)
+def _d(rule: Rule, message: str, loc: SourceLocation, raw: str) -> Diagnostic:
+    return rule.at(message, loc, raw)
 
 
 def rare_schedule(job: CronJob) -> Iterator[Diagnostic]:
@@ -37,11 +63,19 @@ def rare_schedule(job: CronJob) -> Iterator[Diagnostic]:
         d > 28 for d in s.doms) and 2 not in missing  # fmt: skip
     if missing and len(missing) < len(s.months):
         names = ", ".join(_MONTHS[m - 1] for m in missing)
-        yield _d("CM401", f"day {min(s.doms)} does not exist in {names}: the job skips those "
-                 "months", job.location, job.raw)  # fmt: skip
+        yield _d(
+            rules.RARE_SCHEDULE,
+            f"day {min(s.doms)} does not exist in {names}: the job skips those months",
+            job.location,
+            job.raw,
+        )
     elif leap_only and s.months == {2}:
-        yield _d("CM401", "29 February: the job runs once every four years",
-                 job.location, job.raw)  # fmt: skip
+        yield _d(
+            rules.RARE_SCHEDULE,
+            "29 February: the job runs once every four years",
+            job.location,
+            job.raw,
+        )
 
 
 def unescaped_percent(job: CronJob) -> Iterator[Diagnostic]:
@@ -51,9 +85,13 @@ def unescaped_percent(job: CronJob) -> Iterator[Diagnostic]:
     before = job.command.rstrip()
     formatish = before.endswith(("+", '"', "'", "-", "_", ":", "/", "."))
     if formatish or "date" in before.split():
-        yield _d("CM402", f"cron cuts the command at the first unescaped '%': it runs "
-                 f"{before!r} with the rest on standard input (write \\% for a literal %)",
-                 job.location, job.raw)  # fmt: skip
+        yield _d(
+            rules.UNESCAPED_PERCENT,
+            f"cron cuts the command at the first unescaped '%': it runs "
+            f"{before!r} with the rest on standard input (write \\% for a literal %)",
+            job.location,
+            job.raw,
+        )
 
 
 def every_minute(job: CronJob) -> Iterator[Diagnostic]:
@@ -63,9 +101,13 @@ def every_minute(job: CronJob) -> Iterator[Diagnostic]:
         return
     minute, hour = s.fields[0], s.fields[1]
     if minute.text == "*" and not hour.text.startswith("*") and len(s.hours) < 24:
-        yield _d("CM404", f"'* {hour.text} …' runs every minute of hour {hour.text} "
-                 f"({60 * len(s.hours)} runs a day); '0 {hour.text} …' runs once",
-                 job.location, job.raw)  # fmt: skip
+        yield _d(
+            rules.EVERY_MINUTE,
+            f"'* {hour.text} …' runs every minute of hour {hour.text} "
+            f"({60 * len(s.hours)} runs a day); '0 {hour.text} …' runs once",
+            job.location,
+            job.raw,
+        )
 
 
 def user_field_in_user_crontab(tab: Crontab, job: CronJob) -> Iterator[Diagnostic]:
@@ -74,8 +116,13 @@ def user_field_in_user_crontab(tab: Crontab, job: CronJob) -> Iterator[Diagnosti
         return
     words = job.command.split()
     if len(words) >= 2 and words[0] in _KNOWN_USERS:
-        yield _d("CM405", f"{words[0]!r} looks like a user field, but user crontabs have none: "
-                 f"this runs a command named {words[0]!r}", job.location, job.raw)  # fmt: skip
+        yield _d(
+            rules.USER_IN_USER_CRONTAB,
+            f"{words[0]!r} looks like a user field, but user crontabs have none: "
+            f"this runs a command named {words[0]!r}",
+            job.location,
+            job.raw,
+        )
 
 
 def output_lost(job: CronJob) -> Iterator[Diagnostic]:
@@ -83,10 +130,17 @@ def output_lost(job: CronJob) -> Iterator[Diagnostic]:
     mailto = job.env("MAILTO")
     if mailto not in (None, "") or _REDIRECT.search(job.command):
         return
-    where = "MAILTO is empty, so cron discards it" if mailto == "" else (
-        "MAILTO is unset, so cron mails it to the local account")  # fmt: skip
-    yield _d("CM407", f"the job's output is not redirected and {where}: failures go unnoticed",
-             job.location, job.raw)  # fmt: skip
+    where = (
+        "MAILTO is empty, so cron discards it"
+        if mailto == ""
+        else ("MAILTO is unset, so cron mails it to the local account")
+    )
+    yield _d(
+        rules.OUTPUT_LOST,
+        f"the job's output is not redirected and {where}: failures go unnoticed",
+        job.location,
+        job.raw,
+    )
 
 
 _RELATIVE_WORD = re.compile(r"(^|[\s;&|(])(?![/$~])[\w.-]*/")
@@ -101,8 +155,12 @@ def relative_path(job: CronJob) -> Iterator[Diagnostic]:
             return
         found = commands.program(argv)
         if found and "/" in found[0] and not found[0].startswith(("/", "$", "~")):
-            yield _d("CM409", f"{found[0]!r} is relative to the home directory cron starts "
-                     "the job in", job.location, job.raw)  # fmt: skip
+            yield _d(
+                rules.RELATIVE_PATH,
+                f"{found[0]!r} is relative to the home directory cron starts the job in",
+                job.location,
+                job.raw,
+            )
             return
 
 
@@ -110,15 +168,28 @@ def env_checks(tab: Crontab) -> Iterator[Diagnostic]:
     """CM403 $VAR, CM406 secrets, CM410 CRON_TZ."""
     for line in tab.env_lines:
         if re.search(r"\$\{?[A-Za-z_]", line.value) and line.name != "MAILTO":
-            yield _d("CM403", f"cron does not expand variables: {line.name} is set to the "
-                     f"literal text {line.value!r}", line.location, line.raw)  # fmt: skip
+            yield _d(
+                rules.NO_EXPANSION,
+                f"cron does not expand variables: {line.name} is set to the "
+                f"literal text {line.value!r}",
+                line.location,
+                line.raw,
+            )
         if is_secret(line.name, line.value):
-            yield _d("CM406", f"{line.name} looks like a secret, in plain text in the crontab",
-                     line.location, line.raw)  # fmt: skip
+            yield _d(
+                rules.SECRET_IN_CRONTAB,
+                f"{line.name} looks like a secret, in plain text in the crontab",
+                line.location,
+                line.raw,
+            )
         if line.name in ("CRON_TZ", "TZ"):
-            yield _d("CM410", f"{line.name}={line.value}: the following entries are planned in "
-                     "that zone; Debian's cron ignores it for scheduling", line.location,
-                     line.raw, Severity.INFO)  # fmt: skip
+            yield _d(
+                rules.CRON_TZ,
+                f"{line.name}={line.value}: the following entries are planned in "
+                "that zone; Debian's cron ignores it for scheduling",
+                line.location,
+                line.raw,
+            )
 
 
 def duplicates(tabs: list[Crontab]) -> Iterator[Diagnostic]:
@@ -128,12 +199,21 @@ def duplicates(tabs: list[Crontab]) -> Iterator[Diagnostic]:
         for job in tab.jobs:
             if job.disabled:
                 continue
-            key = (job.schedule.key if job.schedule else "@reboot", job.user, job.command.strip(),
-                   job.stdin, job.timezone)  # fmt: skip
+            key = (
+                job.schedule.key if job.schedule else "@reboot",
+                job.user,
+                job.command.strip(),
+                job.stdin,
+                job.timezone,
+            )
             first = seen.setdefault(key, job)
             if first is not job:
-                yield _d("CM408", f"the same job as {first.location.short}: it runs twice",
-                         job.location, job.raw)  # fmt: skip
+                yield _d(
+                    rules.DUPLICATE,
+                    f"the same job as {first.location.short}: it runs twice",
+                    job.location,
+                    job.raw,
+                )
 
 
 def check(tabs: list[Crontab]) -> Iterator[Diagnostic]:

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from cronmigrate import diagnostics as dg
 from cronmigrate.analysis.walker import analyse
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
 from cronmigrate.crontab.parse import read_crontabs
 from cronmigrate.diagnostics import Diagnostic, Severity
+from cronmigrate.diagnostics import registry as dg
 from cronmigrate.errors import UsageError
 from cronmigrate.plan.model import JobPlan, Plan
 from cronmigrate.schedule import calendar as daysets
@@ -23,7 +23,7 @@ from cronmigrate.schedule.eventbridge import parse as parse_aws
 from cronmigrate.schedule.model import EventBridgeSchedule, Status, Target, Translation
 from cronmigrate.schedule.translate import Options, translate
 
-_LINE_NOTES = frozenset({dg.IGNORED_TEXT, dg.REVERSED_RANGE})
+_LINE_NOTES = frozenset({dg.IGNORED_TEXT.code, dg.REVERSED_RANGE.code})
 
 
 class PlanOptions(NamedTuple):
@@ -100,11 +100,11 @@ def plan_crontabs(
 
 # Findings that say a job needs its server (state, tools, services, time), not Lambda.
 _NEEDS_SERVER = {
-    "CM501": "a tool the runtime lacks",
-    "CM502": "writes to the server's disk",
-    "CM503": "a service on the server",
-    "CM504": "longer than 15 minutes",
-    "CM512": "files on the server",
+    dg.MISSING_TOOL.code: "a tool the runtime lacks",
+    dg.READ_ONLY.code: "writes to the server's disk",
+    dg.LOCALHOST.code: "a service on the server",
+    dg.LONG_JOB.code: "longer than 15 minutes",
+    dg.NOT_BUNDLED.code: "files on the server",
 }
 
 
@@ -120,9 +120,7 @@ def recommend_target(job: CronJob, found: Sequence[Diagnostic]) -> list[Diagnost
     if not why:
         return []
     return [
-        Diagnostic(
-            "CM601",
-            Severity.INFO,
+        dg.RECOMMEND_RUNCOMMAND.at(
             f"recommended target: runcommand ({', '.join(why)})"
             "; set target: runcommand and instances: for this job in "
             "cronmigrate.yaml to keep it on its server",

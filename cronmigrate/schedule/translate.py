@@ -23,8 +23,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
-from cronmigrate import diagnostics as dg
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
+from cronmigrate.diagnostics import registry as dg
+from cronmigrate.diagnostics.registry import Rule
 from cronmigrate.schedule import calendar as daysets
 from cronmigrate.schedule import proof as fires
 from cronmigrate.schedule import timezones
@@ -74,7 +75,7 @@ class Options(NamedTuple):
 
 
 class Refusal(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: Rule, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -174,9 +175,7 @@ def local_crons(s: CronSchedule) -> tuple[list[AwsCron], list[Diagnostic]]:
     if not s.dows:
         return [mk(dom_text(), "?")], notes
     notes.append(
-        Diagnostic(
-            dg.DAY_OR_SPLIT,
-            Severity.INFO,
+        dg.DAY_OR_SPLIT.at(
             f"cron runs this on day-of-month {_field_text(s, 2)!r} OR day-of-week "
             f"{_field_text(s, 4)!r} (neither starts with '*'); EventBridge needs two "
             "schedules for that",
@@ -272,14 +271,14 @@ def _utc_for(local: Sequence[AwsCron], offset: int) -> list[AwsCron] | None:
 # ------------------------------------------------------------------ the whole job
 
 
-def _diag(code: str, severity: Severity, message: str, job: CronJob) -> Diagnostic:
-    return Diagnostic(code, severity, message, job.location, job.raw)
+def _diag(rule: Rule, message: str, job: CronJob) -> Diagnostic:
+    return rule.at(message, job.location, job.raw)
 
 
 def _refused(
-    code: str, message: str, job: CronJob, extra: Sequence[Diagnostic] = ()
+    code: Rule, message: str, job: CronJob, extra: Sequence[Diagnostic] = ()
 ) -> Translation:
-    return Translation((), Status.REFUSED, (*extra, _diag(code, Severity.ERROR, message, job)))
+    return Translation((), Status.REFUSED, (*extra, _diag(code, message, job)))
 
 
 def _never_reason(s: CronSchedule) -> str:
@@ -361,7 +360,7 @@ def translate(job: CronJob, zone: str, opts: Options) -> Translation:
         return Translation(
             (),
             Status.DISABLED,
-            (_diag(dg.DISABLED, Severity.INFO, "commented out: not migrated", job),),
+            (_diag(dg.DISABLED, "commented out: not migrated", job),),
         )
     s = job.schedule
     if s is None:
@@ -384,7 +383,7 @@ def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options)
         local, notes = local_crons(s)
     except Refusal as r:
         return _refused(r.code, r.message, job)
-    reasons = [Diagnostic(n.code, n.severity, n.message, job.location, job.raw) for n in notes]
+    reasons = [n._replace(location=job.location, text=job.raw) for n in notes]
     offs = timezones.offsets(zone, opts.first_year, opts.last_year)
     utc = opts.target is Target.RULES and offs != (0,)
     out_zone = "UTC" if opts.target is Target.RULES else zone
@@ -440,7 +439,6 @@ def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options)
             reasons.append(
                 _diag(
                     dg.UTC_DRIFT,
-                    Severity.WARNING,
                     "drift accepted (--allow-drift): " + "; ".join(drift),
                     job,
                 )
@@ -487,12 +485,11 @@ def _prove(
     dst = [_dst_detail(d, zone, target) for d in diffs]
     if diffs:
         message = _dst_message(diffs, zone, target, window)
-        reasons.append(_diag(dg.DST_DRIFT, Severity.WARNING, message, job))
+        reasons.append(_diag(dg.DST_DRIFT, message, job))
     if cmp.duplicates:
         reasons.append(
             _diag(
-                dg.DAY_OR_SPLIT,
-                Severity.WARNING,
+                dg.DAY_OR_DUPLICATES,
                 f"on days matching both fields the two schedules fire at the "
                 f"same minute ({cmp.duplicates} such instants per 400 years): "
                 "the target is invoked twice where cron ran once",

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cronmigrate import diagnostics as dg
+from cronmigrate.diagnostics import registry as dg
 from cronmigrate.schedule import proof as fires
 from cronmigrate.schedule import timezones
 from cronmigrate.schedule.model import Status, Target
@@ -101,7 +101,7 @@ def test_plan_status_in_berlin(expr: str, verified: bool) -> None:
     assert tr.verified is verified
     assert tr.status is (Status.OK if verified else Status.WARNING)
     if not verified:
-        assert any(r.code == dg.DST_DRIFT for r in tr.reasons)
+        assert any(r.code == dg.DST_DRIFT.code for r in tr.reasons)
 
 
 def test_rules_target_uniform_in_dst_zone_checks_transitions() -> None:
