@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,7 @@ from typer import TyperException  # click's ClickException, which typer vendors
 
 from cronmigrate import __version__
 from cronmigrate.crontab.model import CrontabKind
-from cronmigrate.errors import CronmigrateError, UsageError
+from cronmigrate.errors import CronmigrateError, UsageError, error_line, run_guarded
 from cronmigrate.schedule.model import Target
 
 if TYPE_CHECKING:
@@ -72,9 +71,7 @@ def _root(
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    color = sys.stderr.isatty() and "NO_COLOR" not in os.environ
-    prefix = "\x1b[31merror:\x1b[0m" if color else "error:"
-    print(f"{prefix} {message}", file=sys.stderr)
+    error_line(message)
     raise typer.Exit(code)
 
 
@@ -175,19 +172,7 @@ def _build_plan(
 
 
 def _guarded(debug: bool, action: Callable[[], int]) -> NoReturn:
-    """The one boundary: domain errors and bugs become one line and an exit code."""
-    try:
-        code = action()
-    except CronmigrateError as exc:
-        _fail(str(exc), exc.exit_code)
-    except BrokenPipeError:  # `cronmigrate plan … | head`
-        sys.stderr.close()
-        raise typer.Exit(1) from None
-    except Exception as exc:
-        if debug:
-            raise
-        _fail(f"internal error: {exc.__class__.__name__}: {exc} (rerun with --debug)", 3)
-    raise typer.Exit(code)
+    raise typer.Exit(run_guarded(action, debug))
 
 
 @app.command(

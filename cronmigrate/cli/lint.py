@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from cronmigrate import __version__
 from cronmigrate.diagnostics import Severity
-from cronmigrate.errors import CronmigrateError
+from cronmigrate.errors import CronmigrateError, run_guarded
 
 FORMATS = ("text", "json", "sarif", "github")
 SEVERITIES = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
@@ -54,6 +54,7 @@ def parser() -> argparse.ArgumentParser:
     kind.add_argument("--user", dest="kind", action="store_const", const="user",
                       help="files have no user field")  # fmt: skip
     p.add_argument("--fix", action="store_true", help="fix CRLF and a missing final newline")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     p.add_argument("--list-rules", action="store_true", help="list every rule and exit")
     p.add_argument("--explain", metavar="CODE", help="explain one rule and exit")
     p.add_argument("--version", action="version", version=f"cronmigrate {__version__}")
@@ -191,12 +192,5 @@ class _Usage(CronmigrateError):
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        return run(sys.argv[1:] if argv is None else argv)
-    except CronmigrateError as exc:
-        sys.stderr.write(f"error: {exc}\n")
-        return exc.exit_code
-    except BrokenPipeError:
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    args = sys.argv[1:] if argv is None else argv
+    return run_guarded(lambda: run(args), debug="--debug" in args)

@@ -28,9 +28,10 @@ def test_no_code_literal_outside_the_registry() -> None:
         if path.name == "registry.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if CODE.match(node.value):
-                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            if CODE.match(node.value):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
 
 

@@ -404,3 +404,22 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     git("add", ".")
     res = try_repo()
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_an_internal_error_in_lint_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    """lint's entry shares the CLI's boundary: a bug is exit 3 and one line, no traceback."""
+    tab = tmp_path / "crontab"
+    tab.write_text(M + "0 3 * * * /x\n")
+    code = (
+        "import sys; import cronmigrate.lint.engine as e\n"
+        "def boom(*a, **k): raise RuntimeError('boom')\n"
+        "e.lint = boom\n"
+        "import cronmigrate.cli.lint as c\n"
+        f"sys.exit(c.main([{str(tab)!r}]))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert res.returncode == 3
+    assert res.stderr.strip().splitlines() == [
+        "error: internal error: RuntimeError: boom (rerun with --debug)"
+    ]
+    assert "Traceback" not in res.stderr
