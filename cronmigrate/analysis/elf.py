@@ -1,5 +1,5 @@
 """Just enough of an ELF header to tell the architecture and the shared libraries a
-compiled program needs (seed 004's Nim binary, Go and Rust tools)."""
+compiled program needs (Nim, Go and Rust tools, C programs)."""
 
 from __future__ import annotations
 

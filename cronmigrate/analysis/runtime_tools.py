@@ -36,8 +36,8 @@ AVAILABLE = frozenset(
 
 # Tools jobs often call that the runtime lacks, and what to do about them.
 MISSING: dict[str, str] = {
-    "php": "add a PHP layer (layers: in cronmigrate.yaml; seed 000 uses /opt/bin/php)",
-    "aws": "add an AWS CLI layer (layers: in cronmigrate.yaml; seed 001 builds one)",
+    "php": "add a PHP layer that provides /opt/bin/php (layers: in cronmigrate.yaml)",
+    "aws": "add an AWS CLI layer (layers: in cronmigrate.yaml), or use the runcommand target",
     "mysql": "a MySQL client layer, or the runcommand target",
     "mysqldump": "a MySQL client layer, or the runcommand target",
     "pg_dump": "a PostgreSQL client layer, or the runcommand target",

@@ -3,7 +3,7 @@
 A first, conservative reading with ``shlex``: the words of each simple command, wrappers
 and interpreters skipped.  Absolute paths outside the system directories that exist under
 ``--root`` are bundled into the function and the command is rewritten to their bundled
-copies.  (A later stage reads commands with a real bash parser.)
+copies.  Commands are read with a bash parser in :mod:`cronmigrate.analysis.shell`.
 """
 
 from __future__ import annotations

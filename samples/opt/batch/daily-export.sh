@@ -1,5 +1,5 @@
 #!/bin/bash
-# The daily export of seed 001: fetch the day's data and upload it.
+# The daily export: fetch the day's data and upload it.
 set -euo pipefail
 bucket=""
 while [ $# -gt 0 ]; do
