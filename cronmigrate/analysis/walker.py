@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from cronmigrate.analysis import elf
 from cronmigrate.analysis import words as commands
+from cronmigrate.analysis.bundle import BundledFile, replace_word, rewrite
 from cronmigrate.analysis.runtime_tools import (
     AVAILABLE,
     MISSING,
@@ -25,7 +26,7 @@ from cronmigrate.analysis.runtime_tools import (
 )
 from cronmigrate.analysis.secrets import is_secret
 from cronmigrate.analysis.shell import Reading, read
-from cronmigrate.analysis.words import SCRIPT_INTERPRETERS, BundledFile
+from cronmigrate.analysis.words import SCRIPT_INTERPRETERS
 from cronmigrate.crontab.model import CronJob
 from cronmigrate.diagnostics import Diagnostic
 from cronmigrate.diagnostics.registry import (
@@ -354,9 +355,9 @@ def _with_run_parts(command: str, walker: _Walker) -> str:
     )
     bundled = "${LAMBDA_TASK_ROOT}/" + commands.BUNDLE_DIR
     for word in ("/usr/bin/run-parts", "/bin/run-parts", "run-parts"):
-        command = commands.replace_word(command, word, bundled + RUN_PARTS)
+        command = replace_word(command, word, bundled + RUN_PARTS)
     for d in sorted(walker.run_parts_dirs, key=len, reverse=True):
-        command = commands.replace_word(command, d, bundled + d)
+        command = replace_word(command, d, bundled + d)
     return command
 
 
@@ -368,7 +369,7 @@ def _point_at_bundle(f: BundledFile, files: list[BundledFile]) -> BundledFile:
         return f
     text = data.decode("utf-8", "surrogateescape")
     others = [o for o in files if o.path != f.path]
-    new = commands.rewrite(text, others)
+    new = rewrite(text, others)
     if new == text:
         return f
     return f._replace(data=new.encode("utf-8", "surrogateescape"))
@@ -434,7 +435,7 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
     if walker.run_parts_dirs and root is not None:
         command = _with_run_parts(command, walker)
     files = sorted(walker.files.values(), key=lambda f: f.path)
-    command = commands.rewrite(command, files)
+    command = rewrite(command, files)
     files = [_point_at_bundle(f, files) for f in files]
     findings = _dedupe(walker.findings)
     return Analysis(tuple(findings), tuple(files), command, walker.arch, tuple(walker.missing))

@@ -1,17 +1,15 @@
-"""What a crontab command runs: the program and scripts to bundle, and the job's name.
+"""Shell words of a crontab command, read with ``shlex``: the simple commands, the program
+each runs (wrappers and interpreters skipped), and the name a job is known by.
 
-A first, conservative reading with ``shlex``: the words of each simple command, wrappers
-and interpreters skipped.  Absolute paths outside the system directories that exist under
-``--root`` are bundled into the function and the command is rewritten to their bundled
-copies.  Commands are read with a bash parser in :mod:`cronmigrate.analysis.shell`.
+The fast path that ``lint`` uses without loading a parser; the full reading is
+:mod:`cronmigrate.analysis.shell`, the bundling :mod:`cronmigrate.analysis.bundle`.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from pathlib import PurePosixPath
 
 # The distribution's files: never bundled. /usr/local and /opt are the site's own.
 SYSTEM_DIRS = (
@@ -168,123 +166,3 @@ def stem(command: str) -> str:
         if name:
             return name
     return "job"
-
-
-class BundledFile(NamedTuple):
-    path: str  # absolute path on the server, e.g. /opt/batch/x.sh
-    source: Path  # where it was read from (under --root)
-    executable: bool
-    data: bytes | None = None  # the content to bundle, when rewritten (else the source's)
-
-    def content(self) -> bytes:
-        return self.data if self.data is not None else self.source.read_bytes()
-
-    @property
-    def archive_path(self) -> str:
-        return f"{BUNDLE_DIR}{self.path}"
-
-
-def _is_system(path: str) -> bool:
-    return path.startswith(SYSTEM_DIRS) or path in {"/", "/bin", "/usr"}
-
-
-def _under(root: Path, path: str) -> Path:
-    return root / path.lstrip("/")
-
-
-def _safe(path: str) -> bool:
-    parts = PurePosixPath(path).parts
-    return path.startswith("/") and ".." not in parts and "\x00" not in path
-
-
-def bundle(command: str, root: Path) -> tuple[list[BundledFile], list[str]]:
-    """(files to bundle, programs that are missing under ``root``)."""
-    files: dict[str, BundledFile] = {}
-    missing: list[str] = []
-    cwd: str | None = None
-    for argv in simple_commands(command):
-        if argv[0] == "cd" and len(argv) > 1 and argv[1].startswith("/"):
-            cwd = argv[1]
-            continue
-        found = program(argv)
-        if found is None:
-            continue
-        prog, args = found
-        candidates = [prog, *[a for a in args if a.startswith("/")]]
-        for i, word in enumerate(candidates):
-            path = word
-            if not path.startswith("/") and "/" in path and cwd and i == 0:
-                path = str(PurePosixPath(cwd) / path)
-            if not path.startswith("/") or not _safe(path) or _is_system(path):
-                continue
-            source = _under(root, path)
-            if source.is_file():
-                files[path] = BundledFile(path, source, i == 0 or _executable(source))
-            elif i == 0 and not source.exists():
-                missing.append(path)
-    return sorted(files.values(), key=lambda f: f.path), missing
-
-
-def _executable(p: Path) -> bool:
-    try:
-        return bool(p.stat().st_mode & 0o111)
-    except OSError:
-        return False
-
-
-def rewrite(command: str, files: list[BundledFile]) -> str:
-    """Point the command at the bundled copies (outside single quotes, whole words)."""
-    if not files:
-        return command
-    out = command
-    for f in sorted(files, key=lambda f: -len(f.path)):
-        out = replace_word(out, f.path, "${LAMBDA_TASK_ROOT}/" + f.archive_path)
-    parents = {str(p) for f in files for p in PurePosixPath(f.path).parents if str(p) != "/"}
-    for d in sorted(parents, key=len, reverse=True):
-        out = replace_word(out, d, f"${{LAMBDA_TASK_ROOT}}/{BUNDLE_DIR}{d}", after="cd ")
-    return out
-
-
-_BOUNDARY_BEFORE = set(' \t\n;&|()`"=')
-_BOUNDARY_AFTER = set(' \t\n;&|()`"<>')
-
-
-def replace_word(text: str, word: str, new: str, after: str = "") -> str:
-    out: list[str] = []
-    i = 0
-    quote = ""
-    while i < len(text):
-        c = text[i]
-        if quote == "'":
-            out.append(c)
-            if c == "'":
-                quote = ""
-            i += 1
-            continue
-        if c == "\\" and i + 1 < len(text):
-            out.append(text[i : i + 2])
-            i += 2
-            continue
-        if c == "#" and not quote and (i == 0 or text[i - 1] in " \t\n;&|("):
-            stop = text.find("\n", i)  # a comment: copied as it is
-            stop = len(text) if stop < 0 else stop
-            out.append(text[i:stop])
-            i = stop
-            continue
-        if c == "'" and quote != '"':
-            quote = "'"
-        elif c == '"':
-            quote = "" if quote == '"' else '"'
-        end = i + len(word)
-        if (
-            text.startswith(word, i)
-            and (i == 0 or text[i - 1] in _BOUNDARY_BEFORE)
-            and (end == len(text) or text[end] in _BOUNDARY_AFTER)
-            and text[:i].endswith(after)
-        ):
-            out.append(new)
-            i = end
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)

@@ -21,355 +21,30 @@ Nothing here raises on bad input: every problem is a :class:`Diagnostic` with fi
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import NamedTuple
 
+from cronmigrate.crontab.entries import Entry, parse_entry
+from cronmigrate.crontab.env import parse_env
+from cronmigrate.crontab.lexical import (
+    BLANKS,
+    ENV_LIKE,
+    HEADER_WORDS,
+    KNOWN_USERS,
+    MAX_TAB_LINES,
+    USERNAME,
+)
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind, EnvLine
+from cronmigrate.crontab.percent import split_percent
 from cronmigrate.diagnostics import Diagnostic, SourceLocation
 from cronmigrate.diagnostics import registry as dg
-from cronmigrate.diagnostics.registry import Rule
 from cronmigrate.schedule import timezones
-from cronmigrate.schedule.unix import (
-    MACROS,
-    REBOOT,
-    SPECS,
-    CronSchedule,
-    Field,
-    FieldError,
-    parse_field,
-    schedule_from_fields,
-)
-
-MAX_TAB_LINES = 10_000  # cron.h
-_BLANKS = " \t"
-_C_SPACE = " \t\n\v\f\r"  # C isspace() in the C locale
-# run-parts(8) names, which Debian's cron requires of files in /etc/cron.d
-_CRON_D_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-_ENV_LIKE = re.compile(r"""^["']?[A-Za-z_][A-Za-z0-9_]*["']?[ \t]*=""")
-_USERNAME = re.compile(r"^[a-z_][a-z0-9_.-]*\$?$", re.IGNORECASE)
-# Accounts that Debian packages' cron.d files run as; used only to sniff the format.
-_KNOWN_USERS = frozenset(
-    {
-        "root",
-        "daemon",
-        "bin",
-        "sys",
-        "nobody",
-        "www-data",
-        "backup",
-        "list",
-        "mail",
-        "news",
-        "uucp",
-        "proxy",
-        "irc",
-        "_apt",
-        "postgres",
-        "mysql",
-        "redis",
-        "nginx",
-        "apache",
-        "http",
-        "munin",
-        "nagios",
-        "zabbix",
-        "smmsp",
-        "logcheck",
-        "man",
-        "lp",
-        "Debian-exim",
-        "sympa",
-        "mailman",
-        "amavis",
-        "clamav",
-        "bind",
-        "tomcat",
-        "jenkins",
-        "git",
-        "deploy",
-        "ubuntu",
-        "ec2-user",
-        "admin",
-        "sa",
-    }
-)
-
-
-# Words of the example lines in the stock crontab headers, which are not disabled jobs.
-_HEADER_WORDS = frozenset({"command", "user-name", "username", "cmd", "<command>"})
-
-# ------------------------------------------------------------------ environment lines
-
-
-def parse_env(line: str) -> tuple[str, str] | None:
-    """env.c ``load_env`` on one line (leading blanks already skipped), or None."""
-    namei, name_, eq1, eq2, valuei, value, fini, error = range(8)
-    state = namei
-    quote = ""
-    name: list[str] = []
-    val: list[str] = []
-    cur = name
-    i = 0
-    n = len(line)
-    while state != error and i < n:
-        c = line[i]
-        if state in (namei, valuei):
-            if c in "'\"":
-                quote = c
-                i += 1
-            state += 1
-            if i >= n:
-                break
-            c = line[i]
-        if state in (name_, value):
-            if quote:
-                if c == quote:
-                    state += 1
-                    i += 1
-                    continue
-                if state == name_ and c == "=":
-                    state = error
-                    continue
-            elif state == name_:
-                if c in _C_SPACE:
-                    i += 1
-                    state += 1
-                    continue
-                if c == "=":
-                    state += 1
-                    continue
-            cur.append(c)
-            i += 1
-        elif state == eq1:
-            if c == "=":
-                state = eq2
-                cur = val
-                quote = ""
-            elif c not in _C_SPACE:
-                state = error
-            i += 1
-        elif state in (eq2, fini):
-            if c in _C_SPACE:
-                i += 1
-            else:
-                state += 1
-    if state != fini and not (state == value and not quote):
-        return None
-    v = "".join(val).rstrip(_C_SPACE)
-    if len(v) >= 2 and v[0] in "'\"" and v[-1] == v[0]:
-        v = v[1:-1]
-    return "".join(name), v
-
-
-# ------------------------------------------------------------------ the % rule
-
-
-def split_percent(command: str) -> tuple[str, str | None]:
-    """do_command.c: split a crontab command into (command, standard input or None)."""
-    out: list[str] = []
-    escaped = False
-    rest: str | None = None
-    for i, ch in enumerate(command):
-        if escaped:
-            if ch in "%\\":
-                out[-1] = ch
-            else:
-                out.append(ch)
-            escaped = False
-            continue
-        if ch == "\\":
-            escaped = True
-            out.append(ch)
-            continue
-        if ch == "%":
-            rest = command[i + 1 :]
-            break
-        out.append(ch)
-    if not rest:
-        return "".join(out), None
-    data: list[str] = []
-    escaped = False
-    need_newline = False
-    for ch in rest:
-        if escaped:
-            if ch != "%":
-                data.append("\\")
-        elif ch == "%":
-            ch = "\n"
-        escaped = ch == "\\"
-        if not escaped:
-            data.append(ch)
-            need_newline = ch != "\n"
-    if escaped:
-        data.append("\\")
-    if need_newline:
-        data.append("\n")
-    return "".join(out), "".join(data)
-
-
-# ------------------------------------------------------------------ entries
-
-
-class _Entry(NamedTuple):
-    schedule: CronSchedule | None
-    schedule_text: str
-    user: str | None
-    command: str  # raw, before the % rule
-    notes: tuple[Diagnostic, ...]
-
-
-_QUARTZ = (
-    (
-        re.compile(r"(^|,)[0-9A-Za-z]+/"),
-        "a step on a single value is Quartz/croniter syntax; "
-        "cron needs a range: write '*/N' or 'A-B/N'",
-    ),
-    (re.compile(r"(^|,|[0-9])LW?(,|$)"), "'L' (last) is Quartz/croniter syntax, not cron's"),
-    (re.compile(r"(^|,|[0-9])W(,|$)"), "'W' (nearest weekday) is Quartz syntax, not cron's"),
-    (re.compile(r"(^|,)\?(,|$)"), "'?' is Quartz/EventBridge syntax; cron writes '*'"),
-)
-
-
-def _quartz_hint(token: str) -> str | None:
-    for pattern, hint in _QUARTZ:
-        if pattern.search(token):
-            return hint
-    return None
-
-
-def _skip(s: str, pos: int) -> int:
-    while pos < len(s) and s[pos] in _BLANKS:
-        pos += 1
-    return pos
-
-
-def _token_end(s: str, pos: int) -> int:
-    while pos < len(s) and s[pos] not in _BLANKS:
-        pos += 1
-    return pos
-
-
-def _parse_entry(
-    s: str, offset: int, kind: CrontabKind, loc: SourceLocation, raw: str
-) -> _Entry | Diagnostic:
-    """entry.c load_entry on ``s`` (the line from its first non-blank, at ``offset``)."""
-
-    def err(code: Rule, message: str, col: int, hint: str = "") -> Diagnostic:
-        at = SourceLocation(loc.path, loc.line, offset + col + 1)
-        return code.at(message, at, raw, hint)
-
-    notes: list[Diagnostic] = []
-    schedule: CronSchedule | None
-    if s.startswith("@"):
-        end = 1
-        while end < len(s) and s[end] not in _BLANKS:
-            end += 1
-        word = s[:end]
-        if word == REBOOT:
-            schedule = None
-        elif word in MACROS:
-            schedule = MACROS[word]
-        else:
-            hint = ""
-            if word.lower() in MACROS or word.lower() == REBOOT:
-                hint = f"macros are case-sensitive: write {word.lower()}"
-            return err(dg.BAD_MACRO, f"bad time specifier {word!r}", 0, hint)
-        schedule_text = word
-        pos = _skip(s, end)
-    else:
-        pos = 0
-        fields: list[Field] = []
-        starts: list[int] = []
-        for spec in SPECS:
-            pos = _skip(s, pos)
-            end = _token_end(s, pos)
-            token = s[pos:end]
-            if not token:
-                return err(dg.SYNTAX, f"bad {spec.name}: the field is missing", pos)
-            parsed = parse_field(token, spec)
-            if isinstance(parsed, FieldError):
-                quartz = _quartz_hint(token)
-                if quartz:
-                    return err(dg.QUARTZ, f"bad {spec.name} {token!r}: {quartz}", pos)
-                return err(
-                    dg.SYNTAX, f"bad {spec.name} {token!r}: {parsed.message}", pos + parsed.offset
-                )
-            fields.append(parsed)
-            starts.append(pos)
-            pos = end
-        for f, spec, start in zip(fields, SPECS, starts, strict=True):
-            at = SourceLocation(loc.path, loc.line, offset + start + 1)
-            if f.ignored and f.ignored != "\r":
-                used = f.text[: len(f.text) - len(f.ignored)]
-                why = ""
-                if f.ignored.startswith("#"):
-                    why = " ('#' is Quartz's n-th weekday, which cron does not have)"
-                notes.append(
-                    dg.IGNORED_TEXT.at(
-                        f"cron ignores {f.ignored!r} after {used!r} in the {spec.name} field "
-                        f"and reads it as {used!r}{why}",
-                        at,
-                        raw,
-                    )
-                )
-            for r in f.reversed_ranges:
-                notes.append(
-                    dg.REVERSED_RANGE.at(
-                        f"reversed range {r!r} in the {spec.name} field selects nothing "
-                        "(cron accepts it silently)",
-                        at,
-                        raw,
-                    )
-                )
-        schedule = schedule_from_fields(tuple(fields))
-        schedule_text = " ".join(s[:pos].split())
-        pos = _skip(s, pos)
-    rest = s[pos:]
-    user: str | None = None
-    if kind is CrontabKind.SYSTEM:
-        if not rest.strip(_C_SPACE):
-            return err(
-                dg.MISSING_USER,
-                "missing user and command",
-                pos,
-                "system crontabs name the user after the time fields",
-            )
-        uend = _token_end(rest, 0)
-        user = rest[:uend]
-        cpos = _skip(rest, uend)
-        command = rest[cpos:]
-        if not command.strip(_C_SPACE):
-            return err(dg.MISSING_COMMAND, f"missing command after user {user!r}", pos + uend)
-        if not _USERNAME.match(user):
-            return err(
-                dg.MISSING_USER,
-                f"{user!r} is not a user name",
-                pos,
-                "system crontabs (/etc/crontab, cron.d) need a user field",
-            )
-    else:
-        command = rest
-        if not command.strip(_C_SPACE):
-            return err(dg.MISSING_COMMAND, "missing command", pos)
-        if command.startswith("*"):
-            return err(
-                dg.BAD_COMMAND_START,
-                "bad command: it starts with '*'",
-                pos,
-                "six time fields? Unix cron has five; there is no seconds or year field",
-            )
-    return _Entry(schedule, schedule_text, user, command, tuple(notes))
-
-
-# ------------------------------------------------------------------ whole files
 
 
 def sniff_kind(text: str) -> CrontabKind | None:
     """Guess the format from the entries: SYSTEM if their user fields name known accounts."""
     known = False
     for line in text.splitlines():
-        s = line.lstrip(_BLANKS)
+        s = line.lstrip(BLANKS)
         if not s or s.startswith("#") or parse_env(s) is not None:
             continue
         tokens = s.split()
@@ -377,9 +52,9 @@ def sniff_kind(text: str) -> CrontabKind | None:
         if len(tokens) <= n:
             continue
         candidate = tokens[n]
-        if not _USERNAME.match(candidate) or len(tokens) == n + 1:
+        if not USERNAME.match(candidate) or len(tokens) == n + 1:
             return CrontabKind.USER
-        if candidate in _KNOWN_USERS:
+        if candidate in KNOWN_USERS:
             known = True
     return CrontabKind.SYSTEM if known else None
 
@@ -437,7 +112,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         loc = SourceLocation(path, number)
         if raw.endswith("\r"):
             crlf += 1
-        s = raw.lstrip(_BLANKS)
+        s = raw.lstrip(BLANKS)
         offset = len(raw) - len(s)
         if not s:
             continue
@@ -475,9 +150,9 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
                 else:
                     tz_env = value
             continue
-        entry = _parse_entry(s, offset, kind, loc, raw)
+        entry = parse_entry(s, offset, kind, loc, raw)
         if isinstance(entry, Diagnostic):
-            if _ENV_LIKE.match(s):
+            if ENV_LIKE.match(s):
                 entry = dg.BAD_ENV.at(
                     f"bad environment line {s.rstrip()!r}: cron does not read it as NAME=value "
                     '(an empty value needs quotes: NAME=""), so it rejects it as a job line',
@@ -534,20 +209,20 @@ def _disabled_job(
     env: list[tuple[str, str]],
     owner: str | None,
 ) -> CronJob | None:
-    body = s.lstrip("#").lstrip(_BLANKS)
+    body = s.lstrip("#").lstrip(BLANKS)
     if not body or not (body[0].isdigit() or body[0] in "*@"):
         return None
-    entry = _parse_entry(body, 0, kind, loc, raw)
+    entry = parse_entry(body, 0, kind, loc, raw)
     if isinstance(entry, Diagnostic) or not entry.command.strip():
         return None
     words = {entry.command.split()[0], entry.user or ""}
-    if words & _HEADER_WORDS:  # "# *  *  *  *  * user-name command to be executed"
+    if words & HEADER_WORDS:  # "# *  *  *  *  * user-name command to be executed"
         return None
     return _job(entry, loc, raw, env, owner, disabled=True)
 
 
 def _job(
-    entry: _Entry,
+    entry: Entry,
     loc: SourceLocation,
     raw: str,
     env: list[tuple[str, str]],
@@ -570,70 +245,3 @@ def _job(
         disabled=disabled,
         timezone=timezone,
     )
-
-
-# ------------------------------------------------------------------ reading paths
-
-
-class Source(NamedTuple):
-    path: str
-    text: str
-    owner: str | None  # the user a spool crontab belongs to (its file name)
-
-
-def _decode(data: bytes) -> str:
-    return data.decode("utf-8", errors="surrogateescape")
-
-
-def collect_sources(
-    paths: list[str], stdin_text: str | None = None
-) -> tuple[list[Source], list[Diagnostic]]:
-    """Expand files and directories (as cron reads cron.d: flat, run-parts names)."""
-    sources: list[Source] = []
-    diags: list[Diagnostic] = []
-    for arg in paths:
-        if arg == "-":
-            sources.append(Source("<stdin>", stdin_text or "", None))
-            continue
-        p = Path(arg)
-        if p.is_dir():
-            for child in sorted(p.iterdir(), key=lambda c: c.name):
-                if not child.is_file():
-                    continue
-                if not _CRON_D_NAME.match(child.name):
-                    diags.append(
-                        dg.SKIPPED_FILE.at(
-                            f"skipped {child.name!r}: cron ignores files in a cron directory "
-                            "whose names are not letters, digits, '-' and '_'",
-                            SourceLocation(str(child), 0),
-                        )
-                    )
-                    continue
-                sources.extend(_read(child, diags))
-        else:
-            sources.extend(_read(p, diags))
-    return sources, diags
-
-
-def _read(p: Path, diags: list[Diagnostic]) -> list[Source]:
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        diags.append(dg.UNREADABLE.at(f"cannot read: {reason}", SourceLocation(str(p), 0)))
-        return []
-    owner = p.name if location_kind(str(p)) == (CrontabKind.USER, True) else None
-    return [Source(str(p), _decode(data), owner)]
-
-
-def read_crontabs(
-    paths: list[str], forced: CrontabKind | None = None, stdin_text: str | None = None
-) -> tuple[list[Crontab], list[Diagnostic]]:
-    sources, diags = collect_sources(paths, stdin_text)
-    tabs: list[Crontab] = []
-    for src in sources:
-        kind, note = decide_kind(src.path, src.text, forced)
-        if note is not None:
-            diags.append(note)
-        tabs.append(parse_crontab(src.text, src.path, kind, src.owner))
-    return tabs, diags

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cronmigrate import aws_facts as aws
+from cronmigrate.analysis.bundle import BundledFile
 from cronmigrate.analysis.walker import analyse
-from cronmigrate.analysis.words import BundledFile
 from cronmigrate.deploy.names import job_key, logical_id, short_hash
 from cronmigrate.deploy.settings import JobSettings, Settings
 from cronmigrate.diagnostics import Diagnostic, Severity

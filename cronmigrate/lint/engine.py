@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cronmigrate.crontab.model import Crontab, CrontabKind
-from cronmigrate.crontab.parse import read_crontabs
+from cronmigrate.crontab.read import read_crontabs
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.errors import UsageError
 from cronmigrate.lint import checks

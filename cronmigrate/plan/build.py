@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from cronmigrate.analysis.walker import analyse
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
-from cronmigrate.crontab.parse import read_crontabs
+from cronmigrate.crontab.read import read_crontabs
 from cronmigrate.diagnostics import Diagnostic, Severity
 from cronmigrate.diagnostics import registry as dg
 from cronmigrate.errors import UsageError

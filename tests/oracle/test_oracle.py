@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from cronmigrate.crontab.entries import parse_entry
+from cronmigrate.crontab.env import parse_env
 from cronmigrate.crontab.model import CrontabKind
-from cronmigrate.crontab.parse import _parse_entry, parse_env
 from cronmigrate.diagnostics import Diagnostic, SourceLocation
 
 HERE = Path(__file__).parent
@@ -33,7 +34,7 @@ def ours(line: str) -> str:
     pair = parse_env(s)
     if pair is not None:
         return f"ENV {pair[0]}={pair[1]}"
-    entry = _parse_entry(s, 0, CrontabKind.USER, SourceLocation("t", 1), line)
+    entry = parse_entry(s, 0, CrontabKind.USER, SourceLocation("t", 1), line)
     if isinstance(entry, Diagnostic):
         return "ERR"
     sched = entry.schedule

@@ -8,14 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cronmigrate.crontab.env import parse_env
 from cronmigrate.crontab.model import Crontab, CrontabKind
-from cronmigrate.crontab.parse import (
-    decide_kind,
-    parse_crontab,
-    parse_env,
-    read_crontabs,
-    split_percent,
-)
+from cronmigrate.crontab.parse import decide_kind, parse_crontab
+from cronmigrate.crontab.percent import split_percent
+from cronmigrate.crontab.read import read_crontabs
 from cronmigrate.diagnostics import Severity
 from cronmigrate.diagnostics import registry as dg
 from tests.helpers import ROOT
