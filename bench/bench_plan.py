@@ -73,8 +73,8 @@ def main() -> None:
     from cronmigrate.crontab.model import CrontabKind
     from cronmigrate.crontab.parse import parse_crontab
     from cronmigrate.schedule import calendar as daysets
+    from cronmigrate.schedule import local
     from cronmigrate.schedule import proof as fires
-    from cronmigrate.schedule import translate
 
     t0 = time.perf_counter()
     tab = parse_crontab(text, "bench", CrontabKind.USER)
@@ -86,8 +86,8 @@ def main() -> None:
     for job in jobs:
         assert job.schedule is not None
         try:
-            crons, _ = translate.local_crons(job.schedule)
-        except translate.Refusal:
+            crons, _ = local.local_crons(job.schedule)
+        except local.Refusal:
             continue
         cmp = fires.compare([fires.cron_pair(job.schedule)], [fires.aws_pair(c) for c in crons])
         proven += cmp.equal

@@ -26,29 +26,18 @@ from typing import NamedTuple, Protocol
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.diagnostics import registry as dg
 from cronmigrate.diagnostics.registry import Rule
-from cronmigrate.schedule import calendar as daysets
 from cronmigrate.schedule import proof as fires
 from cronmigrate.schedule import timezones
 from cronmigrate.schedule.eventbridge import (
-    MONTHS,
     AwsCron,
     AwsCronError,
-    parse_set,
-    render_dows,
-    render_values,
 )
+from cronmigrate.schedule.local import MAX_SCHEDULES, Refusal, local_crons
 from cronmigrate.schedule.model import EventBridgeSchedule, Proof, Status, Target, Translation
 from cronmigrate.schedule.unix import (
-    ALL_DOMS,
-    ALL_DOWS,
-    DOM,
-    HOUR,
-    MINUTE,
-    MONTH,
     CronSchedule,
-    Field,
-    FieldSpec,
 )
+from cronmigrate.schedule.utc import _utc_for
 
 
 class CronJob(Protocol):
@@ -64,211 +53,11 @@ class CronJob(Protocol):
     def disabled(self) -> bool: ...
 
 
-MAX_SCHEDULES = 10  # more than this for one job is refused as unreadable
-
-
 class Options(NamedTuple):
     target: Target = Target.SCHEDULER
     allow_drift: bool = False
     first_year: int = 2026  # the window of years whose DST changes are checked
     last_year: int = 2028
-
-
-class Refusal(Exception):
-    def __init__(self, code: Rule, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-# ------------------------------------------------------------------ field rendering
-
-
-def _norm_token(tok: str, spec: FieldSpec) -> str:
-    if tok.isdigit():
-        return str(int(tok))
-    if spec.names and tok.lower() in spec.names:
-        return MONTHS[spec.names.index(tok.lower())] if spec is MONTH else tok.upper()
-    raise ValueError(tok)
-
-
-def render_field(field: Field | None, values: frozenset[int], spec: FieldSpec) -> str:
-    """The user's spelling if EventBridge reads it as ``values``; else a canonical one."""
-    names = MONTHS if spec is MONTH else None
-    canonical = render_values(values, spec.low, spec.high, names)
-    if canonical == "*" or field is None or field.ignored.strip("\r") or field.reversed_ranges:
-        return canonical
-    out: list[str] = []
-    try:
-        for tok in field.text.rstrip("\r").split(","):
-            if tok == "*":
-                out.append("*")
-            elif tok.startswith("*/"):
-                if len(values) < 2:
-                    return canonical
-                out.append(f"{spec.low}/{int(tok[2:])}")
-            elif "/" in tok:
-                return canonical
-            elif "-" in tok:
-                a, b = (_norm_token(t, spec) for t in tok.split("-", 1))
-                out.append(a if a == b else f"{a}-{b}")
-            else:
-                out.append(_norm_token(tok, spec))
-    except ValueError:
-        return canonical
-    text = ",".join(out)
-    try:  # read the text back with the evaluator
-        ok = parse_set(text, spec.low, spec.high, names, spec.name) == values
-    except AwsCronError:
-        ok = False
-    return text if ok else canonical
-
-
-def _field(s: CronSchedule, i: int) -> Field | None:
-    return s.fields[i] if s.fields else None
-
-
-_WEEKS = {k: frozenset(range(7 * (k - 1) + 1, min(7 * k, 31) + 1)) for k in range(1, 6)}
-
-
-def local_crons(s: CronSchedule) -> tuple[list[AwsCron], list[Diagnostic]]:
-    """EventBridge expressions that fire at the same local instants as ``s``."""
-    minutes = render_field(_field(s, 0), s.minutes, MINUTE)
-    hours = render_field(_field(s, 1), s.hours, HOUR)
-    month = render_field(_field(s, 3), s.months, MONTH)
-    dom_full, dow_full = s.doms == ALL_DOMS, s.dows == ALL_DOWS
-
-    def dom_text() -> str:
-        return render_field(_field(s, 2), s.doms, DOM)
-
-    def mk(dom: str, dow: str) -> AwsCron:
-        return AwsCron(minutes, hours, dom, month, dow)
-
-    notes: list[Diagnostic] = []
-    if s.day_rule == "and":
-        if dow_full:
-            return [mk(dom_text(), "?")], notes
-        if dom_full:
-            return [mk("?", render_dows(s.dows))], notes
-        weeks = [k for k, days in _WEEKS.items() if days <= s.doms]
-        if (
-            weeks
-            and frozenset().union(*(_WEEKS[k] for k in weeks)) == s.doms
-            and (len(weeks) * len(s.dows) <= MAX_SCHEDULES)
-        ):
-            crons = [
-                mk("?", f"{render_dows(frozenset({d}))}#{k}") for d in sorted(s.dows) for k in weeks
-            ]
-            return crons, notes
-        star = "day-of-month" if s.dom_star else "day-of-week"
-        raise Refusal(
-            dg.DAY_AND,
-            f"cron runs this only on days that match both day-of-month "
-            f"{_field_text(s, 2)!r} and day-of-week {_field_text(s, 4)!r} (the {star} "
-            "field starts with '*', which makes cron AND the two); EventBridge cannot "
-            "combine the two day fields",
-        )
-    if dom_full or dow_full:
-        return [mk("*", "?")], notes
-    if not s.doms:
-        return [mk("?", render_dows(s.dows))], notes
-    if not s.dows:
-        return [mk(dom_text(), "?")], notes
-    notes.append(
-        dg.DAY_OR_SPLIT.at(
-            f"cron runs this on day-of-month {_field_text(s, 2)!r} OR day-of-week "
-            f"{_field_text(s, 4)!r} (neither starts with '*'); EventBridge needs two "
-            "schedules for that",
-            SourceLocation("", 0),
-        )
-    )
-    return [mk(dom_text(), "?"), mk("?", render_dows(s.dows))], notes
-
-
-def _field_text(s: CronSchedule, i: int) -> str:
-    f = _field(s, i)
-    return f.text if f else s.text
-
-
-# ------------------------------------------------------------------ UTC synthesis
-
-
-def _rectangles(times: int) -> list[tuple[frozenset[int], frozenset[int]]]:
-    """Split a minute-of-day mask into (minutes × hours) products."""
-    by_hours: dict[frozenset[int], set[int]] = {}
-    for m in range(60):
-        hours = frozenset(h for h in range(24) if (times >> (60 * h + m)) & 1)
-        if hours:
-            by_hours.setdefault(hours, set()).add(m)
-    rects = [(frozenset(ms), hs) for hs, ms in by_hours.items()]
-    return sorted(rects, key=lambda r: (min(r[1]), min(r[0])))
-
-
-def _values_in(mask: int, per_value: dict[int, int]) -> frozenset[int]:
-    return frozenset(v for v, m in per_value.items() if mask & m)
-
-
-def _day_specs(days: int) -> list[tuple[str, str, str]] | None:
-    """(day-of-month, month, day-of-week) specs whose union is exactly ``days``."""
-    if days == daysets.FULL:
-        return [("*", "*", "?")]
-    month_of = {m: daysets.month_mask(m) for m in range(1, 13)}
-    months = _values_in(days, month_of)
-    mm = daysets.months_mask(months)
-    mtext = render_values(months, 1, 12, MONTHS)
-    dows = _values_in(days, {d: daysets.dow_mask(d) for d in range(7)})
-    if mm & daysets.dows_mask(dows) == days:
-        return [("?", mtext, render_dows(dows))]
-    dom_of = {d: daysets.dom_mask(d) for d in range(1, 32)}
-    doms = _values_in(days, dom_of)
-    if mm & daysets.doms_mask(doms) == days:
-        return [(render_values(doms, 1, 31), mtext, "?")]
-    last = days & daysets.last_day_mask()
-    rest = days & ~daysets.last_day_mask()
-    specs: list[tuple[str, str, str]] = []
-    if last:
-        lmonths = _values_in(last, month_of)
-        if daysets.months_mask(lmonths) & daysets.last_day_mask() != last:
-            return None
-        specs.append(("L", render_values(lmonths, 1, 12, MONTHS), "?"))
-    groups: dict[frozenset[int], set[int]] = {}
-    for m in sorted(_values_in(rest, month_of)):
-        groups.setdefault(_values_in(rest & month_of[m], dom_of), set()).add(m)
-    for ds, ms in groups.items():
-        if daysets.months_mask(frozenset(ms)) & daysets.doms_mask(
-            ds
-        ) & ~daysets.last_day_mask() != rest & daysets.months_mask(frozenset(ms)):
-            return None
-        specs.append((render_values(ds, 1, 31), render_values(frozenset(ms), 1, 12, MONTHS), "?"))
-    return specs
-
-
-def utc_crons(pairs: Sequence[fires.Pair]) -> list[AwsCron] | None:
-    merged: dict[int, int] = {}
-    for days, times in pairs:
-        merged[days] = merged.get(days, 0) | times
-    out: list[AwsCron] = []
-    for days, times in merged.items():
-        if not days or not times:
-            continue
-        specs = _day_specs(days)
-        if specs is None:
-            return None
-        for ms, hs in _rectangles(times):
-            for dom, month, dow in specs:
-                out.append(
-                    AwsCron(render_values(ms, 0, 59), render_values(hs, 0, 23), dom, month, dow)
-                )
-    return out
-
-
-def _utc_for(local: Sequence[AwsCron], offset: int) -> list[AwsCron] | None:
-    """Shift each local expression (each already a days × times product) into UTC."""
-    pieces = [p for c in local for p in fires.shift_pairs(fires.aws_pair(c), offset)]
-    return utc_crons(pieces)
-
-
-# ------------------------------------------------------------------ the whole job
 
 
 def _diag(rule: Rule, message: str, job: CronJob) -> Diagnostic:

@@ -9,10 +9,11 @@ import pytest
 from cronmigrate.diagnostics import registry as dg
 from cronmigrate.schedule import proof as fires
 from cronmigrate.schedule import timezones
+from cronmigrate.schedule.local import local_crons
 from cronmigrate.schedule.model import Status, Target
-from cronmigrate.schedule.translate import Options, local_crons
+from cronmigrate.schedule.translate import Options
 from cronmigrate.schedule.unix import CronSchedule, parse_schedule
-from tests.unit.schedule.test_translate import run
+from tests.helpers.schedules import run
 
 UTC = dt.UTC
 

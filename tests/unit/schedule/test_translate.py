@@ -10,27 +10,15 @@ import pytest
 from cronsim import CronSim
 from hypothesis import given
 
-from cronmigrate.crontab.model import CronJob, CrontabKind
-from cronmigrate.crontab.parse import parse_crontab
 from cronmigrate.diagnostics import Severity
 from cronmigrate.diagnostics import registry as dg
 from cronmigrate.schedule.model import Status, Target, Translation
-from cronmigrate.schedule.translate import Options, translate
+from cronmigrate.schedule.translate import Options
+from tests.helpers.schedules import run
 from tests.helpers.strategies import has_equal_range, sparse_unix_expression, unix_expression
 
-OPTS = Options(Target.SCHEDULER, False, 2026, 2028)
 RULES = Options(Target.RULES, False, 2026, 2028)
 DRIFT = Options(Target.RULES, True, 2026, 2028)
-
-
-def job(schedule: str) -> CronJob:
-    tab = parse_crontab(f"{schedule} /bin/true\n", "t", CrontabKind.USER)
-    assert len(tab.jobs) == 1, tab.diagnostics
-    return tab.jobs[0]
-
-
-def run(schedule: str, zone: str = "UTC", opts: Options = OPTS) -> Translation:
-    return translate(job(schedule), zone, opts)
 
 
 def exprs(tr: Translation) -> list[str]:
