@@ -19,7 +19,7 @@ from typer import TyperException  # click's ClickException, which typer vendors
 from cronmigrate import __version__
 from cronmigrate.crontab.model import CrontabKind
 from cronmigrate.errors import CronmigrateError, UsageError, error_line, run_guarded
-from cronmigrate.schedule.model import Target
+from cronmigrate.schedule.model import Trigger
 
 if TYPE_CHECKING:
     from cronmigrate.plan.model import Plan
@@ -102,7 +102,7 @@ Timezone = Annotated[
     ),
 ]
 TargetOpt = Annotated[
-    Target,
+    Trigger,
     typer.Option(
         "--target",
         help="scheduler: EventBridge Scheduler, which takes the time zone; rules: classic "
@@ -150,7 +150,7 @@ Root = Annotated[
 def _build_plan(
     crontabs: list[str],
     timezone: str,
-    target: Target,
+    target: Trigger,
     allow_drift: bool,
     system: bool | None,
     now: str | None,
@@ -188,7 +188,7 @@ def plan(
     crontabs: Crontabs,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     timezone: Timezone = "UTC",
-    target: TargetOpt = Target.SCHEDULER,
+    target: TargetOpt = Trigger.SCHEDULER,
     allow_drift: AllowDrift = False,
     system: System = None,
     now: Now = None,
@@ -251,7 +251,7 @@ def generate(
         ),
     ] = JobTarget.lambda_,
     timezone: Timezone = "UTC",
-    target: TargetOpt = Target.SCHEDULER,
+    target: TargetOpt = Trigger.SCHEDULER,
     allow_drift: AllowDrift = False,
     system: System = None,
     now: Now = None,

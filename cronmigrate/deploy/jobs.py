@@ -16,7 +16,7 @@ from cronmigrate.diagnostics import Diagnostic, Severity
 from cronmigrate.diagnostics import registry as rules
 from cronmigrate.errors import CronmigrateError
 from cronmigrate.plan.model import JobPlan, Plan
-from cronmigrate.schedule.model import EventBridgeSchedule, Status, Target
+from cronmigrate.schedule.model import EventBridgeSchedule, Status, Trigger
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Deployment:
     settings: Settings
     jobs: tuple[DeployJob, ...]
     skipped: tuple[Diagnostic, ...]  # jobs not generated, and why
-    target: Target
+    trigger: Trigger
 
 
 def _settings_for(jp: JobPlan, settings: Settings) -> tuple[str, JobSettings]:
@@ -111,7 +111,7 @@ def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lam
             del names[function_name], ids[lid]
         else:
             jobs.append(placed)
-    return Deployment(plan, settings, tuple(jobs), tuple(skipped), plan.target)
+    return Deployment(plan, settings, tuple(jobs), tuple(skipped), plan.trigger)
 
 
 def _place(

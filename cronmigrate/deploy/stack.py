@@ -39,7 +39,7 @@ from cronmigrate.deploy.infra import Ref as R
 from cronmigrate.deploy.jobs import DeployJob, Deployment
 from cronmigrate.deploy.statemachine import definition
 from cronmigrate.errors import CronmigrateError
-from cronmigrate.schedule.model import Target
+from cronmigrate.schedule.model import Trigger
 
 LAYER_ID = "BashRuntimeLayer"
 LOCK_ID = "LockTable"
@@ -77,7 +77,7 @@ def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
                 )
             )
         else:
-            resources += _lambda_job(job, deployment.target, code_sha256)
+            resources += _lambda_job(job, deployment.trigger, code_sha256)
             outputs.append(
                 Output(
                     f"{job.logical_id}FunctionArn",
@@ -235,7 +235,7 @@ def _schedules(job: DeployJob, target: R, role: R) -> Iterator[Schedule]:
         )
 
 
-def _lambda_job(job: DeployJob, target: Target, code_sha256: Mapping[str, str]) -> list[Resource]:
+def _lambda_job(job: DeployJob, target: Trigger, code_sha256: Mapping[str, str]) -> list[Resource]:
     lid, tf, s = job.logical_id, names.tf_label(job.key), job.settings
     out: list[Resource] = [
         LogGroup(f"{lid}LogGroup", tf, f"/aws/lambda/{job.function_name}", s.log_retention_days),
@@ -270,7 +270,7 @@ def _lambda_job(job: DeployJob, target: Target, code_sha256: Mapping[str, str]) 
             job.source,
         )
     )
-    if target is Target.SCHEDULER:
+    if target is Trigger.SCHEDULER:
         role = _scheduler_role(job, "invoke-own-function", "lambda:InvokeFunction", function)
         out.append(role)
         out += _schedules(job, function, R(role.id))

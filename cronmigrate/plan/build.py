@@ -20,7 +20,7 @@ from cronmigrate.schedule import proof as fires
 from cronmigrate.schedule import timezones
 from cronmigrate.schedule.describe import describe
 from cronmigrate.schedule.eventbridge import parse as parse_aws
-from cronmigrate.schedule.model import EventBridgeSchedule, Status, Target, Translation
+from cronmigrate.schedule.model import EventBridgeSchedule, Status, Translation, Trigger
 from cronmigrate.schedule.translate import Options, translate
 
 _LINE_NOTES = frozenset({dg.IGNORED_TEXT.code, dg.REVERSED_RANGE.code})
@@ -28,7 +28,7 @@ _LINE_NOTES = frozenset({dg.IGNORED_TEXT.code, dg.REVERSED_RANGE.code})
 
 class PlanOptions(NamedTuple):
     timezone: str = "UTC"
-    target: Target = Target.SCHEDULER
+    trigger: Trigger = Trigger.SCHEDULER
     allow_drift: bool = False
     forced_kind: CrontabKind | None = None
     now: dt.datetime | None = None  # default: the current time
@@ -55,7 +55,7 @@ def plan_crontabs(
     """Translate and prove every job of already-read crontabs (``lint`` shares this)."""
     now = opts.moment
     year = now.astimezone(dt.UTC).year
-    topts = Options(opts.target, opts.allow_drift, year, year + 2)
+    topts = Options(opts.trigger, opts.allow_drift, year, year + 2)
     cache: dict[tuple[object, ...], Translation] = {}
     runs_cache: dict[tuple[EventBridgeSchedule, ...], tuple[str, ...]] = {}
     jobs: list[JobPlan] = []
@@ -94,7 +94,7 @@ def plan_crontabs(
         "schedules": sum(len(j.translation.schedules) for j in jobs),
     }
     return Plan(
-        tuple(jobs), tuple(diags), tuple(t.path for t in tabs), opts.target, opts.timezone, summary
+        tuple(jobs), tuple(diags), tuple(t.path for t in tabs), opts.trigger, opts.timezone, summary
     )
 
 

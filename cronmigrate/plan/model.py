@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from cronmigrate.crontab.model import CronJob
 from cronmigrate.diagnostics import Diagnostic
-from cronmigrate.schedule.model import Status, Target, Translation
+from cronmigrate.schedule.model import Status, Translation, Trigger
 
 
 class JobPlan(NamedTuple):
@@ -25,6 +25,6 @@ class Plan(NamedTuple):
     jobs: tuple[JobPlan, ...]
     diagnostics: tuple[Diagnostic, ...]  # file-level and malformed-line findings
     files: tuple[str, ...]
-    target: Target
+    trigger: Trigger  # what starts the jobs: EventBridge Scheduler or classic rules
     default_timezone: str
     summary: dict[str, int]

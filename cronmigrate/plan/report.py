@@ -63,7 +63,7 @@ def to_dict(plan: Plan) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "cronmigrate": __version__,
-        "target": plan.target.value,
+        "target": plan.trigger.value,
         "default_timezone": plan.default_timezone,
         "files": list(plan.files),
         "jobs": [_job(j) for j in plan.jobs],
@@ -114,7 +114,7 @@ def _md_cell(text: str) -> str:
 def to_markdown(plan: Plan) -> str:
     out = ["# cronmigrate plan", ""]
     out.append(
-        f"Target: EventBridge {plan.target.value}; default time zone `{plan.default_timezone}`."
+        f"Target: EventBridge {plan.trigger.value}; default time zone `{plan.default_timezone}`."
     )
     out.append("")
     out.append("| Source | User | Schedule | EventBridge | Time zone | Status | Reasons |")

@@ -11,7 +11,7 @@ from cronmigrate.plan.report import to_markdown
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.cloudformation import s3_key
 from cronmigrate.render.templating import render as render_template
-from cronmigrate.schedule.model import Target
+from cronmigrate.schedule.model import Trigger
 
 
 def render(deployment: Deployment, stack: Stack, iac: set[str]) -> Artifacts:
@@ -20,7 +20,7 @@ def render(deployment: Deployment, stack: Stack, iac: set[str]) -> Artifacts:
     trigger = (
         "an EventBridge Scheduler schedule (in the crontab's time zone) with its own "
         "role that may only invoke that function"
-        if deployment.target is Target.SCHEDULER
+        if deployment.trigger is Trigger.SCHEDULER
         else "an EventBridge rule (UTC) allowed to invoke that function"
     )
     retention = sorted({j.settings.log_retention_days for j in deployment.jobs})

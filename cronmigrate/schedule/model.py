@@ -15,7 +15,7 @@ class Status(enum.Enum):
     DISABLED = "disabled"
 
 
-class Target(enum.Enum):
+class Trigger(enum.Enum):
     SCHEDULER = "scheduler"  # EventBridge Scheduler: cron() in a named time zone
     RULES = "rules"  # classic EventBridge rules: cron() in UTC
 

@@ -33,7 +33,7 @@ from cronmigrate.schedule.eventbridge import (
     AwsCronError,
 )
 from cronmigrate.schedule.local import MAX_SCHEDULES, Refusal, local_crons
-from cronmigrate.schedule.model import EventBridgeSchedule, Proof, Status, Target, Translation
+from cronmigrate.schedule.model import EventBridgeSchedule, Proof, Status, Translation, Trigger
 from cronmigrate.schedule.unix import (
     CronSchedule,
 )
@@ -54,7 +54,7 @@ class CronJob(Protocol):
 
 
 class Options(NamedTuple):
-    target: Target = Target.SCHEDULER
+    trigger: Trigger = Trigger.SCHEDULER
     allow_drift: bool = False
     first_year: int = 2026  # the window of years whose DST changes are checked
     last_year: int = 2028
@@ -174,8 +174,8 @@ def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options)
         return _refused(r.code, r.message, job)
     reasons = [n._replace(location=job.location, text=job.raw) for n in notes]
     offs = timezones.offsets(zone, opts.first_year, opts.last_year)
-    utc = opts.target is Target.RULES and offs != (0,)
-    out_zone = "UTC" if opts.target is Target.RULES else zone
+    utc = opts.trigger is Trigger.RULES and offs != (0,)
+    out_zone = "UTC" if opts.trigger is Trigger.RULES else zone
     drift: list[str] = []
     if not utc:
         crons = local

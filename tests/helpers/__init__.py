@@ -47,13 +47,13 @@ def generate_into(
     from cronmigrate.deploy import settings as config_mod
     from cronmigrate.plan.build import PlanOptions, build_plan
     from cronmigrate.render.generate import generate
-    from cronmigrate.schedule.model import Target
+    from cronmigrate.schedule.model import Trigger
     from cronmigrate.writer import write_tree
 
     old = Path.cwd()
     os.chdir(cwd)
     try:
-        plan = build_plan(crontabs or SAMPLE_TABS, PlanOptions(timezone, Target(target), now=NOW))
+        plan = build_plan(crontabs or SAMPLE_TABS, PlanOptions(timezone, Trigger(target), now=NOW))
         settings_ = config_mod.load(config)
         artifacts, deployment = generate(plan, settings_, root, set(iac))
         write_tree(outdir, artifacts)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from cronmigrate.crontab.model import CronJob, CrontabKind
 from cronmigrate.crontab.parse import parse_crontab
-from cronmigrate.schedule.model import Target, Translation
+from cronmigrate.schedule.model import Translation, Trigger
 from cronmigrate.schedule.translate import Options, translate
 
-OPTS = Options(Target.SCHEDULER, False, 2026, 2028)
+OPTS = Options(Trigger.SCHEDULER, False, 2026, 2028)
 
 
 def job(schedule: str) -> CronJob:

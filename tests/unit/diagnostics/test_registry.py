@@ -9,7 +9,7 @@ from cronmigrate.diagnostics import Diagnostic
 from cronmigrate.diagnostics.registry import BY_CODE, RULES
 from cronmigrate.lint.engine import LintOptions, lint
 from cronmigrate.plan.build import PlanOptions, build_plan
-from cronmigrate.schedule.model import Target
+from cronmigrate.schedule.model import Trigger
 from tests.helpers import NOW, ROOT, SAMPLES
 
 CODE = re.compile(r"^CM\d{3}$")
@@ -49,7 +49,7 @@ def test_every_reported_finding_has_its_rules_severity() -> None:
         (SAMPLES / "server-root", ["etc/cron.d"]),
         (SAMPLES / "hard-cases", ["crontab"]),
     ):
-        for target in Target:
+        for target in Trigger:
             paths = [str(root / t) for t in tabs]
             opts = PlanOptions("Europe/Berlin", target, now=NOW, root=root, allow_drift=True)
             plan = build_plan(paths, opts)

@@ -10,7 +10,7 @@ from cronmigrate.diagnostics import registry as dg
 from cronmigrate.schedule import proof as fires
 from cronmigrate.schedule import timezones
 from cronmigrate.schedule.local import local_crons
-from cronmigrate.schedule.model import Status, Target
+from cronmigrate.schedule.model import Status, Trigger
 from cronmigrate.schedule.translate import Options
 from cronmigrate.schedule.unix import CronSchedule, parse_schedule
 from tests.helpers.schedules import run
@@ -98,7 +98,7 @@ def test_half_hour_dst_lord_howe() -> None:
     ],
 )
 def test_plan_status_in_berlin(expr: str, verified: bool) -> None:
-    tr = run(expr, "Europe/Berlin", Options(Target.SCHEDULER, False, 2026, 2028))
+    tr = run(expr, "Europe/Berlin", Options(Trigger.SCHEDULER, False, 2026, 2028))
     assert tr.verified is verified
     assert tr.status is (Status.OK if verified else Status.WARNING)
     if not verified:
@@ -106,5 +106,5 @@ def test_plan_status_in_berlin(expr: str, verified: bool) -> None:
 
 
 def test_rules_target_uniform_in_dst_zone_checks_transitions() -> None:
-    tr = run("*/15 * * * *", "America/New_York", Options(Target.RULES, False, 2026, 2028))
+    tr = run("*/15 * * * *", "America/New_York", Options(Trigger.RULES, False, 2026, 2028))
     assert tr.verified, tr.reasons

@@ -12,13 +12,13 @@ from hypothesis import given
 
 from cronmigrate.diagnostics import Severity
 from cronmigrate.diagnostics import registry as dg
-from cronmigrate.schedule.model import Status, Target, Translation
+from cronmigrate.schedule.model import Status, Translation, Trigger
 from cronmigrate.schedule.translate import Options
 from tests.helpers.schedules import run
 from tests.helpers.strategies import has_equal_range, sparse_unix_expression, unix_expression
 
-RULES = Options(Target.RULES, False, 2026, 2028)
-DRIFT = Options(Target.RULES, True, 2026, 2028)
+RULES = Options(Trigger.RULES, False, 2026, 2028)
+DRIFT = Options(Trigger.RULES, True, 2026, 2028)
 
 
 def exprs(tr: Translation) -> list[str]:
