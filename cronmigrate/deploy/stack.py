@@ -1,9 +1,5 @@
-"""Deployment → :class:`~cronmigrate.deploy.infra.Stack`: every resource, name and IAM
-statement, decided once for CloudFormation, SAM and Terraform alike.
-
-Least privilege: each function's role may write to its own log group only (and claim its
-own runs, read its own secrets, publish to its own topic); each schedule's role may invoke
-its own function (or start its own state machine) only, and only for this account.
+"""Deployment → :class:`~cronmigrate.deploy.infra.Stack`: every resource, name and property,
+decided once for CloudFormation, SAM and Terraform alike (IAM in :mod:`cronmigrate.deploy.iam`).
 """
 
 from __future__ import annotations
@@ -13,6 +9,14 @@ from collections.abc import Iterator, Mapping
 from cronmigrate import __version__
 from cronmigrate import aws_facts as aws
 from cronmigrate.deploy import names
+from cronmigrate.deploy.iam import (
+    LOCK_ID,
+    allow,
+    function_role,
+    instances_statement,
+    own_keys,
+    scheduler_role,
+)
 from cronmigrate.deploy.infra import (
     Arn,
     Code,
@@ -29,7 +33,6 @@ from cronmigrate.deploy.infra import (
     Schedule,
     Stack,
     StateMachine,
-    Statement,
     Subscription,
     Table,
     Topic,
@@ -42,7 +45,6 @@ from cronmigrate.errors import CronmigrateError
 from cronmigrate.schedule.model import Trigger
 
 LAYER_ID = "BashRuntimeLayer"
-LOCK_ID = "LockTable"
 LOCK_KEY = "pk"
 LOCK_TTL = "expires"
 
@@ -108,96 +110,6 @@ def _check_unique(resources: list[Resource]) -> None:
             seen.add(key)
 
 
-# ------------------------------------------------------------------ IAM
-
-
-def _allow(actions: str | tuple[str, ...], *resources: Value, **kw: object) -> Statement:
-    acts = (actions,) if isinstance(actions, str) else actions
-    return Statement(acts, resources, kw.get("condition"), str(kw.get("comment", "")))
-
-
-def _own_keys(job: DeployJob) -> Statement:
-    """May claim the lock table's items of this job only."""
-    return _allow(
-        "dynamodb:PutItem",
-        R(LOCK_ID),
-        condition={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{job.function_name}#*"]}},
-    )
-
-
-def _scheduler_role(job: DeployJob, policy: str, action: str, target: R) -> Role:
-    return Role(
-        f"{job.logical_id}SchedulerRole",
-        f"{names.tf_label(job.key)}_scheduler",
-        "scheduler.amazonaws.com",
-        job.function_name[:28] + "-sch-",
-        (Policy(policy, "", (_allow(action, target),)),),
-        source_account=True,
-    )
-
-
-def _function_role(job: DeployJob) -> Role:
-    lid = job.logical_id
-    policies = [
-        Policy(
-            "write-own-logs",
-            "logs",
-            (
-                _allow(
-                    ("logs:CreateLogStream", "logs:PutLogEvents"),
-                    R(f"{lid}LogGroup", "log_streams"),
-                ),
-            ),
-        )
-    ]
-    if job.settings.iam_statements:
-        statements = tuple(_user_statement(s) for s in job.settings.iam_statements)
-        policies.append(Policy("job-permissions", "job", statements))
-    if job.alerts_id:
-        policies.append(
-            Policy("notify-on-failure", "notify", (_allow("sns:Publish", R(job.alerts_id)),))
-        )
-    secrets = names.secret_variables(job)
-    if secrets:
-        arns = tuple(
-            Arn("arn:{partition}:ssm:{region}:{account}:parameter" + p) for _, p in secrets
-        )
-        policies.append(Policy("read-own-secrets", "secrets", (_allow("ssm:GetParameter", *arns),)))
-    if _locked(job):
-        policies.append(Policy("claim-own-runs", "lock", (_own_keys(job),)))
-    managed: tuple[tuple[str, Arn], ...] = ()
-    if job.settings.subnet_ids:
-        managed = (
-            (
-                "vpc",
-                Arn("arn:{partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"),
-            ),
-        )
-    return Role(
-        f"{lid}Role",
-        names.tf_label(job.key),
-        "lambda.amazonaws.com",
-        job.function_name[:32] + "-",
-        tuple(policies),
-        managed_policies=managed,
-    )
-
-
-def _user_statement(raw: Mapping[str, object]) -> Statement:
-    """A statement from ``iam:`` in cronmigrate.yaml, as the user wrote it."""
-
-    def strings(v: object) -> tuple[str, ...]:
-        return tuple(str(x) for x in v) if isinstance(v, list | tuple) else (str(v),)
-
-    return Statement(
-        strings(raw.get("Action", ())),
-        strings(raw.get("Resource", ())),
-        raw.get("Condition"),
-        effect=str(raw.get("Effect", "Allow")),
-        sid=str(raw.get("Sid", "")),
-    )
-
-
 # ------------------------------------------------------------------ jobs
 
 
@@ -239,7 +151,7 @@ def _lambda_job(job: DeployJob, target: Trigger, code_sha256: Mapping[str, str])
     lid, tf, s = job.logical_id, names.tf_label(job.key), job.settings
     out: list[Resource] = [
         LogGroup(f"{lid}LogGroup", tf, f"/aws/lambda/{job.function_name}", s.log_retention_days),
-        _function_role(job),
+        function_role(job),
     ]
     env: tuple[tuple[str, Value], ...] = ()
     if _locked(job):
@@ -271,7 +183,7 @@ def _lambda_job(job: DeployJob, target: Trigger, code_sha256: Mapping[str, str])
         )
     )
     if target is Trigger.SCHEDULER:
-        role = _scheduler_role(job, "invoke-own-function", "lambda:InvokeFunction", function)
+        role = scheduler_role(job, "invoke-own-function", "lambda:InvokeFunction", function)
         out.append(role)
         out += _schedules(job, function, R(role.id))
         return out
@@ -303,19 +215,6 @@ def _lambda_job(job: DeployJob, target: Trigger, code_sha256: Mapping[str, str])
     return out
 
 
-def _instances_statement(job: DeployJob) -> Statement:
-    instance_arn = "arn:{partition}:ec2:{region}:{account}:instance/"
-    first = job.settings.instances[0]
-    if first.startswith("tag:"):
-        key, value = first[len("tag:") :].split("=", 1)
-        return _allow(
-            "ssm:SendCommand",
-            Arn(instance_arn + "*"),
-            condition={"StringEquals": {f"ssm:resourceTag/{key}": value}},
-        )
-    return _allow("ssm:SendCommand", *(Arn(instance_arn + i) for i in job.settings.instances))
-
-
 def _runcommand_job(job: DeployJob) -> list[Resource]:
     """Topics, the state machine and its role, and the schedule(s) that start it."""
     lid, tf = job.logical_id, names.tf_label(job.key)
@@ -335,23 +234,23 @@ def _runcommand_job(job: DeployJob) -> list[Resource]:
             )
         )
     statements = [
-        _allow("ssm:SendCommand", Arn("arn:{partition}:ssm:{region}::document/AWS-RunShellScript")),
-        _instances_statement(job),
-        _allow(
+        allow("ssm:SendCommand", Arn("arn:{partition}:ssm:{region}::document/AWS-RunShellScript")),
+        instances_statement(job),
+        allow(
             "ssm:ListCommandInvocations",
             "*",
             comment="ListCommandInvocations has no resource-level permissions (Service "
             "Authorization Reference, AWS Systems Manager): the action is named, the "
             "resource cannot be",
         ),
-        _allow("sns:Publish", R(success), R(failure)),
+        allow("sns:Publish", R(success), R(failure)),
     ]
     substitutions: list[tuple[str, Value]] = [
         ("SuccessTopic", R(success)),
         ("FailureTopic", R(failure)),
     ]
     if _locked(job):
-        statements.append(_own_keys(job))
+        statements.append(own_keys(job))
         substitutions.append(("LockTable", R(LOCK_ID, "name")))
     role = Role(
         f"{lid}StateMachineRole",
@@ -370,7 +269,7 @@ def _runcommand_job(job: DeployJob) -> list[Resource]:
         tuple(substitutions),
         job.source,
     )
-    scheduler = _scheduler_role(
+    scheduler = scheduler_role(
         job, "start-own-state-machine", "states:StartExecution", R(machine.id)
     )
     out += [role, scheduler, machine]

@@ -1,0 +1,120 @@
+"""IAM for every form, decided once: each function's role may write its own log group only
+(and claim its own runs, read its own secrets, publish to its own topic); each schedule's
+role may invoke its own function or start its own state machine only, for this account."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cronmigrate.deploy import names
+from cronmigrate.deploy.infra import (
+    Arn,
+    Policy,
+    Role,
+    Statement,
+    Value,
+)
+from cronmigrate.deploy.infra import Ref as R
+from cronmigrate.deploy.jobs import DeployJob
+
+LOCK_ID = "LockTable"
+
+
+def allow(actions: str | tuple[str, ...], *resources: Value, **kw: object) -> Statement:
+    acts = (actions,) if isinstance(actions, str) else actions
+    return Statement(acts, resources, kw.get("condition"), str(kw.get("comment", "")))
+
+
+def own_keys(job: DeployJob) -> Statement:
+    """May claim the lock table's items of this job only."""
+    return allow(
+        "dynamodb:PutItem",
+        R(LOCK_ID),
+        condition={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{job.function_name}#*"]}},
+    )
+
+
+def scheduler_role(job: DeployJob, policy: str, action: str, target: R) -> Role:
+    return Role(
+        f"{job.logical_id}SchedulerRole",
+        f"{names.tf_label(job.key)}_scheduler",
+        "scheduler.amazonaws.com",
+        job.function_name[:28] + "-sch-",
+        (Policy(policy, "", (allow(action, target),)),),
+        source_account=True,
+    )
+
+
+def function_role(job: DeployJob) -> Role:
+    lid = job.logical_id
+    policies = [
+        Policy(
+            "write-own-logs",
+            "logs",
+            (
+                allow(
+                    ("logs:CreateLogStream", "logs:PutLogEvents"),
+                    R(f"{lid}LogGroup", "log_streams"),
+                ),
+            ),
+        )
+    ]
+    if job.settings.iam_statements:
+        statements = tuple(user_statement(s) for s in job.settings.iam_statements)
+        policies.append(Policy("job-permissions", "job", statements))
+    if job.alerts_id:
+        policies.append(
+            Policy("notify-on-failure", "notify", (allow("sns:Publish", R(job.alerts_id)),))
+        )
+    secrets = names.secret_variables(job)
+    if secrets:
+        arns = tuple(
+            Arn("arn:{partition}:ssm:{region}:{account}:parameter" + p) for _, p in secrets
+        )
+        policies.append(Policy("read-own-secrets", "secrets", (allow("ssm:GetParameter", *arns),)))
+    if job.settings.lock == "dynamodb":
+        policies.append(Policy("claim-own-runs", "lock", (own_keys(job),)))
+    managed: tuple[tuple[str, Arn], ...] = ()
+    if job.settings.subnet_ids:
+        managed = (
+            (
+                "vpc",
+                Arn("arn:{partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"),
+            ),
+        )
+    return Role(
+        f"{lid}Role",
+        names.tf_label(job.key),
+        "lambda.amazonaws.com",
+        job.function_name[:32] + "-",
+        tuple(policies),
+        managed_policies=managed,
+    )
+
+
+def user_statement(raw: Mapping[str, object]) -> Statement:
+    """A statement from ``iam:`` in cronmigrate.yaml, as the user wrote it."""
+
+    def strings(v: object) -> tuple[str, ...]:
+        return tuple(str(x) for x in v) if isinstance(v, list | tuple) else (str(v),)
+
+    return Statement(
+        strings(raw.get("Action", ())),
+        strings(raw.get("Resource", ())),
+        raw.get("Condition"),
+        effect=str(raw.get("Effect", "Allow")),
+        sid=str(raw.get("Sid", "")),
+    )
+
+
+def instances_statement(job: DeployJob) -> Statement:
+    instance_arn = "arn:{partition}:ec2:{region}:{account}:instance/"
+    first = job.settings.instances[0]
+    if first.startswith("tag:"):
+        key, value = first[len("tag:") :].split("=", 1)
+        return allow(
+            "ssm:SendCommand",
+            Arn(instance_arn + "*"),
+            condition={"StringEquals": {f"ssm:resourceTag/{key}": value}},
+        )
+    return allow("ssm:SendCommand", *(Arn(instance_arn + i) for i in job.settings.instances))
