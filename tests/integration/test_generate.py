@@ -333,7 +333,8 @@ def test_templates_ship_inside_the_wheel(tmp_path: Path) -> None:
         names = set(zf.namelist())
         for name in (
             "function.sh.j2",
-            "terraform/main.tf.j2",
+            "terraform/versions.tf.j2",
+            "terraform/variables.tf.j2",
             "README.md.j2",
             "cronmigrate.yaml",
             "deploy-cloudformation.sh.j2",
