@@ -61,3 +61,38 @@ ASYNC_RETRIES_MAX = 2
 SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 SCHEDULE_ARN = "<aws.scheduler.schedule-arn>"
 EXECUTION_ID = "<aws.scheduler.execution-id>"
+
+# CloudFormation quotas ("Understand CloudFormation quotas", AWS CloudFormation User Guide,
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html):
+# resources, outputs and parameters per template; a template body in the request; a
+# template read from S3; stacks per account (a default quota, raised on request).
+CFN_RESOURCES_MAX = 500
+CFN_OUTPUTS_MAX = 200
+CFN_PARAMETERS_MAX = 200
+CFN_TEMPLATE_BODY_MAX = 51_200
+CFN_TEMPLATE_S3_MAX = 1_000_000
+CFN_STACKS_DEFAULT = 2_000
+
+# IAM roles per account: 1,000 by default ("IAM and AWS STS quotas", IAM User Guide,
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+IAM_ROLES_DEFAULT = 1_000
+# EventBridge rules per event bus: 300 by default ("Amazon EventBridge quotas",
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html).
+EVENTBRIDGE_RULES_DEFAULT = 300
+# EventBridge Scheduler schedules per account and Region: 1,000,000 by default ("Quotas for
+# EventBridge Scheduler", https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html).
+SCHEDULER_SCHEDULES_DEFAULT = 1_000_000
+
+# The cron() grammar ("Cron expressions reference", Amazon EventBridge User Guide,
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html):
+# six fields, values and wildcards per field, one of day-of-month/day-of-week is '?'.
+CRON_FIELDS = (
+    ("minutes", 0, 59, ",-*/"),
+    ("hours", 0, 23, ",-*/"),
+    ("day-of-month", 1, 31, ",-*?/LW"),
+    ("month", 1, 12, ",-*/"),
+    ("day-of-week", 1, 7, ",-*?L#"),
+    ("year", 1970, 2199, ",-*/"),
+)
+# ScheduleExpression of a rule or schedule: up to 256 characters (PutRule, CreateSchedule).
+SCHEDULE_EXPRESSION_MAX = 256

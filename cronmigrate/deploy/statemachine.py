@@ -81,7 +81,9 @@ def definition(job: DeployJob) -> Doc:
                 "Item": {"pk": {"S.$": f"States.Format('{name}#{{}}', $.scheduled_time)"}},
                 "ConditionExpression": "attribute_not_exists(pk)",
             },
-            "ResultPath": None,
+            # Not ResultPath: null (discard): CloudFormation refuses null values anywhere in
+            # a template, inside a Definition too. The (empty) PutItem result is kept here.
+            "ResultPath": "$.claim",
             "Catch": [
                 {
                     "ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
@@ -166,7 +168,7 @@ def definition(job: DeployJob) -> Doc:
                 "Subject": f"cron job {outcome}: {name}"[:100],
                 "Message.$": message.replace("$.outcome", f"'{outcome}'"),
             },
-            "ResultPath": None,
+            "ResultPath": "$.notified",
         }
         if nxt:
             state["Next"] = nxt

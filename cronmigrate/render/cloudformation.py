@@ -10,6 +10,7 @@ or state machine together with its schedules (``AWS::Serverless::Function`` even
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -228,7 +229,9 @@ class _Writer:
             "Properties": {
                 "StateMachineName": r.name,
                 "StateMachineType": "STANDARD",
-                "Definition": r.definition,
+                # A JSON string, as the statemachines/ file: CloudFormation then reads no
+                # YAML null or number out of the definition.
+                "DefinitionString": json.dumps(r.definition, separators=(",", ":")),
                 "DefinitionSubstitutions": subs,
                 "RoleArn": self.ref(r.role),
             },

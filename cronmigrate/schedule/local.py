@@ -57,9 +57,12 @@ def render_field(field: Field | None, values: frozenset[int], spec: FieldSpec) -
             if tok == "*":
                 out.append("*")
             elif tok.startswith("*/"):
-                if len(values) < 2:
+                step = int(tok[2:])
+                # An increment must stay within its field (AWS's cron grammar): */100 in
+                # day-of-month is day 1 alone, said as the values.
+                if len(values) < 2 or spec.low + step > spec.high:
                     return canonical
-                out.append(f"{spec.low}/{int(tok[2:])}")
+                out.append(f"{spec.low}/{step}")
             elif "/" in tok:
                 return canonical
             elif "-" in tok:

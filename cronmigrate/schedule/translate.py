@@ -32,6 +32,7 @@ from cronmigrate.schedule.eventbridge import (
     AwsCron,
     AwsCronError,
 )
+from cronmigrate.schedule.grammar import expression_problems
 from cronmigrate.schedule.local import MAX_SCHEDULES, Refusal, local_crons
 from cronmigrate.schedule.model import EventBridgeSchedule, Proof, Status, Translation, Trigger
 from cronmigrate.schedule.unix import (
@@ -254,6 +255,11 @@ def _prove(
     utc: bool,
     drifting: bool,
 ) -> Translation:
+    for c in crons:
+        problems = expression_problems(c.expression)
+        if problems:  # a bug in our own rendering: never hand AWS what it refuses
+            why = f"internal: emitted {c.expression}, which AWS refuses: {problems[0]}"
+            return _refused(dg.UNVERIFIED, why, job)
     try:
         cmp = fires.compare(truths, [fires.aws_pair(c) for c in crons])
     except AwsCronError as exc:  # pragma: no cover - a bug in our own rendering

@@ -9,9 +9,11 @@ import itertools
 import pytest
 from cronsim import CronSim
 from hypothesis import given
+from hypothesis import strategies as st
 
 from cronmigrate.diagnostics import Severity
 from cronmigrate.diagnostics import registry as dg
+from cronmigrate.schedule.grammar import expression_problems
 from cronmigrate.schedule.model import Status, Translation, Trigger
 from cronmigrate.schedule.translate import Options
 from tests.helpers.schedules import run
@@ -179,5 +181,32 @@ def test_every_accepted_expression_is_proven_or_refused_with_a_reason(expr: str)
         for s in tr.schedules:
             fields = s.expression[5:-1].split()
             assert len(fields) == 6
+            assert expression_problems(s.expression) == []
             assert fields[5] == "*"
             assert (fields[2] == "?") != (fields[4] == "?")
+
+
+@pytest.mark.parametrize(
+    ("schedule", "expected"),
+    [
+        # An increment larger than its field is written as the value it means.
+        ("0 0 1-7,*/100 * *", "cron(0 0 1-7 * ? *)"),
+        ("0 0 1 */14 *", "cron(0 0 1 JAN ? *)"),
+        ("*/75 * * * *", "cron(0 * * * ? *)"),
+        ("0 */30 * * *", "cron(0 0 * * ? *)"),
+    ],
+)
+def test_increments_stay_within_their_field(schedule: str, expected: str) -> None:
+    tr = run(schedule)
+    assert exprs(tr) == [expected]
+    assert tr.verified
+
+
+@given(unix_expression(), st.sampled_from(["UTC", "Asia/Kolkata", "Europe/Berlin"]))
+def test_every_expression_for_rules_is_within_aws_grammar(expr: str, zone: str) -> None:
+    """Shifted into UTC (with drift allowed) too, nothing AWS refuses is emitted."""
+    tr = run(expr, zone, DRIFT)
+    for s in tr.schedules:
+        assert expression_problems(s.expression) == [], s.expression
+    if tr.status is Status.REFUSED:
+        assert tr.reasons[-1].code != dg.UNVERIFIED.code, tr.reasons[-1].message

@@ -1,0 +1,67 @@
+"""What AWS refuses and lenient checkers (cfn-lint, the emulator) let through: a checker of
+our own, run on every generated template and expression (facts and sources in aws_facts).
+
+- no null anywhere in a template (CloudFormation: "'null' values are not allowed in
+  templates");
+- template size (51,200 bytes inline, 1 MB from S3), resources ≤ 500, outputs ≤ 200,
+  parameters ≤ 200 per template;
+- one statement id per function policy;
+- every cron() expression within AWS's documented grammar: field ranges, increments
+  within their field, ``?`` in one day field, ``L``/``W``/``#`` where allowed, years
+  1970-2199, 256 characters at most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from cronmigrate import aws_facts as aws
+from cronmigrate.deploy.infra import Permission, Stack
+from cronmigrate.schedule.grammar import expression_problems
+
+
+def nulls(doc: Any, path: str = "") -> Iterator[str]:
+    """Paths of the null values in a template."""
+    if doc is None:
+        yield path or "/"
+    elif isinstance(doc, dict):
+        for k, v in doc.items():
+            yield from nulls(v, f"{path}/{k}")
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            yield from nulls(v, f"{path}/{i}")
+
+
+def template_problems(name: str, doc: dict[str, Any], size: int) -> list[str]:
+    """What CloudFormation refuses in one template (``size``: its bytes)."""
+    out = [f"{name}: null value at {p}" for p in nulls(doc)]
+    if size > aws.CFN_TEMPLATE_S3_MAX:
+        out.append(f"{name}: {size:,} bytes; CloudFormation reads at most 1 MB from S3")
+    for key, limit in (
+        ("Resources", aws.CFN_RESOURCES_MAX),
+        ("Outputs", aws.CFN_OUTPUTS_MAX),
+        ("Parameters", aws.CFN_PARAMETERS_MAX),
+    ):
+        n = len(doc.get(key) or {})
+        if n > limit:
+            out.append(f"{name}: {n} {key.lower()}; a template may have at most {limit}")
+    return out
+
+
+def stack_problems(stack: Stack) -> list[str]:
+    """Statement ids and expressions of the neutral model."""
+    out: list[str] = []
+    seen: dict[tuple[str, str], str] = {}
+    for r in stack.resources:
+        if isinstance(r, Permission):
+            key = (r.function.id, r.statement_id)
+            if key in seen:
+                out.append(
+                    f"{r.id}: statement id {r.statement_id!r} is already used by {seen[key]}"
+                )
+            seen[key] = r.id
+        expression = getattr(r, "expression", None)
+        if isinstance(expression, str):
+            out += [f"{r.id}: {e}" for e in expression_problems(expression)]
+    return out
