@@ -34,13 +34,22 @@ def own_keys(job: DeployJob) -> Statement:
     )
 
 
-def scheduler_role(job: DeployJob, policy: str, action: str, target: R) -> Role:
+def scheduler_role(
+    id: str, tf: str, name_prefix: str, functions: list[R], machines: list[R]
+) -> Role:
+    """The role EventBridge Scheduler assumes for one group's schedules: it may invoke
+    exactly that group's functions and start exactly its state machines."""
+    statements = []
+    if functions:
+        statements.append(allow("lambda:InvokeFunction", *functions))
+    if machines:
+        statements.append(allow("states:StartExecution", *machines))
     return Role(
-        f"{job.logical_id}SchedulerRole",
-        f"{names.tf_label(job.key)}_scheduler",
+        id,
+        tf,
         "scheduler.amazonaws.com",
-        job.function_name[:28] + "-sch-",
-        (Policy(policy, "", (allow(action, target),)),),
+        name_prefix,
+        (Policy("start-own-jobs", "", tuple(statements)),),
         source_account=True,
     )
 

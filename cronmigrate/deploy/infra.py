@@ -226,10 +226,28 @@ Resource: TypeAlias = (
 )
 
 
-class Stack(NamedTuple):
+class Group(NamedTuple):
+    """Jobs deployed together: a nested stack (``stacks/<name>.yaml``) in CloudFormation and
+    SAM, so that no template passes CloudFormation's limits; Terraform writes them flat."""
+
+    id: str  # the nested stack's logical id in the parent
+    name: str
     description: str
     resources: tuple[Resource, ...]
     outputs: tuple[Output, ...]
 
+
+class Stack(NamedTuple):
+    description: str
+    resources: tuple[Resource, ...]  # the base: runtime layer, lock table, alert topics
+    outputs: tuple[Output, ...]
+    groups: tuple[Group, ...] = ()
+
+    def all_resources(self) -> tuple[Resource, ...]:
+        return self.resources + tuple(r for g in self.groups for r in g.resources)
+
+    def all_outputs(self) -> tuple[Output, ...]:
+        return self.outputs + tuple(o for g in self.groups for o in g.outputs)
+
     def by_id(self) -> dict[str, Resource]:
-        return {r.id: r for r in self.resources}
+        return {r.id: r for r in self.all_resources()}

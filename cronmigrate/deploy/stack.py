@@ -4,6 +4,7 @@ decided once for CloudFormation, SAM and Terraform alike (IAM in :mod:`cronmigra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 from cronmigrate import __version__
@@ -21,6 +22,7 @@ from cronmigrate.deploy.infra import (
     Arn,
     Code,
     Function,
+    Group,
     Layer,
     LogGroup,
     Output,
@@ -51,7 +53,7 @@ LOCK_TTL = "expires"
 
 def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
     """The stack; ``code_sha256`` maps each zip's path (``dist/…``) to its SHA-256."""
-    resources: list[Resource] = [
+    base: list[Resource] = [
         Layer(
             LAYER_ID,
             "bash_runtime",
@@ -62,38 +64,101 @@ def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
             aws.ARCHITECTURES,
         )
     ]
-    resources += _alerts(deployment)
+    base += _alerts(deployment)
     if any(_locked(j) for j in deployment.jobs):
-        resources.append(Table(LOCK_ID, "lock", LOCK_KEY, LOCK_TTL))
+        base.append(Table(LOCK_ID, "lock", LOCK_KEY, LOCK_TTL))
+    groups = [
+        _group(name, jobs, deployment, code_sha256)
+        for name, jobs in groups_of(deployment.jobs).items()
+    ]
+    _check_unique(base + [r for g in groups for r in g.resources])
+    files = ", ".join(deployment.plan.files) or "-"
+    text = f"Cron jobs from {files}, migrated by cronmigrate {__version__}"
+    return Stack(
+        text if len(text) <= 1024 else text[:1021] + "...",
+        tuple(base),
+        (Output("RuntimeLayerArn", "layer", "", "The bash runtime layer", R(LAYER_ID)),),
+        tuple(groups),
+    )
+
+
+# A group (one nested stack) holds one crontab file's jobs; a file with more jobs than
+# GROUP_MAX_JOBS is spread over BUCKETS groups by a hash of each job's key, so that no
+# template passes CloudFormation's limits (500 resources, 200 outputs, 1 MB) and a job keeps
+# its group when others are added or removed (docs/stacks.md).
+GROUP_MAX_JOBS = 60
+BUCKETS = 32
+
+
+def _slug(path: str) -> str:
+    parts = [p for p in path.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    text = "-".join(parts[-2:]) or "crontab"
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "crontab"
+
+
+def groups_of(jobs: tuple[DeployJob, ...]) -> dict[str, list[DeployJob]]:
+    """Group name → its jobs, in the plan's order."""
+    by_file: dict[str, list[DeployJob]] = {}
+    for job in jobs:
+        by_file.setdefault(job.plan.job.location.path, []).append(job)
+    out: dict[str, list[DeployJob]] = {}
+    used: set[str] = set()
+    for path, members in by_file.items():
+        slug = _slug(path)
+        while slug in used:
+            slug += "-x"  # two files with the same last two path components
+        used.add(slug)
+        for job in members:
+            name = slug
+            if len(members) > GROUP_MAX_JOBS:
+                name = f"{slug}-{int(names.short_hash(job.key, 8), 16) % BUCKETS:02d}"
+            out.setdefault(name, []).append(job)
+    return dict(sorted(out.items()))
+
+
+def _group(
+    name: str, jobs: list[DeployJob], deployment: Deployment, code_sha256: Mapping[str, str]
+) -> Group:
+    gid = "Jobs" + names.logical_id(name)
+    tf = names.tf_label(name)
+    role = R(f"{gid}SchedulerRole")
+    resources: list[Resource] = []
     outputs: list[Output] = []
-    for job in deployment.jobs:
+    functions: list[R] = []
+    machines: list[R] = []
+    for job in jobs:
         if job.runcommand:
-            resources += _runcommand_job(job)
+            resources += _runcommand_job(job, role)
+            machines.append(R(f"{job.logical_id}StateMachine"))
             outputs.append(
                 Output(
                     f"{job.logical_id}StateMachineArn",
                     "state_machines",
                     job.function_name,
                     job.source,
-                    R(f"{job.logical_id}StateMachine"),
+                    machines[-1],
                 )
             )
         else:
-            resources += _lambda_job(job, deployment.trigger, code_sha256)
+            resources += _lambda_job(job, deployment.trigger, code_sha256, role)
+            functions.append(R(f"{job.logical_id}Function"))
             outputs.append(
                 Output(
                     f"{job.logical_id}FunctionArn",
                     "functions",
                     job.function_name,
                     job.source,
-                    R(f"{job.logical_id}Function"),
+                    functions[-1],
                 )
             )
-    _check_unique(resources)
-    files = ", ".join(deployment.plan.files) or "-"
-    text = f"Cron jobs from {files}, migrated by cronmigrate {__version__}"
-    return Stack(
-        text if len(text) <= 1024 else text[:1021] + "...",
+    if machines or deployment.trigger is Trigger.SCHEDULER:
+        prefix = f"{deployment.settings.name_prefix}{name}"[:27] + "-sch-"
+        resources.append(scheduler_role(role.id, f"{tf}_scheduler", prefix, functions, machines))
+    files = sorted({j.plan.job.location.path for j in jobs})
+    return Group(
+        gid,
+        name,
+        f"cronmigrate {__version__}: jobs of {', '.join(files)}",
         tuple(resources),
         tuple(outputs),
     )
@@ -147,7 +212,9 @@ def _schedules(job: DeployJob, target: R, role: R) -> Iterator[Schedule]:
         )
 
 
-def _lambda_job(job: DeployJob, target: Trigger, code_sha256: Mapping[str, str]) -> list[Resource]:
+def _lambda_job(
+    job: DeployJob, target: Trigger, code_sha256: Mapping[str, str], scheduler: R
+) -> list[Resource]:
     lid, tf, s = job.logical_id, names.tf_label(job.key), job.settings
     out: list[Resource] = [
         LogGroup(f"{lid}LogGroup", tf, f"/aws/lambda/{job.function_name}", s.log_retention_days),
@@ -183,9 +250,7 @@ def _lambda_job(job: DeployJob, target: Trigger, code_sha256: Mapping[str, str])
         )
     )
     if target is Trigger.SCHEDULER:
-        role = scheduler_role(job, "invoke-own-function", "lambda:InvokeFunction", function)
-        out.append(role)
-        out += _schedules(job, function, R(role.id))
+        out += _schedules(job, function, scheduler)
         return out
     for i, sched in enumerate(job.schedules):
         n, t = _suffix(i)
@@ -215,7 +280,7 @@ def _lambda_job(job: DeployJob, target: Trigger, code_sha256: Mapping[str, str])
     return out
 
 
-def _runcommand_job(job: DeployJob) -> list[Resource]:
+def _runcommand_job(job: DeployJob, scheduler: R) -> list[Resource]:
     """Topics, the state machine and its role, and the schedule(s) that start it."""
     lid, tf = job.logical_id, names.tf_label(job.key)
     success, failure = f"{lid}SuccessTopic", f"{lid}FailureTopic"
@@ -269,11 +334,8 @@ def _runcommand_job(job: DeployJob) -> list[Resource]:
         tuple(substitutions),
         job.source,
     )
-    scheduler = scheduler_role(
-        job, "start-own-state-machine", "states:StartExecution", R(machine.id)
-    )
-    out += [role, scheduler, machine]
-    out += _schedules(job, R(machine.id), R(scheduler.id))
+    out += [role, machine]
+    out += _schedules(job, R(machine.id), scheduler)
     return out
 
 

@@ -10,9 +10,10 @@ or state machine together with its schedules (``AWS::Serverless::Function`` even
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from cronmigrate import __version__
 from cronmigrate.deploy.infra import (
@@ -22,9 +23,11 @@ from cronmigrate.deploy.infra import (
     Function,
     Layer,
     LogGroup,
+    Output,
     Permission,
     Policy,
     Ref,
+    Resource,
     Role,
     Rule,
     Schedule,
@@ -36,6 +39,7 @@ from cronmigrate.deploy.infra import (
     Topic,
 )
 from cronmigrate.render import Artifact, Artifacts
+from cronmigrate.render.templating import render as render_template
 from cronmigrate.render.yaml import dump
 
 POLICY_VERSION = "2012-10-17"
@@ -48,10 +52,16 @@ _REF_NAME = (Function, LogGroup, Table)
 
 
 class _Writer:
-    def __init__(self, stack: Stack, sam: bool) -> None:
+    """One template: the resources in ``scope``; references to resources outside it
+    (a group's to the base stack's) become parameters, recorded in ``params``."""
+
+    def __init__(self, stack: Stack, sam: bool, scope: tuple[Resource, ...]) -> None:
         self.stack = stack
         self.by_id = stack.by_id()
         self.sam = sam
+        self.scope = scope
+        self.local = {r.id for r in scope}
+        self.params: dict[str, Ref] = {}
 
     # ---------------------------------------------------------------- values
 
@@ -69,6 +79,10 @@ class _Writer:
         return v
 
     def ref(self, r: Ref) -> Doc:
+        if r.id not in self.local:
+            name = param_name(r)
+            self.params[name] = r
+            return {"Ref": name}
         target = self.by_id[r.id]
         if r.attr == "arn" and isinstance(target, _REF_ARN):
             return {"Ref": r.id}
@@ -295,7 +309,7 @@ class _Writer:
     def events(self, target_id: str) -> Doc:
         """SAM: the schedules and rules that start ``target_id``, as its events."""
         out: Doc = {}
-        for r in self.stack.resources:
+        for r in self.scope:
             if isinstance(r, Schedule) and r.target.id == target_id:
                 out[r.event] = {
                     "Type": "ScheduleV2",
@@ -333,7 +347,7 @@ class _Writer:
             Rule: self.rule,
             Permission: self.permission,
         }
-        for r in self.stack.resources:
+        for r in self.scope:
             if self.sam and isinstance(r, Schedule | Rule | Permission):
                 continue  # events of their function or state machine
             out[r.id] = writers[type(r)](r)
@@ -341,30 +355,41 @@ class _Writer:
                 out[r.invoke_config_id] = self.invoke_config(r)
         return out
 
-    def template(self) -> Doc:
-        doc: Doc = {"AWSTemplateFormatVersion": "2010-09-09", "Description": self.stack.description}
+    def template(self, description: str, outputs: tuple[Output, ...]) -> Doc:
+        doc: Doc = {"AWSTemplateFormatVersion": "2010-09-09", "Description": description}
         if self.sam:
             doc["Transform"] = "AWS::Serverless-2016-10-31"
-        else:
-            doc["Parameters"] = {
-                "ArtifactBucket": {
-                    "Type": "String",
-                    "Description": "S3 bucket, in the stack's region, holding the zips from dist/",
-                    "AllowedPattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
-                },
-                "ArtifactPrefix": {
-                    "Type": "String",
-                    "Default": "cronmigrate/",
-                    "Description": "Key prefix of the zips in ArtifactBucket",
-                },
-            }
-        doc["Resources"] = self.resources()
-        if self.stack.outputs:
+        resources = self.resources()
+        params: Doc = {} if self.sam else dict(_ARTIFACT_PARAMETERS)
+        for name, r in sorted(self.params.items()):
+            params[name] = {"Type": "String", "Description": f"{r.attr} of {r.id}"}
+        if params:
+            doc["Parameters"] = params
+        doc["Resources"] = resources
+        if outputs:
             doc["Outputs"] = {
-                o.id: {"Description": o.description, "Value": self.ref(o.value)}
-                for o in self.stack.outputs
+                o.id: {"Description": o.description, "Value": self.ref(o.value)} for o in outputs
             }
         return doc
+
+
+_ARTIFACT_PARAMETERS: Doc = {
+    "ArtifactBucket": {
+        "Type": "String",
+        "Description": "S3 bucket, in the stack's region, holding the zips from dist/",
+        "AllowedPattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+    },
+    "ArtifactPrefix": {
+        "Type": "String",
+        "Default": "cronmigrate/",
+        "Description": "Key prefix of the zips in ArtifactBucket",
+    },
+}
+
+
+def param_name(r: Ref) -> str:
+    """The parameter a group's template takes for a value of the base stack."""
+    return f"{r.id}{'Name' if r.attr == 'name' else 'Arn'}"
 
 
 def _sub(template: str) -> str:
@@ -380,17 +405,87 @@ def _state(enabled: bool) -> str:
 
 
 def s3_key(code: Code) -> str:
-    """Where deploy-cloudformation.sh uploads the zip (under the prefix)."""
-    stem = code.path.rsplit("/", 1)[-1].removesuffix(".zip")
-    return f"{stem}-{code.sha256[:16]}.zip"
+    """Where deploy-cloudformation.sh uploads a zip or template (under the prefix): the
+    content's hash in the key, so that a change reaches the function or nested stack."""
+    stem, _, ext = code.path.rsplit("/", 1)[-1].rpartition(".")
+    return f"{stem}-{code.sha256[:16]}.{ext}"
+
+
+class Templates(NamedTuple):
+    """The parent template and one per group (``stacks/<name>.yaml``), as data."""
+
+    parent: Doc
+    groups: dict[str, Doc]
+    keys: dict[str, str]  # CloudFormation: where deploy-cloudformation.sh uploads each group
+
+
+def group_path(name: str, sam: bool) -> str:
+    return f"stacks/{name}{'.sam' if sam else ''}.yaml"
+
+
+def templates(stack: Stack, sam: bool, note: str = "") -> Templates:
+    """The nested stacks are written first: the parent passes each the base values it refers
+    to, and (CloudFormation) names its template by a hash of the text."""
+    parent = _Writer(stack, sam, stack.resources)
+    children: dict[str, Doc] = {}
+    keys: dict[str, str] = {}
+    nested: Doc = {}
+    for g in stack.groups:
+        w = _Writer(stack, sam, g.resources)
+        doc = w.template(g.description, g.outputs)
+        path = group_path(g.name, sam)
+        children[path] = doc
+        params = {name: parent.ref(r) for name, r in sorted(w.params.items())}
+        if sam:
+            nested[g.id] = {
+                "Type": "AWS::Serverless::Application",
+                "Properties": {"Location": path, "Parameters": params},
+            }
+            continue
+        key = s3_key(Code(path, hashlib.sha256(dump(doc, note).encode()).hexdigest()))
+        keys[path] = key
+        params = {
+            "ArtifactBucket": {"Ref": "ArtifactBucket"},
+            "ArtifactPrefix": {"Ref": "ArtifactPrefix"},
+            **params,
+        }
+        nested[g.id] = {
+            "Type": "AWS::CloudFormation::Stack",
+            "Properties": {
+                # Path-style, so that a bucket name with dots works too.
+                "TemplateURL": {
+                    "Fn::Sub": "https://s3.${AWS::Region}.${AWS::URLSuffix}/${ArtifactBucket}/"
+                    "${ArtifactPrefix}" + key
+                },
+                "Parameters": params,
+            },
+        }
+    doc = parent.template(stack.description, stack.outputs)
+    doc["Resources"].update(nested)
+    return Templates(doc, children, keys)
 
 
 def cloudformation(stack: Stack) -> Doc:
-    return _Writer(stack, sam=False).template()
+    """Every resource in one document (parent and groups merged): for tests and tools that
+    look at resources, not at how they are split."""
+    return _merged(templates(stack, sam=False))
 
 
 def sam(stack: Stack) -> Doc:
-    return _Writer(stack, sam=True).template()
+    return _merged(templates(stack, sam=True))
+
+
+def _merged(t: Templates) -> Doc:
+    doc = dict(t.parent)
+    resources = {
+        k: v
+        for k, v in t.parent["Resources"].items()
+        if v["Type"] not in ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
+    }
+    for child in t.groups.values():
+        resources.update(child["Resources"])
+    doc["Resources"] = resources
+    return doc
 
 
 _NOTE = (
@@ -401,13 +496,22 @@ _NOTE = (
 
 def render(stack: Stack, which: set[str]) -> Artifacts:
     out: Artifacts = {}
-    if "sam" in which:
-        out["template.yaml"] = Artifact.text(
-            dump(sam(stack), _NOTE + "\nDeploy: sam deploy --guided")
-        )
-    if "cloudformation" in which:
-        text = dump(
-            cloudformation(stack), _NOTE + "\nDeploy: ./deploy-cloudformation.sh BUCKET STACK"
-        )
-        out["cloudformation.yaml"] = Artifact.text(text)
+    for sam_form, main, deploy in (
+        (True, "template.yaml", "sam deploy --guided"),
+        (False, "cloudformation.yaml", "./deploy-cloudformation.sh BUCKET STACK"),
+    ):
+        if ("sam" if sam_form else "cloudformation") not in which:
+            continue
+        t = templates(stack, sam_form, _NOTE)
+        out[main] = Artifact.text(dump(t.parent, f"{_NOTE}\nDeploy: {deploy}"))
+        for path, doc in t.groups.items():
+            out[path] = Artifact.text(dump(doc, _NOTE))
+        if not sam_form:
+            codes = {r.code for r in stack.all_resources() if isinstance(r, Function | Layer)}
+            uploads = [(c.path, s3_key(c)) for c in sorted(codes)]
+            uploads += sorted(t.keys.items())
+            script = render_template(
+                "deploy-cloudformation.sh.j2", version=__version__, uploads=uploads
+            )
+            out["deploy-cloudformation.sh"] = Artifact.text(script, 0o755)
     return out

@@ -53,7 +53,7 @@ def stack_problems(stack: Stack) -> list[str]:
     """Statement ids and expressions of the neutral model."""
     out: list[str] = []
     seen: dict[tuple[str, str], str] = {}
-    for r in stack.resources:
+    for r in stack.all_resources():
         if isinstance(r, Permission):
             key = (r.function.id, r.statement_id)
             if key in seen:

@@ -1,15 +1,14 @@
-"""``README.md`` and ``deploy-cloudformation.sh`` of the output directory."""
+"""``README.md`` of the output directory."""
 
 from __future__ import annotations
 
 from cronmigrate import __version__
 from cronmigrate import aws_facts as aws
-from cronmigrate.deploy.infra import Function, Layer, Stack
+from cronmigrate.deploy.infra import Stack
 from cronmigrate.deploy.jobs import Deployment
 from cronmigrate.deploy.names import secret_variables
 from cronmigrate.plan.report import to_markdown
 from cronmigrate.render import Artifact, Artifacts
-from cronmigrate.render.cloudformation import s3_key
 from cronmigrate.render.templating import render as render_template
 from cronmigrate.schedule.model import Trigger
 
@@ -40,11 +39,4 @@ def render(deployment: Deployment, stack: Stack, iac: set[str]) -> Artifacts:
         plan_markdown=to_markdown(deployment.plan).replace("# cronmigrate plan", "", 1).strip(),
     )
     out: Artifacts = {"README.md": Artifact.text(text)}
-    if "cloudformation" in iac:
-        codes = {r.code for r in stack.resources if isinstance(r, Function | Layer)}
-        uploads = [(c.path, s3_key(c)) for c in sorted(codes)]
-        script = render_template(
-            "deploy-cloudformation.sh.j2", version=__version__, uploads=uploads
-        )
-        out["deploy-cloudformation.sh"] = Artifact.text(script, 0o755)
     return out

@@ -11,6 +11,6 @@ from cronmigrate.render import Artifact, Artifacts
 def render(stack: Stack) -> Artifacts:
     return {
         r.definition_path: Artifact.text(json.dumps(r.definition, indent=2) + "\n")
-        for r in stack.resources
+        for r in stack.all_resources()
         if isinstance(r, StateMachine)
     }

@@ -399,7 +399,7 @@ class _Writer:
             Rule: self.rule,
             Permission: self.permission,
         }
-        for r in self.stack.resources:
+        for r in self.stack.all_resources():
             blocks += writers[type(r)](r)
         return blocks
 
@@ -413,7 +413,7 @@ class _Writer:
         }
         out = []
         for group, (name, text) in groups.items():
-            values = {o.key: self.ref(o.value) for o in self.stack.outputs if o.group == group}
+            values = {o.key: self.ref(o.value) for o in self.stack.all_outputs() if o.group == group}
             out.append(Block("output", (name,), (("description", text), ("value", values))))
         layer = next(r for r in self.stack.resources if isinstance(r, Layer))
         out.append(

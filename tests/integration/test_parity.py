@@ -168,7 +168,7 @@ def canon_cloudformation(resources: dict[str, Any], alias: dict[str, str]) -> di
 def sam_aliases(transformed: dict[str, Any], stack: infra.Stack) -> dict[str, str]:
     """SAM's generated logical ids → the model's ids."""
     alias: dict[str, str] = {}
-    for r in stack.resources:
+    for r in stack.all_resources():
         if isinstance(r, infra.Schedule | infra.Rule):
             alias[f"{r.target.id}{r.event}"] = r.id
         if isinstance(r, infra.Permission):
@@ -214,8 +214,8 @@ def _hcl(v: Any, addresses: dict[str, str]) -> Any:
 
 
 def canon_terraform(tf_dir: Path, stack: infra.Stack) -> dict[str, Canon]:
-    addresses = {address(r): r.id for r in stack.resources}
-    addresses.update({f"aws_cloudwatch_event_target.{r.tf}": r.id for r in stack.resources})
+    addresses = {address(r): r.id for r in stack.all_resources()}
+    addresses.update({f"aws_cloudwatch_event_target.{r.tf}": r.id for r in stack.all_resources()})
     res: dict[str, dict[str, Any]] = {}
     for f in sorted(tf_dir.glob("*.tf")):
         with f.open() as fh:
@@ -368,7 +368,7 @@ def test_every_form_says_the_same(tmp_path: Path, case: str) -> None:
     sam = canon_cloudformation(transformed, sam_aliases(transformed, stack))
     tf = canon_terraform(out / "terraform", stack)
 
-    ids = {r.id for r in stack.resources}
+    ids = {r.id for r in stack.all_resources()}
     assert ids <= set(cfn), ids - set(cfn)
     # Compare every resource CloudFormation has, property by property.
     for rid in sorted(cfn):
