@@ -55,7 +55,8 @@ class _Writer:
     """One template: the resources in ``scope``; references to resources outside it
     (a group's to the base stack's) become parameters, recorded in ``params``."""
 
-    def __init__(self, stack: Stack, sam: bool, scope: tuple[Resource, ...]) -> None:
+    def __init__(self, stack: Stack, sam: bool, scope: tuple[Resource, ...], up: str = "") -> None:
+        self.up = up  # from the template's directory to the output directory (SAM paths)
         self.stack = stack
         self.by_id = stack.by_id()
         self.sam = sam
@@ -115,7 +116,7 @@ class _Writer:
 
     def code(self, code: Code, bucket_key: str, uri_key: str) -> Doc:
         if self.sam:
-            return {uri_key: code.path}
+            return {uri_key: self.up + code.path}
         return {
             bucket_key: {
                 "S3Bucket": {"Ref": "ArtifactBucket"},
@@ -362,7 +363,8 @@ class _Writer:
         resources = self.resources()
         params: Doc = {} if self.sam else dict(_ARTIFACT_PARAMETERS)
         for name, r in sorted(self.params.items()):
-            params[name] = {"Type": "String", "Description": f"{r.attr} of {r.id}"}
+            what = "name" if r.attr == "name" else "ARN"
+            params[name] = {"Type": "String", "Description": f"The {what} of {r.id} (parent stack)"}
         if params:
             doc["Parameters"] = params
         doc["Resources"] = resources
@@ -431,7 +433,7 @@ def templates(stack: Stack, sam: bool, note: str = "") -> Templates:
     keys: dict[str, str] = {}
     nested: Doc = {}
     for g in stack.groups:
-        w = _Writer(stack, sam, g.resources)
+        w = _Writer(stack, sam, g.resources, up="../")
         doc = w.template(g.description, g.outputs)
         path = group_path(g.name, sam)
         children[path] = doc

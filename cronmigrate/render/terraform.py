@@ -413,7 +413,8 @@ class _Writer:
         }
         out = []
         for group, (name, text) in groups.items():
-            values = {o.key: self.ref(o.value) for o in self.stack.all_outputs() if o.group == group}
+            outputs = [o for o in self.stack.all_outputs() if o.group == group]
+            values = {o.key: self.ref(o.value) for o in outputs}
             out.append(Block("output", (name,), (("description", text), ("value", values))))
         layer = next(r for r in self.stack.resources if isinstance(r, Layer))
         out.append(

@@ -38,15 +38,26 @@ class _NoManagedPolicies:
         return {}
 
 
+SAM_BUCKET = "example-bucket"
+
+
 def sam_transform(path: Path) -> dict[str, Any]:
-    """What `sam deploy` does: upload local CodeUri/ContentUri (here: point them at S3),
-    then run the SAM transform."""
+    """What `sam deploy` does: upload local CodeUri/ContentUri and nested applications'
+    Location (here: point them at S3, keyed by their path in the output directory), then
+    run the SAM transform."""
     tpl = yaml_parse(path.read_text())
+    out_dir = path.parent.parent if path.parent.name == "stacks" else path.parent
     for res in tpl["Resources"].values():
-        for key in ("CodeUri", "ContentUri"):
+        for key in ("CodeUri", "ContentUri", "Location"):
             if key in res["Properties"]:
-                assert (path.parent / res["Properties"][key]).is_file()
-                res["Properties"][key] = f"s3://example-bucket/{res['Properties'][key]}"
+                local = (path.parent / res["Properties"][key]).resolve()
+                assert local.is_file(), local
+                rel = local.relative_to(out_dir.resolve())
+                res["Properties"][key] = (
+                    f"https://s3.us-east-1.amazonaws.com/{SAM_BUCKET}/{rel}"
+                    if key == "Location"
+                    else f"s3://{SAM_BUCKET}/{rel}"
+                )
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     out: dict[str, Any] = transform(tpl, {"AWS::Region": "us-east-1"}, _NoManagedPolicies())
     return out
@@ -69,3 +80,65 @@ def terraform_resources(tf_dir: Path) -> dict[str, dict[str, dict[str, Any]]]:
                 for name, body in bodies.items():
                     out.setdefault(unquote(rtype), {})[unquote(name)] = body
     return out
+
+
+def templates(out: Path, sam: bool = False) -> list[Path]:
+    """The parent template and its nested stacks' templates."""
+    main = out / ("template.yaml" if sam else "cloudformation.yaml")
+    pattern = "*.sam.yaml" if sam else "*.yaml"
+    children = [p for p in sorted((out / "stacks").glob(pattern)) if sam or ".sam." not in p.name]
+    return [main, *children]
+
+
+_NESTED = ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
+
+
+def _inline(value: Any, params: dict[str, Any]) -> Any:
+    """A nested template's parameter references replaced by what the parent passes."""
+    if isinstance(value, dict):
+        if set(value) == {"Ref"} and value["Ref"] in params:
+            return params[value["Ref"]]
+        return {k: _inline(v, params) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_inline(v, params) for v in value]
+    return value
+
+
+def _merge(out: Path, sam: bool, load: Any) -> dict[str, Any]:
+    main = out / ("template.yaml" if sam else "cloudformation.yaml")
+    parent = load(main)["Resources"]
+    merged: dict[str, Any] = {}
+    for rid, r in parent.items():
+        if r["Type"] not in _NESTED:
+            merged[rid] = r
+            continue
+        props = r["Properties"]
+        url = props.get("Location") or props["TemplateURL"]
+        if isinstance(url, str):  # SAM, packaged: the URL ends in the path in the output
+            path = url.split(f"/{SAM_BUCKET}/", 1)[1]
+        else:  # the URL ends in the hashed key; the file is stacks/<name>.yaml
+            key = url["Fn::Sub"].rsplit("}", 1)[1]
+            path = "stacks/" + key.rsplit("-", 1)[0] + ".yaml"
+        for cid, c in load(out / path)["Resources"].items():
+            assert cid not in merged, cid
+            merged[cid] = _inline(c, props.get("Parameters", {}))
+    return merged
+
+
+def cfn_resources(out: Path) -> dict[str, Any]:
+    """Every resource of the CloudFormation output, nested stacks merged into the parent and
+    their parameters replaced by what the parent passes: the flat equivalent."""
+    return _merge(out, False, lambda p: yaml_parse(p.read_text()))
+
+
+def sam_resources(out: Path) -> dict[str, Any]:
+    """The same for SAM, each template through the real transform first."""
+    return _merge(out, True, sam_transform)
+
+
+def cfn_text(out: Path) -> str:
+    return "".join(p.read_text() for p in templates(out))
+
+
+def cfn_lint_all(out: Path) -> subprocess.CompletedProcess[str]:
+    return cfn_lint(*templates(out), *templates(out, sam=True))

@@ -13,24 +13,32 @@ from typing import Any
 
 import hcl2
 import pytest
-from samtranslator.yaml_helper import yaml_parse
 
 from cronmigrate import aws_facts
 from tests.helpers import ROOT, SAMPLES, generate_into, run_cli
-from tests.helpers.iac import cfn_lint, sam_transform, terraform_resources, tool, types_of, unquote
+from tests.helpers.iac import (
+    cfn_lint_all,
+    cfn_resources,
+    cfn_text,
+    sam_resources,
+    terraform_resources,
+    tool,
+    types_of,
+    unquote,
+)
 
 # ------------------------------------------------------------------ the real tools
 
 
 def test_cfn_lint_clean(samples_out: Path) -> None:
-    res = cfn_lint(samples_out / "cloudformation.yaml", samples_out / "template.yaml")
+    res = cfn_lint_all(samples_out)
     assert res.returncode == 0, res.stdout + res.stderr
     assert res.stdout.strip() == ""
 
 
 def test_sam_transform_matches_cloudformation(samples_out: Path) -> None:
-    sam = sam_transform(samples_out / "template.yaml")["Resources"]
-    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    sam = sam_resources(samples_out)
+    cfn = cfn_resources(samples_out)
     assert types_of(sam) == types_of(cfn)
 
     def functions(res: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
@@ -71,7 +79,7 @@ def test_sam_transform_matches_cloudformation(samples_out: Path) -> None:
 
 def test_terraform_parses_and_matches_cloudformation(samples_out: Path) -> None:
     tf = terraform_resources(samples_out / "terraform")
-    cfn = types_of(yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"])
+    cfn = types_of(cfn_resources(samples_out))
     pairs = {
         "aws_sns_topic": "AWS::SNS::Topic",
         "aws_sns_topic_subscription": "AWS::SNS::Subscription",
@@ -88,7 +96,7 @@ def test_terraform_parses_and_matches_cloudformation(samples_out: Path) -> None:
     exprs = sorted(unquote(b["schedule_expression"]) for b in tf["aws_scheduler_schedule"].values())
     cfn_exprs = sorted(
         r["Properties"]["ScheduleExpression"]
-        for r in yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"].values()
+        for r in cfn_resources(samples_out).values()
         if r["Type"] == "AWS::Scheduler::Schedule"
     )
     assert exprs == cfn_exprs
@@ -167,7 +175,7 @@ def test_generating_twice_is_byte_identical(tmp_path: Path) -> None:
 
 
 def test_names_are_valid_unique_and_stable(samples_out: Path) -> None:
-    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    cfn = cfn_resources(samples_out)
     names = [
         r["Properties"]["FunctionName"]
         for r in cfn.values()
@@ -182,7 +190,7 @@ def test_names_are_valid_unique_and_stable(samples_out: Path) -> None:
 
 
 def test_least_privilege(samples_out: Path) -> None:
-    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    cfn = cfn_resources(samples_out)
     for name, res in cfn.items():
         if res["Type"] != "AWS::IAM::Role":
             continue
@@ -198,7 +206,7 @@ def test_least_privilege(samples_out: Path) -> None:
 
 
 def test_scheduler_settings(samples_out: Path) -> None:
-    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    cfn = cfn_resources(samples_out)
     schedules = [r["Properties"] for r in cfn.values() if r["Type"] == "AWS::Scheduler::Schedule"]
     for s in schedules:
         assert s["FlexibleTimeWindow"] == {"Mode": "OFF"}
@@ -209,12 +217,12 @@ def test_scheduler_settings(samples_out: Path) -> None:
         assert json.loads(s["Target"]["Input"])["scheduled_time"] == aws_facts.SCHEDULED_TIME
     zones = {s["ScheduleExpressionTimezone"] for s in schedules}
     assert zones == {"Europe/Berlin", "Asia/Tokyo"}
-    text = (samples_out / "cloudformation.yaml").read_text()
+    text = cfn_text(samples_out)
     assert 'Mode: "OFF"' in text  # YAML 1.1 readers would take a bare OFF for false
 
 
 def test_split_job_gets_two_schedules(samples_out: Path) -> None:
-    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    cfn = cfn_resources(samples_out)
     rotate = sorted(
         r["Properties"]["ScheduleExpression"]
         for r in cfn.values()
@@ -227,9 +235,9 @@ def test_split_job_gets_two_schedules(samples_out: Path) -> None:
 def test_rules_target(tmp_path: Path) -> None:
     out = tmp_path / "rules"
     generate_into(out, ["etc/crontab"], timezone="UTC", target="rules")
-    res = cfn_lint(out / "cloudformation.yaml", out / "template.yaml")
+    res = cfn_lint_all(out)
     assert res.returncode == 0, res.stdout
-    cfn = yaml_parse((out / "cloudformation.yaml").read_text())["Resources"]
+    cfn = cfn_resources(out)
     kinds = types_of(cfn)
     assert kinds["AWS::Events::Rule"] == kinds["AWS::Lambda::Permission"] == 4
     assert "AWS::Scheduler::Schedule" not in kinds
@@ -237,7 +245,7 @@ def test_rules_target(tmp_path: Path) -> None:
         if r["Type"] == "AWS::Lambda::Permission":
             assert r["Properties"]["SourceArn"]["Fn::GetAtt"][1] == "Arn"
             assert r["Properties"]["Principal"] == "events.amazonaws.com"
-    sam = types_of(sam_transform(out / "template.yaml")["Resources"])
+    sam = types_of(sam_resources(out))
     assert sam["AWS::Events::Rule"] == 4
     assert sam["AWS::Lambda::Permission"] == 4
     tf = terraform_resources(out / "terraform")
@@ -257,8 +265,8 @@ def test_settings_reach_every_form(tmp_path: Path) -> None:
     )
     out = tmp_path / "out"
     generate_into(out, ["etc/cron.d"], config=str(cfg))
-    assert cfn_lint(out / "cloudformation.yaml", out / "template.yaml").returncode == 0
-    cfn = yaml_parse((out / "cloudformation.yaml").read_text())["Resources"]
+    assert cfn_lint_all(out).returncode == 0
+    cfn = cfn_resources(out)
     fn = cfn["DailyExportFunction"]["Properties"]
     assert fn["FunctionName"] == "cron-daily-export"
     assert fn["MemorySize"] == 1024
@@ -366,7 +374,7 @@ def test_server_root_generates_clean_output(tmp_path: Path) -> None:
         out, ["etc/cron.d/app"], cwd=SAMPLES / "server-root", root=SAMPLES / "server-root"
     )
     assert len(dep.jobs) == 4  # type: ignore[attr-defined]
-    assert cfn_lint(out / "cloudformation.yaml", out / "template.yaml").returncode == 0
+    assert cfn_lint_all(out).returncode == 0
     scripts = sorted(out.glob("functions/*/function.sh"))
     res = subprocess.run(
         [tool("shellcheck"), *map(str, scripts)], capture_output=True, text=True, check=False
@@ -381,7 +389,7 @@ def test_server_root_generates_clean_output(tmp_path: Path) -> None:
 
 
 def test_mailto_becomes_an_sns_on_failure_destination(samples_out: Path) -> None:
-    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    cfn = cfn_resources(samples_out)
     subs = {
         r["Properties"]["Endpoint"]: r["Properties"]["TopicArn"]["Ref"]
         for r in cfn.values()
@@ -414,7 +422,7 @@ def test_mailto_becomes_an_sns_on_failure_destination(samples_out: Path) -> None
 
 
 def test_lock_table_and_least_privilege_claims(samples_out: Path) -> None:
-    cfn = yaml_parse((samples_out / "cloudformation.yaml").read_text())["Resources"]
+    cfn = cfn_resources(samples_out)
     props = cfn["LockTable"]["Properties"]
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
     assert props["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
@@ -438,7 +446,7 @@ def test_lock_none_leaves_the_guard_out(tmp_path: Path) -> None:
     cfg.write_text("defaults:\n  lock: none\n")
     out = tmp_path / "o"
     generate_into(out, ["etc/crontab"], config=str(cfg))
-    cfn = yaml_parse((out / "cloudformation.yaml").read_text())["Resources"]
+    cfn = cfn_resources(out)
     assert "LockTable" not in cfn
     for f in out.glob("functions/*/function.sh"):
         assert "guard_claim" not in f.read_text()

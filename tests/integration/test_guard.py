@@ -24,6 +24,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from tests.helpers import ROOT, generate_into
+from tests.helpers.iac import cfn_text
 from tests.helpers.runtime_api import running_bootstrap, runtime_api, unzip
 
 GUARD = ROOT / "cronmigrate/runtime/aws.sh"
@@ -254,7 +255,7 @@ def test_secrets_stay_out_of_every_file_and_reach_the_job(
     (job,) = dep.jobs  # type: ignore[attr-defined]
     parameter = f"/cronmigrate/{job.function_name}/API_TOKEN"
     assert parameter in (out / "README.md").read_text()
-    cfn = (out / "cloudformation.yaml").read_text()
+    cfn = cfn_text(out)
     assert f"parameter{parameter}" in cfn and "ssm:GetParameter" in cfn
     _ssm(moto).put_parameter(Name=parameter, Value="from-ssm", Type="SecureString")  # type: ignore[attr-defined]
     _unpack_layer_and_job(out, tmp_path)

@@ -15,12 +15,11 @@ from typing import Any
 
 import hcl2
 import pytest
-from samtranslator.yaml_helper import yaml_parse
 
 from cronmigrate.deploy import infra
 from cronmigrate.render.terraform import address
 from tests.helpers import SAMPLES, generate_into
-from tests.helpers.iac import sam_transform
+from tests.helpers.iac import cfn_resources, sam_resources
 
 Canon = dict[str, Any]
 
@@ -362,9 +361,8 @@ CASES: dict[str, dict[str, Any]] = {
 def test_every_form_says_the_same(tmp_path: Path, case: str) -> None:
     out = tmp_path / "out"
     stack = _stack(out, **CASES[case])
-    cfn_doc = yaml_parse((out / "cloudformation.yaml").read_text())
-    cfn = canon_cloudformation(cfn_doc["Resources"], {})
-    transformed = sam_transform(out / "template.yaml")["Resources"]
+    cfn = canon_cloudformation(cfn_resources(out), {})
+    transformed = sam_resources(out)
     sam = canon_cloudformation(transformed, sam_aliases(transformed, stack))
     tf = canon_terraform(out / "terraform", stack)
 
@@ -386,8 +384,6 @@ def test_a_drifted_policy_is_caught(tmp_path: Path) -> None:
     text = main.read_text()
     assert '"logs:PutLogEvents"' in text
     main.write_text(text.replace('"logs:PutLogEvents"', '"logs:*"', 1))
-    cfn = canon_cloudformation(
-        yaml_parse((out / "cloudformation.yaml").read_text())["Resources"], {}
-    )
+    cfn = canon_cloudformation(cfn_resources(out), {})
     tf = canon_terraform(out / "terraform", stack)
     assert any(tf.get(rid) != cfn[rid] for rid in cfn)

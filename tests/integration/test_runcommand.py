@@ -13,7 +13,6 @@ from typing import Any
 
 import hcl2
 import pytest
-from samtranslator.yaml_helper import yaml_parse
 
 from cronmigrate.crontab.model import CrontabKind
 from cronmigrate.crontab.parse import parse_crontab
@@ -24,7 +23,13 @@ from cronmigrate.deploy.statemachine import definition, script
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.plan.build import PlanOptions, build_plan, recommend_target
 from tests.helpers import ROOT, SAMPLES, generate_into, run_cli
-from tests.helpers.iac import cfn_lint, sam_transform, types_of, unquote
+from tests.helpers.iac import (
+    cfn_lint_all,
+    cfn_resources,
+    sam_resources,
+    types_of,
+    unquote,
+)
 
 SERVER = SAMPLES / "server-root"
 
@@ -39,13 +44,13 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_mixed_output_passes_the_real_tools(mixed: Path) -> None:
-    res = cfn_lint(mixed / "cloudformation.yaml", mixed / "template.yaml")
+    res = cfn_lint_all(mixed)
     assert res.returncode == 0, res.stdout  # cfn-lint validates the ASL too (E3601)
-    cfn = yaml_parse((mixed / "cloudformation.yaml").read_text())["Resources"]
+    cfn = cfn_resources(mixed)
     kinds = types_of(cfn)
     assert kinds["AWS::StepFunctions::StateMachine"] == 1
     assert kinds["AWS::Lambda::Function"] == 3
-    sam = types_of(sam_transform(mixed / "template.yaml")["Resources"])
+    sam = types_of(sam_resources(mixed))
     assert sam == kinds
     tf: dict[str, int] = {}
     with (mixed / "terraform/main.tf").open() as fh:
@@ -59,6 +64,7 @@ def test_mixed_output_passes_the_real_tools(mixed: Path) -> None:
     for name, generated in (
         ("statemachine-backup-db.asl.json", "statemachines/backup-db.asl.json"),
         ("mixed-cloudformation.yaml", "cloudformation.yaml"),
+        ("mixed-stack-cron-d-app.yaml", "stacks/cron-d-app.yaml"),
         ("mixed-files.txt", None),
     ):
         golden = ROOT / "tests/golden" / name
@@ -110,7 +116,7 @@ def test_state_machine_passes_asl_validator(
 
 
 def test_least_privilege_for_the_state_machine(mixed: Path) -> None:
-    cfn = yaml_parse((mixed / "cloudformation.yaml").read_text())["Resources"]
+    cfn = cfn_resources(mixed)
     role = cfn["BackupDbStateMachineRole"]["Properties"]
     statements = role["Policies"][0]["PolicyDocument"]["Statement"]
     by_action: dict[str, list[Any]] = {}
@@ -125,14 +131,18 @@ def test_least_privilege_for_the_state_machine(mixed: Path) -> None:
     document, instances = by_action["ssm:SendCommand"]
     assert document["Resource"]["Fn::Sub"].endswith(":document/AWS-RunShellScript")
     assert instances["Condition"] == {"StringEquals": {"ssm:resourceTag/Name": "app-1"}}
-    scheduler = cfn["BackupDbSchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]
-    assert scheduler["Statement"] == [
-        {
-            "Effect": "Allow",
-            "Action": "states:StartExecution",
-            "Resource": {"Ref": "BackupDbStateMachine"},
-        }
-    ]
+    # One scheduler role per group (nested stack): it may start exactly the group's state
+    # machine and invoke exactly the group's functions.
+    scheduler = cfn["JobsCronDAppSchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    invoke, start = scheduler["Statement"]
+    assert start == {
+        "Effect": "Allow",
+        "Action": "states:StartExecution",
+        "Resource": {"Ref": "BackupDbStateMachine"},
+    }
+    functions = sorted(k for k, r in cfn.items() if r["Type"] == "AWS::Lambda::Function")
+    assert invoke["Action"] == "lambda:InvokeFunction"
+    assert sorted(r["Fn::GetAtt"][0] for r in invoke["Resource"]) == functions
     schedule = cfn["BackupDbSchedule"]["Properties"]
     assert schedule["Target"]["Arn"] == {"Ref": "BackupDbStateMachine"}
     assert schedule["ScheduleExpressionTimezone"] == "Europe/Berlin"
