@@ -1,0 +1,196 @@
+"""A local AWS for deploy tests: moto's server on loopback, the AWS CLI and boto3 pointed at it.
+
+moto's CloudFormation skips resource types it does not implement (Scheduler schedules,
+Lambda EventInvokeConfig, SNS subscriptions): :func:`complete_stack` creates each through
+its service API from the template's own properties, with every ``Ref``/``Fn::GetAtt``/
+``Fn::Sub`` resolved against the deployed stack, so that what is deployed is still what
+cronmigrate generated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+from samtranslator.yaml_helper import yaml_parse
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"  # moto's default account id: a fake one
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Emulator:
+    def __init__(self, port: int) -> None:
+        # "localhost", not 127.0.0.1: moto reads a TemplateURL on localhost as path-style.
+        self.endpoint = f"http://localhost:{port}"
+        self.env = {**CREDENTIALS, "AWS_ENDPOINT_URL": self.endpoint}
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def reset(self) -> None:
+        import urllib.request
+
+        req = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            assert resp.status == 200
+
+    def subprocess_env(self) -> dict[str, str]:
+        keep = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        return {**keep, **self.env}
+
+
+@contextlib.contextmanager
+def emulator() -> Iterator[Emulator]:
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    aws = Emulator(port)
+    try:
+        aws.reset()  # moto's state is per process: every test starts from an empty account
+        yield aws
+    finally:
+        aws.reset()
+        server.stop()
+
+
+# ------------------------------------------------------------------ completing stacks
+
+SKIPPED_BY_MOTO = (
+    "AWS::Scheduler::Schedule",
+    "AWS::Lambda::EventInvokeConfig",
+    "AWS::SNS::Subscription",
+)
+
+
+class Resolver:
+    """Intrinsic functions of one deployed stack, resolved through the AWS API."""
+
+    def __init__(self, aws: Emulator, stack: str) -> None:
+        self.aws = aws
+        cfn = aws.client("cloudformation")
+        desc = cfn.describe_stacks(StackName=stack)["Stacks"][0]
+        self.params = {p["ParameterKey"]: p["ParameterValue"] for p in desc.get("Parameters", [])}
+        self.physical: dict[str, str] = {}
+        self.types: dict[str, str] = {}
+        for r in cfn.describe_stack_resources(StackName=stack)["StackResources"]:
+            if "LogicalResourceId" not in r:
+                continue  # a type moto skipped: it lists it without ids
+            self.physical[r["LogicalResourceId"]] = r.get("PhysicalResourceId", "")
+            self.types[r["LogicalResourceId"]] = r.get("ResourceType", "")
+
+    def arn(self, logical: str) -> str:
+        pid, kind = self.physical[logical], self.types[logical]
+        if kind == "AWS::Lambda::Function":
+            conf = self.aws.client("lambda").get_function_configuration(FunctionName=pid)
+            return str(conf["FunctionArn"])
+        if kind == "AWS::IAM::Role":
+            return str(self.aws.client("iam").get_role(RoleName=pid)["Role"]["Arn"])
+        if kind == "AWS::Logs::LogGroup":
+            return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{pid}:*"
+        if kind == "AWS::DynamoDB::Table":
+            return str(
+                self.aws.client("dynamodb").describe_table(TableName=pid)["Table"]["TableArn"]
+            )
+        if kind == "AWS::Events::Rule":
+            return str(self.aws.client("events").describe_rule(Name=pid)["Arn"])
+        return pid  # topics, state machines, layers: the physical id is the ARN
+
+    def value(self, v: Any) -> Any:
+        if isinstance(v, dict):
+            if set(v) == {"Ref"}:
+                name = v["Ref"]
+                if name == "AWS::AccountId":
+                    return ACCOUNT
+                if name in self.params:
+                    return self.params[name]
+                return self.physical[name]
+            if set(v) == {"Fn::GetAtt"}:
+                return self.arn(v["Fn::GetAtt"][0])
+            if set(v) == {"Fn::Sub"}:
+                return self.sub(v["Fn::Sub"])
+            return {k: self.value(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [self.value(x) for x in v]
+        return v
+
+    def sub(self, text: str) -> str:
+        fixed = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
+
+        def one(m: re.Match[str]) -> str:
+            name = m.group(1)
+            return fixed.get(name) or self.params.get(name) or self.physical[name]
+
+        return re.sub(r"\$\{([A-Za-z0-9:]+)\}", one, text)
+
+
+def complete_stack(aws: Emulator, stack: str, template: dict[str, Any]) -> list[str]:
+    """Create what moto's CloudFormation skipped; returns the logical ids created."""
+    res = Resolver(aws, stack)
+    created = []
+    for logical, r in template["Resources"].items():
+        if r["Type"] == "AWS::StepFunctions::StateMachine":
+            # moto keeps DefinitionSubstitutions' ${…} placeholders: apply them as AWS does.
+            subs = res.value(r["Properties"].get("DefinitionSubstitutions", {}))
+            text = r["Properties"]["DefinitionString"]
+            for key, value in subs.items():
+                text = text.replace("${" + key + "}", value)
+            arn = res.physical[logical]
+            aws.client("stepfunctions").update_state_machine(stateMachineArn=arn, definition=text)
+            created.append(logical)
+            continue
+        if r["Type"] not in SKIPPED_BY_MOTO:
+            continue
+        assert res.types.get(logical, "") in ("", r["Type"]), (logical, res.types.get(logical))
+        p = res.value(r["Properties"])
+        if r["Type"] == "AWS::Scheduler::Schedule":
+            aws.client("scheduler").create_schedule(**p)
+        elif r["Type"] == "AWS::Lambda::EventInvokeConfig":
+            aws.client("lambda").put_function_event_invoke_config(**p)
+        elif r["Type"] == "AWS::SNS::Subscription":
+            aws.client("sns").subscribe(
+                TopicArn=p["TopicArn"], Protocol=p["Protocol"], Endpoint=p["Endpoint"]
+            )
+        created.append(logical)
+    return created
+
+
+def deployed_stacks(aws: Emulator, parent: str) -> dict[str, str]:
+    """Logical id of each nested stack → its stack name (the parent's is "")."""
+    cfn = aws.client("cloudformation")
+    out = {"": parent}
+    for r in cfn.describe_stack_resources(StackName=parent)["StackResources"]:
+        if r.get("ResourceType") == "AWS::CloudFormation::Stack" and "LogicalResourceId" in r:
+            pid = r["PhysicalResourceId"]  # an ARN on AWS, the name on moto
+            out[r["LogicalResourceId"]] = pid.split("/")[1] if pid.startswith("arn:") else pid
+    return out
+
+
+def template_of(aws: Emulator, stack: str) -> dict[str, Any]:
+    body = aws.client("cloudformation").get_template(StackName=stack)["TemplateBody"]
+    return body if isinstance(body, dict) else dict(yaml_parse(body))

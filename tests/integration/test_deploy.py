@@ -1,0 +1,165 @@
+"""The output deploys: ``deploy-cloudformation.sh`` run unchanged against a local AWS (moto's
+server), every stack CREATE_COMPLETE, then every schedule, rule, function, role policy and
+state machine read back through the AWS API and compared with ``plan --format json``."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import SAMPLES, generate_into, run_cli
+from tests.helpers.emulator import (
+    Emulator,
+    complete_stack,
+    deployed_stacks,
+    emulator,
+    template_of,
+)
+
+BUCKET = "cronmigrate-artifacts"
+
+CASES: dict[str, dict[str, Any]] = {
+    "samples-scheduler": {},
+    "samples-rules": {"target": "rules", "timezone": "UTC"},
+    "server-root-runcommand": {
+        "crontabs": ["etc/cron.d/app"],
+        "cwd": SAMPLES / "server-root",
+        "root": SAMPLES / "server-root",
+        "config": str(SAMPLES / "server-root/cronmigrate.yaml"),
+    },
+}
+
+
+def _plan(case: dict[str, Any]) -> dict[str, Any]:
+    cwd = case.get("cwd", SAMPLES)
+    tabs = case.get("crontabs", ["etc/crontab", "etc/cron.d", "var/spool/cron/crontabs"])
+    args = ["plan", *tabs, "--format", "json", "--timezone", case.get("timezone", "Europe/Berlin")]
+    if case.get("target"):
+        args += ["--target", case["target"]]
+    if case.get("root"):
+        args += ["--root", str(case["root"])]
+    res = run_cli(*args, cwd=cwd)
+    out: dict[str, Any] = json.loads(res.stdout)
+    return out
+
+
+def deploy(aws: Emulator, out: Path, stack: str) -> dict[str, str]:
+    aws.client("s3").create_bucket(Bucket=BUCKET)
+    res = subprocess.run(
+        ["bash", str(out / "deploy-cloudformation.sh"), BUCKET, stack],
+        capture_output=True,
+        text=True,
+        env=aws.subprocess_env(),
+        timeout=900,
+        check=False,
+    )
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    stacks = deployed_stacks(aws, stack)
+    cfn = aws.client("cloudformation")
+    for name in stacks.values():
+        status = cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
+        assert status == "CREATE_COMPLETE", (name, status)
+        complete_stack(aws, name, template_of(aws, name))
+    return stacks
+
+
+def _doc(v: Any) -> dict[str, Any]:
+    """A policy document as the API returns it (boto3 decodes it; moto's CloudFormation
+    stores a Python literal)."""
+    if isinstance(v, str):
+        v = json.loads(v) if v.startswith('{"') else ast.literal_eval(v)
+    out: dict[str, Any] = v
+    return out
+
+
+def _listed(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else [v]
+
+
+def _schedules(aws: Emulator) -> list[dict[str, Any]]:
+    client = aws.client("scheduler")
+    names = [s["Name"] for s in client.list_schedules()["Schedules"]]
+    return [client.get_schedule(Name=n) for n in names]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_cloudformation_deploys_and_reads_back_as_planned(tmp_path: Path, case: str) -> None:
+    out = tmp_path / "out"
+    deployment: Any = generate_into(out, **CASES[case])
+    plan = _plan(CASES[case])
+    planned = {
+        (s["expression"], s["timezone"])
+        for j in plan["jobs"]
+        if j["status"] in ("ok", "warning")
+        for s in j["eventbridge"]
+    }
+    generated = {j.function_name for j in deployment.jobs}
+    with emulator() as aws:
+        deploy(aws, out, "cronmigrate-test")
+        lam = aws.client("lambda")
+        functions = {f["FunctionName"]: f for f in lam.list_functions()["Functions"]}
+        lambda_jobs = [j for j in deployment.jobs if not j.runcommand]
+        assert set(functions) == {j.function_name for j in lambda_jobs}
+        for job in lambda_jobs:
+            f = functions[job.function_name]
+            assert (f["MemorySize"], f["Timeout"], f["Runtime"]) == (
+                job.settings.memory,
+                job.settings.timeout,
+                "provided.al2023",
+            )
+            # The execution role: its own log group only.
+            role = f["Role"].rsplit("/", 1)[1]
+            iam = aws.client("iam")
+            logs = iam.get_role_policy(RoleName=role, PolicyName="write-own-logs")
+            (statement,) = _doc(logs["PolicyDocument"])["Statement"]
+            # Fn::GetAtt Arn of a log group ends in ":*" on AWS, not on moto.
+            group = f":log-group:/aws/lambda/{job.function_name}"
+            assert statement["Resource"].removesuffix(":*").endswith(group)
+        if case == "samples-rules":
+            events = aws.client("events")
+            rules = events.list_rules()["Rules"]
+            assert {(r["ScheduleExpression"], "UTC") for r in rules} == planned
+            for r in rules:
+                (target,) = events.list_targets_by_rule(Rule=r["Name"])["Targets"]
+                assert target["Arn"].rsplit(":", 1)[1] in generated
+            assert _schedules(aws) == []
+            return
+        schedules = _schedules(aws)
+        assert {(s["ScheduleExpression"], s["ScheduleExpressionTimezone"]) for s in schedules} == (
+            planned
+        )
+        iam = aws.client("iam")
+        for s in schedules:
+            target = s["Target"]
+            assert target["Arn"].rsplit(":", 1)[1] in generated
+            assert target["RetryPolicy"]["MaximumRetryAttempts"] >= 0
+            assert json.loads(target["Input"])["job"] in generated
+            # The schedule's role may start this target (and only its group's jobs).
+            role = target["RoleArn"].rsplit("/", 1)[1]
+            (policy,) = iam.list_role_policies(RoleName=role)["PolicyNames"]
+            doc = _doc(iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"])
+            allowed = [
+                res
+                for st in doc["Statement"]
+                for res in (
+                    st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
+                )
+            ]
+            assert target["Arn"] in allowed
+        if case == "server-root-runcommand":
+            sfn = aws.client("stepfunctions")
+            (machine,) = sfn.list_state_machines()["stateMachines"]
+            definition = sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])
+            text = definition["definition"]
+            assert "${" not in text  # every placeholder substituted
+            states = json.loads(text)["States"]
+            (table,) = aws.client("dynamodb").list_tables()["TableNames"]
+            assert states["Claim"]["Parameters"]["TableName"] == table
+            topics = {t["TopicArn"] for t in aws.client("sns").list_topics()["Topics"]}
+            assert states["NotifyFailure"]["Parameters"]["TopicArn"] in topics
+            assert states["NotifySuccess"]["Parameters"]["TopicArn"] in topics
