@@ -38,6 +38,7 @@ from cronmigrate.deploy.infra import (
     Table,
     Topic,
 )
+from cronmigrate.deploy.names import s3_key
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.templating import render as render_template
 from cronmigrate.render.yaml import dump
@@ -404,13 +405,6 @@ def _sub(template: str) -> str:
 
 def _state(enabled: bool) -> str:
     return "ENABLED" if enabled else "DISABLED"
-
-
-def s3_key(code: Code) -> str:
-    """Where deploy-cloudformation.sh uploads a zip or template (under the prefix): the
-    content's hash in the key, so that a change reaches the function or nested stack."""
-    stem, _, ext = code.path.rsplit("/", 1)[-1].rpartition(".")
-    return f"{stem}-{code.sha256[:16]}.{ext}"
 
 
 class Templates(NamedTuple):

@@ -14,6 +14,7 @@ from cronmigrate import __version__
 from cronmigrate.deploy.infra import (
     AccountId,
     Arn,
+    Code,
     Function,
     Layer,
     LogGroup,
@@ -30,6 +31,7 @@ from cronmigrate.deploy.infra import (
     Table,
     Topic,
 )
+from cronmigrate.deploy.names import s3_key
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.hcl import Block, Expr, document, template
 from cronmigrate.render.templating import render as render_template
@@ -121,6 +123,57 @@ class _Writer:
         doc = {"Version": POLICY_VERSION, "Statement": statements}
         return Expr("jsonencode(" + value(doc, 1) + ")")
 
+    def code(self, tf: str, code: Code) -> tuple[Block, list[tuple[str, Any]]]:
+        """The zip as an S3 object, and the function's or layer's code settings.
+
+        Through S3 rather than ``filename``: the AWS provider uploads ``filename`` code under
+        one global lock held until the function is active (terraform-provider-aws,
+        internal/service/lambda/function.go), which makes 1,000 functions an hour-long
+        apply; S3 objects upload in parallel."""
+        path = template([Expr("local.dist"), "/" + code.path.removeprefix("dist/")])
+        obj = Block(
+            "resource",
+            ("aws_s3_object", tf),
+            (
+                ("bucket", Expr("aws_s3_bucket.artifacts.id")),
+                ("key", s3_key(code)),
+                ("source", path),
+                ("source_hash", Expr(f"filemd5({path.text})")),
+                ("tags", TAGS),
+            ),
+        )
+        settings: list[tuple[str, Any]] = [
+            ("s3_bucket", Expr(f"aws_s3_object.{tf}.bucket")),
+            ("s3_key", Expr(f"aws_s3_object.{tf}.key")),
+            ("source_code_hash", Expr(f"filebase64sha256({path.text})")),
+        ]
+        return obj, settings
+
+    def artifacts(self) -> list[Block]:
+        return [
+            Block(
+                "resource",
+                ("aws_s3_bucket", "artifacts"),
+                (
+                    ("bucket_prefix", "cronmigrate-artifacts-"),
+                    ("force_destroy", True),  # it holds only the zips below
+                    ("tags", TAGS),
+                ),
+                comment="The zips of the runtime layer and the functions.",
+            ),
+            Block(
+                "resource",
+                ("aws_s3_bucket_public_access_block", "artifacts"),
+                (
+                    ("bucket", Expr("aws_s3_bucket.artifacts.id")),
+                    ("block_public_acls", True),
+                    ("block_public_policy", True),
+                    ("ignore_public_acls", True),
+                    ("restrict_public_buckets", True),
+                ),
+            ),
+        ]
+
     # ---------------------------------------------------------------- resources
 
     def role(self, r: Role) -> list[Block]:
@@ -176,20 +229,20 @@ class _Writer:
         ]
 
     def layer(self, r: Layer) -> list[Block]:
-        path = template([Expr("local.dist"), "/" + r.code.path.removeprefix("dist/")])
+        obj, code = self.code(r.tf, r.code)
         return [
+            obj,
             Block(
                 "resource",
                 ("aws_lambda_layer_version", r.tf),
                 (
                     ("layer_name", r.name),
                     ("description", r.description),
-                    ("filename", path),
-                    ("source_code_hash", Expr(f"filebase64sha256({path.text})")),
+                    *code,
                     ("compatible_runtimes", list(r.runtimes)),
                     ("compatible_architectures", list(r.architectures)),
                 ),
-            )
+            ),
         ]
 
     def table(self, r: Table) -> list[Block]:
@@ -237,7 +290,7 @@ class _Writer:
         ]
 
     def function(self, r: Function) -> list[Block]:
-        path = template([Expr("local.dist"), "/" + r.code.path.removeprefix("dist/")])
+        obj, code = self.code(r.tf, r.code)
         body: list[tuple[str, Any]] = [
             ("function_name", r.name),
             ("description", r.description),
@@ -247,8 +300,7 @@ class _Writer:
             ("architectures", [r.architecture]),
             ("memory_size", r.memory),
             ("timeout", r.timeout),
-            ("filename", path),
-            ("source_code_hash", Expr(f"filebase64sha256({path.text})")),
+            *code,
             ("layers", [self.value(v) for v in r.layers]),
         ]
         if r.environment:
@@ -281,6 +333,7 @@ class _Writer:
                 ("destination_config", Block("destination_config", (), (("", on_failure),)))
             )
         return [
+            obj,
             Block("resource", ("aws_lambda_function", r.tf), tuple(body), comment=r.description),
             Block("resource", ("aws_lambda_function_event_invoke_config", r.tf), tuple(invoke)),
         ]
@@ -385,6 +438,7 @@ class _Writer:
             Block("data", ("aws_caller_identity", "current"), ()),
             Block("data", ("aws_partition", "current"), ()),
             Block("data", ("aws_region", "current"), ()),
+            *self.artifacts(),
         ]
         writers: dict[type, Callable[[Any], list[Block]]] = {
             Role: self.role,

@@ -14,6 +14,7 @@ import os
 import re
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -194,3 +195,130 @@ def deployed_stacks(aws: Emulator, parent: str) -> dict[str, str]:
 def template_of(aws: Emulator, stack: str) -> dict[str, Any]:
     body = aws.client("cloudformation").get_template(StackName=stack)["TemplateBody"]
     return body if isinstance(body, dict) else dict(yaml_parse(body))
+
+
+# ------------------------------------------------------------------ terraform
+
+MIRROR_CANDIDATES = ("/opt", "/usr/local/share", "/usr/share", str(Path.home() / ".terraform.d"))
+
+
+def terraform_mirror() -> Path | None:
+    """The directory holding registry.terraform.io/hashicorp/aws (a filesystem mirror)."""
+    for base in MIRROR_CANDIDATES:
+        root = Path(base)
+        if not root.is_dir():
+            continue
+        for depth in ("*", "*/*", "*/*/*"):
+            for hit in root.glob(f"{depth}/registry.terraform.io/hashicorp/aws"):
+                return hit.parent.parent.parent
+        if (root / "registry.terraform.io/hashicorp/aws").is_dir():
+            return root
+    return None
+
+
+def terraform_cli_config(path: Path, mirror: Path) -> Path:
+    path.write_text(
+        "provider_installation {\n"
+        f'  filesystem_mirror {{\n    path    = "{mirror}"\n'
+        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n'
+        '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+    )
+    return path
+
+
+SERVICES = ("sts", "iam", "lambda", "logs", "dynamodb", "sns", "scheduler", "events", "s3", "ssm")
+
+
+def provider_override(endpoint: str, sfn_endpoint: str) -> str:
+    """A provider block pointing every service the output uses at the emulator (a test-only
+    file beside the generated ones, which declare no provider block)."""
+    lines = [f'    {s} = "{endpoint}"' for s in SERVICES]
+    lines.append(f'    sfn = "{sfn_endpoint}"')
+    return (
+        'provider "aws" {\n'
+        f'  region                      = "{REGION}"\n'
+        '  access_key                  = "testing"\n'
+        '  secret_key                  = "testing"\n'
+        "  skip_credentials_validation = true\n"
+        "  skip_requesting_account_id  = true\n"
+        "  skip_metadata_api_check     = true\n"
+        "  s3_use_path_style           = true\n"
+        "  endpoints {\n" + "\n".join(lines) + "\n  }\n}\n"
+    )
+
+
+CANNED = {
+    "ValidateStateMachineDefinition": b'{"result":"OK","diagnostics":[],"truncated":false}',
+    "ListStateMachineVersions": b'{"stateMachineVersions":[]}',
+}
+
+
+@contextlib.contextmanager
+def sfn_proxy(target: str) -> Iterator[str]:
+    """moto lacks states:ValidateStateMachineDefinition, which the AWS provider calls (and
+    retries for minutes) before creating a state machine, and ListStateMachineVersions,
+    which it calls after: this loopback proxy answers those two (a valid definition, no
+    published versions) and forwards everything else to moto unchanged."""
+    import http.client
+    import http.server
+    import threading
+    from urllib.parse import urlparse
+
+    upstream = urlparse(target)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            action = self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
+            if action in CANNED:
+                reply = CANNED[action]
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-amz-json-1.0")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+                return
+            host = upstream.hostname or "localhost"
+            conn = http.client.HTTPConnection(host, upstream.port, timeout=60)
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+            conn.request("POST", self.path, body, headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            self.send_response(resp.status)
+            for k, v in resp.getheaders():
+                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            conn.close()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def provide_layers(aws: Emulator, arns: set[str]) -> None:
+    """Publish the layers a deployment names by ARN (``layers:`` in cronmigrate.yaml, e.g. a
+    PHP layer): on AWS they exist before the deployment; in the emulator they are made."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("bin/placeholder", "")
+    lam = aws.client("lambda")
+    for arn in sorted(arns):
+        parts = arn.split(":")
+        name, version = parts[6], int(parts[7])
+        assert parts[4] == ACCOUNT, f"a layer of another account cannot be emulated: {arn}"
+        for _ in range(version):
+            lam.publish_layer_version(LayerName=name, Content={"ZipFile": buf.getvalue()})

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,12 @@ from tests.helpers.emulator import (
     complete_stack,
     deployed_stacks,
     emulator,
+    provide_layers,
+    provider_override,
+    sfn_proxy,
     template_of,
+    terraform_cli_config,
+    terraform_mirror,
 )
 
 BUCKET = "cronmigrate-artifacts"
@@ -87,79 +94,130 @@ def _schedules(aws: Emulator) -> list[dict[str, Any]]:
     return [client.get_schedule(Name=n) for n in names]
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_cloudformation_deploys_and_reads_back_as_planned(tmp_path: Path, case: str) -> None:
-    out = tmp_path / "out"
-    deployment: Any = generate_into(out, **CASES[case])
-    plan = _plan(CASES[case])
-    planned = {
+def _planned(case: dict[str, Any]) -> set[tuple[str, str]]:
+    plan = _plan(case)
+    return {
         (s["expression"], s["timezone"])
         for j in plan["jobs"]
         if j["status"] in ("ok", "warning")
         for s in j["eventbridge"]
     }
+
+
+def check_deployed(aws: Emulator, deployment: Any, case: str) -> None:
+    """Read back what is deployed and compare it with the plan and the settings."""
+    planned = _planned(CASES[case])
     generated = {j.function_name for j in deployment.jobs}
-    with emulator() as aws:
-        deploy(aws, out, "cronmigrate-test")
-        lam = aws.client("lambda")
-        functions = {f["FunctionName"]: f for f in lam.list_functions()["Functions"]}
-        lambda_jobs = [j for j in deployment.jobs if not j.runcommand]
-        assert set(functions) == {j.function_name for j in lambda_jobs}
-        for job in lambda_jobs:
-            f = functions[job.function_name]
-            assert (f["MemorySize"], f["Timeout"], f["Runtime"]) == (
-                job.settings.memory,
-                job.settings.timeout,
-                "provided.al2023",
-            )
-            # The execution role: its own log group only.
-            role = f["Role"].rsplit("/", 1)[1]
-            iam = aws.client("iam")
-            logs = iam.get_role_policy(RoleName=role, PolicyName="write-own-logs")
-            (statement,) = _doc(logs["PolicyDocument"])["Statement"]
-            # Fn::GetAtt Arn of a log group ends in ":*" on AWS, not on moto.
-            group = f":log-group:/aws/lambda/{job.function_name}"
-            assert statement["Resource"].removesuffix(":*").endswith(group)
-        if case == "samples-rules":
-            events = aws.client("events")
-            rules = events.list_rules()["Rules"]
-            assert {(r["ScheduleExpression"], "UTC") for r in rules} == planned
-            for r in rules:
-                (target,) = events.list_targets_by_rule(Rule=r["Name"])["Targets"]
-                assert target["Arn"].rsplit(":", 1)[1] in generated
-            assert _schedules(aws) == []
-            return
-        schedules = _schedules(aws)
-        assert {(s["ScheduleExpression"], s["ScheduleExpressionTimezone"]) for s in schedules} == (
-            planned
+    lam = aws.client("lambda")
+    iam = aws.client("iam")
+    functions = {f["FunctionName"]: f for f in lam.list_functions()["Functions"]}
+    lambda_jobs = [j for j in deployment.jobs if not j.runcommand]
+    assert set(functions) == {j.function_name for j in lambda_jobs}
+    for job in lambda_jobs:
+        f = functions[job.function_name]
+        assert (f["MemorySize"], f["Timeout"], f["Runtime"]) == (
+            job.settings.memory,
+            job.settings.timeout,
+            "provided.al2023",
         )
-        iam = aws.client("iam")
-        for s in schedules:
-            target = s["Target"]
+        # The execution role: its own log group only.
+        role = f["Role"].rsplit("/", 1)[1]
+        logs = iam.get_role_policy(RoleName=role, PolicyName="write-own-logs")
+        (statement,) = _doc(logs["PolicyDocument"])["Statement"]
+        # Fn::GetAtt Arn of a log group ends in ":*" on AWS, not on moto.
+        group = f":log-group:/aws/lambda/{job.function_name}"
+        assert statement["Resource"].removesuffix(":*").endswith(group)
+    if CASES[case].get("target") == "rules":
+        events = aws.client("events")
+        rules = events.list_rules()["Rules"]
+        assert {(r["ScheduleExpression"], "UTC") for r in rules} == planned
+        for r in rules:
+            (target,) = events.list_targets_by_rule(Rule=r["Name"])["Targets"]
             assert target["Arn"].rsplit(":", 1)[1] in generated
-            assert target["RetryPolicy"]["MaximumRetryAttempts"] >= 0
-            assert json.loads(target["Input"])["job"] in generated
-            # The schedule's role may start this target (and only its group's jobs).
-            role = target["RoleArn"].rsplit("/", 1)[1]
-            (policy,) = iam.list_role_policies(RoleName=role)["PolicyNames"]
-            doc = _doc(iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"])
-            allowed = [
-                res
-                for st in doc["Statement"]
-                for res in (
-                    st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
-                )
+        assert _schedules(aws) == []
+        return
+    schedules = _schedules(aws)
+    assert {(s["ScheduleExpression"], s["ScheduleExpressionTimezone"]) for s in schedules} == (
+        planned
+    )
+    for s in schedules:
+        target = s["Target"]
+        assert target["Arn"].rsplit(":", 1)[1] in generated
+        assert target["RetryPolicy"]["MaximumRetryAttempts"] >= 0
+        assert json.loads(target["Input"])["job"] in generated
+        # The schedule's role may start this target (and only its group's jobs).
+        role = target["RoleArn"].rsplit("/", 1)[1]
+        names = iam.list_role_policies(RoleName=role)["PolicyNames"]
+        allowed = [
+            r
+            for name in names
+            for st in _doc(iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"])[
+                "Statement"
             ]
-            assert target["Arn"] in allowed
-        if case == "server-root-runcommand":
-            sfn = aws.client("stepfunctions")
-            (machine,) = sfn.list_state_machines()["stateMachines"]
-            definition = sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])
-            text = definition["definition"]
-            assert "${" not in text  # every placeholder substituted
-            states = json.loads(text)["States"]
-            (table,) = aws.client("dynamodb").list_tables()["TableNames"]
-            assert states["Claim"]["Parameters"]["TableName"] == table
-            topics = {t["TopicArn"] for t in aws.client("sns").list_topics()["Topics"]}
-            assert states["NotifyFailure"]["Parameters"]["TopicArn"] in topics
-            assert states["NotifySuccess"]["Parameters"]["TopicArn"] in topics
+            for r in _listed(st["Resource"])
+        ]
+        assert target["Arn"] in allowed
+    if any(j.runcommand for j in deployment.jobs):
+        sfn = aws.client("stepfunctions")
+        (machine,) = sfn.list_state_machines()["stateMachines"]
+        definition = sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])
+        text = definition["definition"]
+        assert "${" not in text  # every placeholder substituted
+        states = json.loads(text)["States"]
+        (table,) = aws.client("dynamodb").list_tables()["TableNames"]
+        assert states["Claim"]["Parameters"]["TableName"] == table
+        topics = {t["TopicArn"] for t in aws.client("sns").list_topics()["Topics"]}
+        assert states["NotifyFailure"]["Parameters"]["TopicArn"] in topics
+        assert states["NotifySuccess"]["Parameters"]["TopicArn"] in topics
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_cloudformation_deploys_and_reads_back_as_planned(tmp_path: Path, case: str) -> None:
+    out = tmp_path / "out"
+    deployment: Any = generate_into(out, **CASES[case])
+    with emulator() as aws:
+        provide_layers(aws, {arn for j in deployment.jobs for arn in j.settings.layers})
+        deploy(aws, out, "cronmigrate-test")
+        check_deployed(aws, deployment, case)
+
+
+def terraform_apply(aws: Emulator, tf_dir: Path, tmp: Path) -> None:
+    mirror = terraform_mirror()
+    if shutil.which("terraform") is None or mirror is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs terraform and its hashicorp/aws provider mirror")
+        pytest.skip("terraform or its hashicorp/aws filesystem mirror is not installed")
+    env = {
+        **aws.subprocess_env(),
+        "TF_CLI_CONFIG_FILE": str(terraform_cli_config(tmp / "terraform.rc", mirror)),
+        "TF_IN_AUTOMATION": "1",
+        "CHECKPOINT_DISABLE": "1",
+    }
+    with sfn_proxy(aws.endpoint) as sfn:
+        (tf_dir / "zz_emulator_override.tf").write_text(provider_override(aws.endpoint, sfn))
+        for cmd in (
+            ["init", "-input=false", "-no-color"],
+            ["validate", "-no-color"],
+            ["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=30"],
+        ):
+            res = subprocess.run(
+                ["terraform", *cmd],
+                cwd=tf_dir,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1200,
+                check=False,
+            )
+            if res.returncode != 0:
+                pytest.fail(f"terraform {cmd[0]}:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_terraform_applies_and_reads_back_as_planned(tmp_path: Path, case: str) -> None:
+    out = tmp_path / "out"
+    deployment: Any = generate_into(out, **CASES[case])
+    with emulator() as aws:
+        provide_layers(aws, {arn for j in deployment.jobs for arn in j.settings.layers})
+        terraform_apply(aws, out / "terraform", tmp_path)
+        check_deployed(aws, deployment, case)
