@@ -70,7 +70,7 @@ def main() -> None:
         t0 = time.perf_counter()
         plan = build_plan([str(tab)], PlanOptions())
         forms = {"sam", "cloudformation", "terraform"}
-        artifacts, _ = generate(plan, config.Settings(), Path("/"), forms)
+        artifacts = generate(plan, config.Settings(), Path("/"), forms).artifacts
         took = time.perf_counter() - t0
         print(
             f"generate 1,000 jobs (plan + all artifacts, in memory): {took:.2f} s, "

@@ -272,7 +272,10 @@ def generate(
         settings = config_mod.load(str(config) if config else None)
         result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root)
         which = set(IAC_CHOICES) if iac is IacChoice.all else {iac.value}
-        artifacts, deployment = generate_tree(result, settings, root, which, target_default.value)
+        gen = generate_tree(result, settings, root, which, target_default.value)
+        artifacts, deployment = gen.artifacts, gen.deployment
+        for w in gen.warnings:
+            print(f"warning: {w}", file=sys.stderr)
         for d in result.diagnostics:
             if d.severity.name == "ERROR":
                 print(d.one_line(), file=sys.stderr)

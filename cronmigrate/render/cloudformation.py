@@ -39,7 +39,9 @@ from cronmigrate.deploy.infra import (
     Topic,
 )
 from cronmigrate.deploy.names import s3_key
+from cronmigrate.errors import CronmigrateError
 from cronmigrate.render import Artifact, Artifacts
+from cronmigrate.render.limits import template_problems
 from cronmigrate.render.templating import render as render_template
 from cronmigrate.render.yaml import dump
 
@@ -502,6 +504,15 @@ def render(stack: Stack, which: set[str]) -> Artifacts:
         out[main] = Artifact.text(dump(t.parent, f"{_NOTE}\nDeploy: {deploy}"))
         for path, doc in t.groups.items():
             out[path] = Artifact.text(dump(doc, _NOTE))
+        problems = [
+            p
+            for path, doc in [(main, t.parent), *t.groups.items()]
+            for p in template_problems(path, doc, len(out[path].content))
+        ]
+        if problems:  # never hand CloudFormation a template it refuses
+            raise CronmigrateError(
+                "generated templates CloudFormation would refuse: " + "; ".join(problems)
+            )
         if not sam_form:
             codes = {r.code for r in stack.all_resources() if isinstance(r, Function | Layer)}
             uploads = [(c.path, s3_key(c)) for c in sorted(codes)]

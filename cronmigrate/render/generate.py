@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import NamedTuple
 
 from cronmigrate.deploy import jobs, stack
+from cronmigrate.deploy.infra import Stack
 from cronmigrate.deploy.jobs import Deployment
 from cronmigrate.deploy.settings import Settings
+from cronmigrate.errors import CronmigrateError
 from cronmigrate.plan.model import Plan
 from cronmigrate.render import (
     Artifacts,
     cloudformation,
     functions,
+    limits,
     readme,
     runtime,
     statemachine,
@@ -26,9 +30,16 @@ from cronmigrate.render import (
 IAC_CHOICES = ("sam", "cloudformation", "terraform")
 
 
+class Generated(NamedTuple):
+    artifacts: Artifacts
+    deployment: Deployment
+    stack: Stack
+    warnings: tuple[str, ...]  # account quotas a deployment passes
+
+
 def generate(
     plan: Plan, settings: Settings, root: Path, iac: set[str], target_default: str = "lambda"
-) -> tuple[Artifacts, Deployment]:
+) -> Generated:
     deployment = jobs.build(plan, settings, root, target_default)
     artifacts: Artifacts = {}
     artifacts.update(runtime.render())
@@ -37,10 +48,13 @@ def generate(
         p: hashlib.sha256(a.content).hexdigest() for p, a in artifacts.items() if p.endswith(".zip")
     }
     infra = stack.build(deployment, zips)
+    problems = limits.stack_problems(infra)
+    if problems:  # never hand AWS what it refuses
+        raise CronmigrateError("generated output AWS would refuse: " + "; ".join(problems))
     artifacts.update(statemachine.render(infra))
     if iac & {"sam", "cloudformation"}:
         artifacts.update(cloudformation.render(infra, iac))
     if "terraform" in iac:
         artifacts.update(terraform.render(infra, ", ".join(plan.files) or "-"))
     artifacts.update(readme.render(deployment, infra, iac))
-    return artifacts, deployment
+    return Generated(artifacts, deployment, infra, tuple(limits.quota_warnings(infra)))

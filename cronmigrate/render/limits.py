@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cronmigrate import aws_facts as aws
-from cronmigrate.deploy.infra import Permission, Stack
+from cronmigrate.deploy.infra import Function, Permission, Role, Rule, Schedule, Stack
 from cronmigrate.schedule.grammar import expression_problems
 
 
@@ -64,4 +64,38 @@ def stack_problems(stack: Stack) -> list[str]:
         expression = getattr(r, "expression", None)
         if isinstance(expression, str):
             out += [f"{r.id}: {e}" for e in expression_problems(expression)]
+    return out
+
+
+def quota_warnings(stack: Stack) -> list[str]:
+    """Where one deployment passes an account's default quota (raised through Service Quotas)."""
+    counts = {
+        Role: 0,
+        Function: 0,
+        Schedule: 0,
+        Rule: 0,
+    }
+    for r in stack.all_resources():
+        if type(r) in counts:
+            counts[type(r)] += 1
+    out = []
+    checks = (
+        (Role, aws.IAM_ROLES_DEFAULT, "IAM roles", "IAM and AWS STS quotas"),
+        (Rule, aws.EVENTBRIDGE_RULES_DEFAULT, "EventBridge rules on the default bus",
+         "Amazon EventBridge quotas"),
+        (Schedule, aws.SCHEDULER_SCHEDULES_DEFAULT, "EventBridge Scheduler schedules",
+         "Quotas for EventBridge Scheduler"),
+    )  # fmt: skip
+    for kind, limit, what, source in checks:
+        if counts[kind] > limit:
+            out.append(
+                f"{counts[kind]} {what}: more than an account's default quota of {limit:,} "
+                f"({source}); raise it through Service Quotas before deploying"
+            )
+    stacks = 1 + len(stack.groups)
+    if stacks > aws.CFN_STACKS_DEFAULT:
+        out.append(
+            f"{stacks} CloudFormation stacks: more than an account's default quota of "
+            f"{aws.CFN_STACKS_DEFAULT:,} (Understand CloudFormation quotas)"
+        )
     return out

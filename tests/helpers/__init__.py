@@ -55,7 +55,7 @@ def generate_into(
     try:
         plan = build_plan(crontabs or SAMPLE_TABS, PlanOptions(timezone, Trigger(target), now=NOW))
         settings_ = config_mod.load(config)
-        artifacts, deployment = generate(plan, settings_, root, set(iac))
+        artifacts, deployment, _, _ = generate(plan, settings_, root, set(iac))
         write_tree(outdir, artifacts)
     finally:
         os.chdir(old)
