@@ -13,7 +13,6 @@ from cronmigrate.analysis import words
 from cronmigrate.analysis.secrets import is_secret, parameter_name
 
 if TYPE_CHECKING:
-    from cronmigrate.deploy.infra import Code
     from cronmigrate.deploy.jobs import DeployJob
     from cronmigrate.plan.model import JobPlan
 
@@ -102,10 +101,3 @@ def secret_variables(job: DeployJob) -> list[tuple[str, str]]:
         if is_variable(name) and is_secret(name, value):
             seen[name] = parameter_name(job.function_name, name)
     return sorted(seen.items())
-
-
-def s3_key(code: Code) -> str:
-    """Where deploy-cloudformation.sh uploads a zip or template (under the prefix): the
-    content's hash in the key, so that a change reaches the function or nested stack."""
-    stem, _, ext = code.path.rsplit("/", 1)[-1].rpartition(".")
-    return f"{stem}-{code.sha256[:16]}.{ext}"

@@ -38,7 +38,7 @@ from cronmigrate.deploy.infra import (
     Table,
     Topic,
 )
-from cronmigrate.deploy.names import s3_key
+from cronmigrate.deploy.keys import s3_key
 from cronmigrate.errors import CronmigrateError
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.limits import template_problems

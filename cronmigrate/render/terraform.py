@@ -31,7 +31,7 @@ from cronmigrate.deploy.infra import (
     Table,
     Topic,
 )
-from cronmigrate.deploy.names import s3_key
+from cronmigrate.deploy.keys import s3_key
 from cronmigrate.render import Artifact, Artifacts
 from cronmigrate.render.hcl import Block, Expr, document, template
 from cronmigrate.render.templating import render as render_template
