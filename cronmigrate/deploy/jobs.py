@@ -97,6 +97,11 @@ def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lam
                 f"longer than {aws.FUNCTION_NAME_MAX} characters"
             )
         lid = logical_id(key)
+        digits = 6
+        while not js.name and (function_name in names or lid in ids) and digits < 16:
+            digits += 2  # a generated name another job has: a longer hash for this one
+            key = job_key(jp, settings.name_prefix, digits)
+            function_name, lid = f"{settings.name_prefix}{key}", logical_id(key)
         for table, value in ((names, function_name), (ids, lid)):
             if value in table:
                 raise CronmigrateError(

@@ -32,11 +32,15 @@ def short_hash(text: str, n: int = 6) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:n]
 
 
-def job_key(jp: JobPlan, prefix: str) -> str:
-    """``<script>-<hash of file:line>``, fitting in a function name after ``prefix``."""
+def job_key(jp: JobPlan, prefix: str, digits: int = 6) -> str:
+    """``<script>-<hash of file:line>``, fitting in a function name after ``prefix``.
+
+    Six hex digits of the hash; a job whose name another job already has gets more
+    (``digits``), so that names never clash and the others keep theirs."""
     loc = jp.job.location
-    room = aws.FUNCTION_NAME_MAX - len(prefix) - 7
-    return f"{words.stem(jp.job.command)[:room].rstrip('-_') or 'job'}-{short_hash(loc.short)}"
+    room = aws.FUNCTION_NAME_MAX - len(prefix) - digits - 1
+    stem = words.stem(jp.job.command)[:room].rstrip("-_") or "job"
+    return f"{stem}-{short_hash(loc.short, digits)}"
 
 
 def logical_id(name: str) -> str:

@@ -415,6 +415,7 @@ class Templates(NamedTuple):
     parent: Doc
     groups: dict[str, Doc]
     keys: dict[str, str]  # CloudFormation: where deploy-cloudformation.sh uploads each group
+    texts: dict[str, str]  # each group's template as written
 
 
 def group_path(name: str, sam: bool) -> str:
@@ -427,6 +428,7 @@ def templates(stack: Stack, sam: bool, note: str = "") -> Templates:
     parent = _Writer(stack, sam, stack.resources)
     children: dict[str, Doc] = {}
     keys: dict[str, str] = {}
+    texts: dict[str, str] = {}
     nested: Doc = {}
     for g in stack.groups:
         w = _Writer(stack, sam, g.resources, up="../")
@@ -435,12 +437,14 @@ def templates(stack: Stack, sam: bool, note: str = "") -> Templates:
         children[path] = doc
         params = {name: parent.ref(r) for name, r in sorted(w.params.items())}
         if sam:
+            texts[path] = dump(doc, note)
             nested[g.id] = {
                 "Type": "AWS::Serverless::Application",
                 "Properties": {"Location": path, "Parameters": params},
             }
             continue
-        key = s3_key(Code(path, hashlib.sha256(dump(doc, note).encode()).hexdigest()))
+        texts[path] = dump(doc, note)
+        key = s3_key(Code(path, hashlib.sha256(texts[path].encode()).hexdigest()))
         keys[path] = key
         params = {
             "ArtifactBucket": {"Ref": "ArtifactBucket"},
@@ -460,7 +464,7 @@ def templates(stack: Stack, sam: bool, note: str = "") -> Templates:
         }
     doc = parent.template(stack.description, stack.outputs)
     doc["Resources"].update(nested)
-    return Templates(doc, children, keys)
+    return Templates(doc, children, keys, texts)
 
 
 def cloudformation(stack: Stack) -> Doc:
@@ -502,8 +506,8 @@ def render(stack: Stack, which: set[str]) -> Artifacts:
             continue
         t = templates(stack, sam_form, _NOTE)
         out[main] = Artifact.text(dump(t.parent, f"{_NOTE}\nDeploy: {deploy}"))
-        for path, doc in t.groups.items():
-            out[path] = Artifact.text(dump(doc, _NOTE))
+        for path, text in t.texts.items():
+            out[path] = Artifact.text(text)
         problems = [
             p
             for path, doc in [(main, t.parent), *t.groups.items()]

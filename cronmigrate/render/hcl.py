@@ -124,7 +124,7 @@ def block(b: Block, indent: int = 0) -> str:
 
 
 def document(header: str, blocks: list[Block]) -> str:
-    text = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+    parts = [f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines()]
     for b in blocks:
-        text += "\n" + block(b)
-    return text
+        parts += ["\n", block(b)]
+    return "".join(parts)

@@ -1,0 +1,44 @@
+"""Generated names never clash, and a job keeps its name when others are added."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cronmigrate.deploy.jobs import build
+from cronmigrate.deploy.settings import Settings
+from cronmigrate.plan.build import PlanOptions, build_plan
+
+
+def _names(tab: Path) -> dict[str, str]:
+    root = tab.parent / "root"
+    for script in ("run.sh", "backup.sh"):
+        (root / "opt").mkdir(parents=True, exist_ok=True)
+        (root / "opt" / script).write_text("#!/bin/sh\necho ok\n")
+        (root / "opt" / script).chmod(0o755)
+    plan = build_plan([str(tab)], PlanOptions(analyse=False))
+    deployment = build(plan, Settings(), root)
+    assert not deployment.skipped
+    return {j.source: j.function_name for j in deployment.jobs}
+
+
+def test_three_thousand_jobs_get_distinct_names(tmp_path: Path) -> None:
+    tab = tmp_path / "crontab"
+    tab.write_text("".join(f"{i % 60} * * * * /opt/run.sh\n" for i in range(3000)))
+    names = _names(tab)
+    assert len(names) == 3000
+    assert len(set(names.values())) == 3000  # 6 hex digits alone clash at this size
+    longer = [n for n in names.values() if not re.fullmatch(r"cron-run-[0-9a-f]{6}", n)]
+    assert all(re.fullmatch(r"cron-run-[0-9a-f]{8}", n) for n in longer)
+    assert len(longer) < 10  # only the jobs that met a clash
+
+
+def test_a_job_keeps_its_name_when_others_are_added(tmp_path: Path) -> None:
+    tab = tmp_path / "crontab"
+    tab.write_text("0 3 * * * /opt/backup.sh\n")
+    before = _names(tab)
+    tab.write_text(
+        "0 3 * * * /opt/backup.sh\n" + "".join(f"{i} 4 * * * /opt/run.sh\n" for i in range(50))
+    )
+    after = _names(tab)
+    assert after[f"{tab}:1"] == before[f"{tab}:1"]
