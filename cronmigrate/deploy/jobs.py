@@ -10,8 +10,8 @@ from pathlib import Path
 from cronmigrate import aws_facts as aws
 from cronmigrate.analysis.bundle import BundledFile
 from cronmigrate.analysis.walker import analyse
-from cronmigrate.deploy.names import job_key, logical_id, short_hash
-from cronmigrate.deploy.settings import JobSettings, Settings
+from cronmigrate.deploy.names import job_key, job_source, logical_id, short_hash
+from cronmigrate.deploy.settings import ConfigError, JobSettings, Settings
 from cronmigrate.diagnostics import Diagnostic, Severity
 from cronmigrate.diagnostics import registry as rules
 from cronmigrate.errors import CronmigrateError
@@ -30,6 +30,7 @@ class DeployJob:
     bundle: tuple[BundledFile, ...]
     schedules: tuple[EventBridgeSchedule, ...]
     target: str = "lambda"  # or "runcommand": the job stays on its server
+    server_source: str = ""  # /etc/cron.d/x:3, the line on the server
 
     @property
     def runcommand(self) -> bool:
@@ -37,7 +38,8 @@ class DeployJob:
 
     @property
     def source(self) -> str:
-        return self.plan.job.location.short
+        """The job's line as cron sees it on the server (names, descriptions, events)."""
+        return self.server_source or self.plan.job.location.short
 
     @property
     def mailto(self) -> tuple[str, ...]:
@@ -64,9 +66,15 @@ class Deployment:
     trigger: Trigger
 
 
-def _settings_for(jp: JobPlan, settings: Settings) -> tuple[str, JobSettings]:
-    key = job_key(jp, settings.name_prefix)
-    js = settings.for_job(key, jp.job.location.short)
+def _settings_for(
+    jp: JobPlan, settings: Settings, root: Path, used: set[str]
+) -> tuple[str, JobSettings]:
+    key = job_key(jp, settings.name_prefix, root)
+    source = job_source(jp, root)
+    matched = settings.key_for(key, source)
+    if matched is not None:
+        used.add(matched)
+    js = settings.jobs[matched] if matched is not None else settings.defaults
     return (js.name or key), js
 
 
@@ -75,9 +83,10 @@ def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lam
     skipped: list[Diagnostic] = []
     names: dict[str, str] = {}
     ids: dict[str, str] = {}
+    used: set[str] = set()
     for jp in plan.jobs:
         job = jp.job
-        key, js = _settings_for(jp, settings)
+        key, js = _settings_for(jp, settings, root, used)
         target = js.target or target_default
         errors = [r for r in jp.translation.reasons if r.severity is Severity.ERROR]
         stays = (
@@ -100,7 +109,7 @@ def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lam
         digits = 6
         while not js.name and (function_name in names or lid in ids) and digits < 16:
             digits += 2  # a generated name another job has: a longer hash for this one
-            key = job_key(jp, settings.name_prefix, digits)
+            key = job_key(jp, settings.name_prefix, root, digits)
             function_name, lid = f"{settings.name_prefix}{key}", logical_id(key)
         for table, value in ((names, function_name), (ids, lid)):
             if value in table:
@@ -116,6 +125,13 @@ def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lam
             del names[function_name], ids[lid]
         else:
             jobs.append(placed)
+    unused = [k for k in settings.jobs if k not in used]
+    if unused:  # a typo, or a path as typed instead of as on the server: say so
+        where = settings.job_where.get(unused[0], settings.path or "cronmigrate.yaml")
+        raise ConfigError(
+            f"{where}: jobs: {unused[0]!r} matches no job (keys are job names or "
+            "FILE:LINE with the crontab's path on the server, e.g. /etc/cron.d/backup:3)"
+        )
     return Deployment(plan, settings, tuple(jobs), tuple(skipped), plan.trigger)
 
 
@@ -158,4 +174,5 @@ def _place(
         bundle=bundle,
         schedules=jp.translation.schedules,
         target=target,
+        server_source=job_source(jp, root),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cronmigrate import aws_facts as aws
@@ -32,15 +33,33 @@ def short_hash(text: str, n: int = 6) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:n]
 
 
-def job_key(jp: JobPlan, prefix: str, digits: int = 6) -> str:
-    """``<script>-<hash of file:line>``, fitting in a function name after ``prefix``.
+def server_path(path: str, root: Path) -> str:
+    """The crontab's path as cron sees it on the server: relative to ``root`` (a copy of
+    the server) when it lies under it, else absolute. Never the path as typed, so that
+    names and settings keys do not change with the working directory."""
+    if path in ("-", "<stdin>"):
+        return path
+    resolved = Path(path).resolve()
+    try:
+        return "/" + resolved.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def job_source(jp: JobPlan, root: Path) -> str:
+    """``/etc/cron.d/reports:7``: the job's line on the server."""
+    return f"{server_path(jp.job.location.path, root)}:{jp.job.location.line}"
+
+
+def job_key(jp: JobPlan, prefix: str, root: Path, digits: int = 6) -> str:
+    """``<script>-<hash of the line on the server>``, fitting in a function name after
+    ``prefix``.
 
     Six hex digits of the hash; a job whose name another job already has gets more
     (``digits``), so that names never clash and the others keep theirs."""
-    loc = jp.job.location
     room = aws.FUNCTION_NAME_MAX - len(prefix) - digits - 1
     stem = words.stem(jp.job.command)[:room].rstrip("-_") or "job"
-    return f"{stem}-{short_hash(loc.short, digits)}"
+    return f"{stem}-{short_hash(job_source(jp, root), digits)}"
 
 
 def logical_id(name: str) -> str:

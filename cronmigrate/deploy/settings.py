@@ -52,9 +52,19 @@ class Settings:
     jobs: dict[str, JobSettings] = field(default_factory=dict)  # by job name or FILE:LINE
     path: str | None = None
     lint: dict[str, Any] = field(default_factory=dict)  # cronmigrate lint's settings
+    job_where: dict[str, str] = field(default_factory=dict)  # jobs: key → file:line:col
+
+    def key_for(self, name: str, source: str) -> str | None:
+        """The ``jobs:`` key that names this job: its name, or FILE:LINE with the crontab's
+        path on the server (``/etc/cron.d/x:3``; ``etc/cron.d/x:3`` reads the same)."""
+        for key in (source, source.lstrip("/"), name):
+            if key in self.jobs:
+                return key
+        return None
 
     def for_job(self, name: str, source: str) -> JobSettings:
-        return self.jobs.get(source) or self.jobs.get(name) or self.defaults
+        key = self.key_for(name, source)
+        return self.jobs[key] if key is not None else self.defaults
 
 
 _INT_RANGES = {
@@ -241,9 +251,11 @@ def load(path: str | None) -> Settings:
     job_map = data.get("jobs") or {}
     if not isinstance(job_map, dict):
         raise ConfigError(f"{_where(path, data, 'jobs')}: jobs must be a mapping")
+    key_at: dict[str, str] = {}
     for key, node in job_map.items():
         jobs[str(key)] = _job_settings(path, node, defaults, per_job=True)
-    return Settings(prefix, defaults, jobs, path, _plain(lint))
+        key_at[str(key)] = _where(path, job_map, key)
+    return Settings(prefix, defaults, jobs, path, _plain(lint), key_at)
 
 
 def template_text() -> str:

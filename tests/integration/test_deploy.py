@@ -221,3 +221,50 @@ def test_terraform_applies_and_reads_back_as_planned(tmp_path: Path, case: str) 
         provide_layers(aws, {arn for j in deployment.jobs for arn in j.settings.layers})
         terraform_apply(aws, out / "terraform", tmp_path)
         check_deployed(aws, deployment, case)
+
+
+def thousand_jobs(path: Path) -> Path:
+    """A 1,000-job crontab with a spread of schedules (one in ten split by cron's OR rule)."""
+    lines = ["MAILTO=ops@example.com\n"]
+    for i in range(1000):
+        day, dow = ("1,15", "1-5") if i % 10 == 0 else ("*", "*")
+        lines.append(f"{i % 60} {(i // 60) % 24} {day} * {dow} echo job {i}\n")
+    path.write_text("".join(lines))
+    return path
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    tmp = tmp_path_factory.mktemp("big")
+    tab = thousand_jobs(tmp / "crontab")
+    out = tmp / "out"
+    deployment: Any = generate_into(out, [str(tab)], cwd=tmp, root=tmp, timezone="UTC")
+    assert len(deployment.jobs) == 1000
+    return out, deployment
+
+
+def test_a_thousand_jobs_deploy_as_nested_stacks(big: tuple[Path, Any]) -> None:
+    out, deployment = big
+    stacks = sorted((out / "stacks").glob("*.yaml"))
+    assert len([s for s in stacks if ".sam." not in s.name]) == 32
+    with emulator() as aws:
+        deployed = deploy(aws, out, "cronmigrate-big")
+        assert len(deployed) == 33  # the parent and 32 nested stacks, all CREATE_COMPLETE
+        functions = aws.client("lambda").get_paginator("list_functions")
+        names = {f["FunctionName"] for page in functions.paginate() for f in page["Functions"]}
+        assert names == {j.function_name for j in deployment.jobs}
+        schedules = aws.client("scheduler").get_paginator("list_schedules")
+        count = sum(len(page["Schedules"]) for page in schedules.paginate())
+        assert count == sum(len(j.schedules) for j in deployment.jobs)
+
+
+def test_a_thousand_jobs_terraform_apply(big: tuple[Path, Any], tmp_path: Path) -> None:
+    out, deployment = big
+    with emulator() as aws:
+        terraform_apply(aws, out / "terraform", tmp_path)
+        functions = aws.client("lambda").get_paginator("list_functions")
+        names = {f["FunctionName"] for page in functions.paginate() for f in page["Functions"]}
+        assert names == {j.function_name for j in deployment.jobs}
+        schedules = aws.client("scheduler").get_paginator("list_schedules")
+        count = sum(len(page["Schedules"]) for page in schedules.paginate())
+        assert count == sum(len(j.schedules) for j in deployment.jobs)

@@ -42,3 +42,48 @@ def test_a_job_keeps_its_name_when_others_are_added(tmp_path: Path) -> None:
     )
     after = _names(tab)
     assert after[f"{tab}:1"] == before[f"{tab}:1"]
+
+
+def _deploy(tab: str, cwd: Path, root: Path, config: str | None = None) -> object:
+    import os
+
+    from cronmigrate.deploy import settings as config_mod
+
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        plan = build_plan([tab], PlanOptions(analyse=False))
+        return build(plan, config_mod.load(config), root)
+    finally:
+        os.chdir(old)
+
+
+SERVER = Path(__file__).resolve().parents[3] / "samples/server-root"
+
+
+def test_names_and_settings_do_not_depend_on_the_path_as_typed(tmp_path: Path) -> None:
+    """Relative from the copy, relative from elsewhere, absolute: one deployment."""
+    config = str(SERVER / "cronmigrate.yaml")
+    runs = [
+        _deploy("etc/cron.d/app", SERVER, SERVER, config),
+        _deploy(str(SERVER / "etc/cron.d/app"), tmp_path, SERVER, config),
+        _deploy(
+            "../samples/server-root/etc/cron.d/app", SERVER.parent.parent / "docs", SERVER, config
+        ),
+    ]
+    seen = [sorted((j.function_name, j.target) for j in d.jobs) for d in runs]  # type: ignore[attr-defined]
+    assert seen[0] == seen[1] == seen[2]
+    assert ("cron-backup-db", "runcommand") in seen[0]  # the key etc/cron.d/app:12 matched
+
+
+def test_a_settings_key_that_matches_no_job_is_an_error_with_its_line(tmp_path: Path) -> None:
+    import pytest
+
+    from cronmigrate.deploy.settings import ConfigError
+
+    cfg = tmp_path / "cronmigrate.yaml"
+    cfg.write_text("jobs:\n  etc/cron.d/app:99:\n    memory: 256\n")
+    with pytest.raises(ConfigError) as err:
+        _deploy("etc/cron.d/app", SERVER, SERVER, str(cfg))
+    assert str(err.value).startswith(f"{cfg}:2:3: jobs: 'etc/cron.d/app:99' matches no job")
+    assert err.value.exit_code == 2
