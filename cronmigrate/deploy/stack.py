@@ -100,7 +100,7 @@ def groups_of(jobs: tuple[DeployJob, ...]) -> dict[str, list[DeployJob]]:
     """Group name → its jobs, in the plan's order."""
     by_file: dict[str, list[DeployJob]] = {}
     for job in jobs:
-        by_file.setdefault(job.plan.job.location.path, []).append(job)
+        by_file.setdefault(job.source.rsplit(":", 1)[0], []).append(job)
     out: dict[str, list[DeployJob]] = {}
     used: set[str] = set()
     for path, members in by_file.items():
@@ -154,7 +154,7 @@ def _group(
     if machines or deployment.trigger is Trigger.SCHEDULER:
         prefix = f"{deployment.settings.name_prefix}{name}"[:27] + "-sch-"
         resources.append(scheduler_role(role.id, f"{tf}_scheduler", prefix, functions, machines))
-    files = sorted({j.plan.job.location.path for j in jobs})
+    files = sorted({j.source.rsplit(":", 1)[0] for j in jobs})
     return Group(
         gid,
         name,
