@@ -135,6 +135,9 @@ class Resolver:
                 return self.arn(v["Fn::GetAtt"][0])
             if set(v) == {"Fn::Sub"}:
                 return self.sub(v["Fn::Sub"])
+            if set(v) == {"Fn::Join"}:  # SAM writes a Definition as a joined string
+                sep, parts = v["Fn::Join"]
+                return str(sep).join(str(self.value(x)) for x in parts)
             return {k: self.value(x) for k, x in v.items()}
         if isinstance(v, list):
             return [self.value(x) for x in v]
@@ -158,7 +161,7 @@ def complete_stack(aws: Emulator, stack: str, template: dict[str, Any]) -> list[
         if r["Type"] == "AWS::StepFunctions::StateMachine":
             # moto keeps DefinitionSubstitutions' ${…} placeholders: apply them as AWS does.
             subs = res.value(r["Properties"].get("DefinitionSubstitutions", {}))
-            text = r["Properties"]["DefinitionString"]
+            text = res.value(r["Properties"]["DefinitionString"])
             for key, value in subs.items():
                 text = text.replace("${" + key + "}", value)
             arn = res.physical[logical]
