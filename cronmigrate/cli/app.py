@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -250,6 +251,14 @@ def generate(
             "(EC2 Run Command on their servers).",
         ),
     ] = JobTarget.lambda_,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="The server's name, for several servers deployed into one account: it "
+            "goes into every function name's hash and the Terraform lock table's name.",
+        ),
+    ] = "",
     timezone: Timezone = "UTC",
     target: TargetOpt = Trigger.SCHEDULER,
     allow_drift: AllowDrift = False,
@@ -272,7 +281,9 @@ def generate(
         settings = config_mod.load(str(config) if config else None)
         result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root)
         which = set(IAC_CHOICES) if iac is IacChoice.all else {iac.value}
-        gen = generate_tree(result, settings, root, which, target_default.value)
+        if host and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,30}", host):
+            raise UsageError(f"--host {host!r}: up to 31 lowercase letters, digits and '-'")
+        gen = generate_tree(result, settings, root, which, target_default.value, host)
         artifacts, deployment = gen.artifacts, gen.deployment
         for w in gen.warnings:
             print(f"warning: {w}", file=sys.stderr)

@@ -64,12 +64,13 @@ class Deployment:
     jobs: tuple[DeployJob, ...]
     skipped: tuple[Diagnostic, ...]  # jobs not generated, and why
     trigger: Trigger
+    host: str = ""  # --host: the server's name where several share one account
 
 
 def _settings_for(
-    jp: JobPlan, settings: Settings, root: Path, used: set[str]
+    jp: JobPlan, settings: Settings, root: Path, used: set[str], host: str
 ) -> tuple[str, JobSettings]:
-    key = job_key(jp, settings.name_prefix, root)
+    key = job_key(jp, settings.name_prefix, root, host=host)
     source = job_source(jp, root)
     matched = settings.key_for(key, source)
     if matched is not None:
@@ -78,7 +79,9 @@ def _settings_for(
     return (js.name or key), js
 
 
-def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lambda") -> Deployment:
+def build(
+    plan: Plan, settings: Settings, root: Path, target_default: str = "lambda", host: str = ""
+) -> Deployment:
     jobs: list[DeployJob] = []
     skipped: list[Diagnostic] = []
     names: dict[str, str] = {}
@@ -86,7 +89,7 @@ def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lam
     used: set[str] = set()
     for jp in plan.jobs:
         job = jp.job
-        key, js = _settings_for(jp, settings, root, used)
+        key, js = _settings_for(jp, settings, root, used, host)
         target = js.target or target_default
         errors = [r for r in jp.translation.reasons if r.severity is Severity.ERROR]
         stays = (
@@ -109,7 +112,7 @@ def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lam
         digits = 6
         while not js.name and (function_name in names or lid in ids) and digits < 16:
             digits += 2  # a generated name another job has: a longer hash for this one
-            key = job_key(jp, settings.name_prefix, root, digits)
+            key = job_key(jp, settings.name_prefix, root, digits, host)
             function_name, lid = f"{settings.name_prefix}{key}", logical_id(key)
         for table, value in ((names, function_name), (ids, lid)):
             if value in table:
@@ -132,7 +135,7 @@ def build(plan: Plan, settings: Settings, root: Path, target_default: str = "lam
             f"{where}: jobs: {unused[0]!r} matches no job (keys are job names or "
             "FILE:LINE with the crontab's path on the server, e.g. /etc/cron.d/backup:3)"
         )
-    return Deployment(plan, settings, tuple(jobs), tuple(skipped), plan.trigger)
+    return Deployment(plan, settings, tuple(jobs), tuple(skipped), plan.trigger, host)
 
 
 def _place(

@@ -51,15 +51,19 @@ def job_source(jp: JobPlan, root: Path) -> str:
     return f"{server_path(jp.job.location.path, root)}:{jp.job.location.line}"
 
 
-def job_key(jp: JobPlan, prefix: str, root: Path, digits: int = 6) -> str:
+def job_key(jp: JobPlan, prefix: str, root: Path, digits: int = 6, host: str = "") -> str:
     """``<script>-<hash of the line on the server>``, fitting in a function name after
     ``prefix``.
 
     Six hex digits of the hash; a job whose name another job already has gets more
-    (``digits``), so that names never clash and the others keep theirs."""
+    (``digits``), so that names never clash and the others keep theirs. ``host`` (the
+    ``--host`` option) tells apart servers deployed into one account."""
     room = aws.FUNCTION_NAME_MAX - len(prefix) - digits - 1
     stem = words.stem(jp.job.command)[:room].rstrip("-_") or "job"
-    return f"{stem}-{short_hash(job_source(jp, root), digits)}"
+    # With --host, the server's name is part of what is hashed: two servers' /etc/crontab
+    # line 18 are two functions in one account.
+    where = f"{host}:{job_source(jp, root)}" if host else job_source(jp, root)
+    return f"{stem}-{short_hash(where, digits)}"
 
 
 def logical_id(name: str) -> str:

@@ -38,9 +38,14 @@ class Generated(NamedTuple):
 
 
 def generate(
-    plan: Plan, settings: Settings, root: Path, iac: set[str], target_default: str = "lambda"
+    plan: Plan,
+    settings: Settings,
+    root: Path,
+    iac: set[str],
+    target_default: str = "lambda",
+    host: str = "",
 ) -> Generated:
-    deployment = jobs.build(plan, settings, root, target_default)
+    deployment = jobs.build(plan, settings, root, target_default, host)
     artifacts: Artifacts = {}
     artifacts.update(runtime.render())
     artifacts.update(functions.render(deployment))
@@ -55,6 +60,7 @@ def generate(
     if iac & {"sam", "cloudformation"}:
         artifacts.update(cloudformation.render(infra, iac))
     if "terraform" in iac:
-        artifacts.update(terraform.render(infra, ", ".join(plan.files) or "-"))
+        lock_table = f"cronmigrate-locks-{host}" if host else "cronmigrate-locks"
+        artifacts.update(terraform.render(infra, ", ".join(plan.files) or "-", lock_table))
     artifacts.update(readme.render(deployment, infra, iac))
     return Generated(artifacts, deployment, infra, tuple(limits.quota_warnings(infra)))

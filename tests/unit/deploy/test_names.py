@@ -87,3 +87,22 @@ def test_a_settings_key_that_matches_no_job_is_an_error_with_its_line(tmp_path: 
         _deploy("etc/cron.d/app", SERVER, SERVER, str(cfg))
     assert str(err.value).startswith(f"{cfg}:2:3: jobs: 'etc/cron.d/app:99' matches no job")
     assert err.value.exit_code == 2
+
+
+def test_host_tells_two_servers_apart(tmp_path: Path) -> None:
+    """Two servers' identical /etc/crontab: the same names without --host, distinct with it."""
+    from cronmigrate.render.generate import generate
+
+    names = {}
+    for host in ("web1", "web2"):
+        root = tmp_path / host
+        (root / "etc").mkdir(parents=True)
+        (root / "etc/crontab").write_text("17 * * * * root echo hourly\n")
+        plan = build_plan([str(root / "etc/crontab")], PlanOptions(analyse=False))
+        for h in ("", host):
+            gen = generate(plan, Settings(), root, {"terraform"}, host=h)
+            names[h or f"none-{host}"] = {j.function_name for j in gen.deployment.jobs}
+            tf = gen.artifacts["terraform/variables.tf"].content.decode()
+            assert f'"cronmigrate-locks{"-" + h if h else ""}"' in tf
+    assert names["none-web1"] == names["none-web2"]  # without --host they would collide
+    assert names["web1"].isdisjoint(names["web2"])
