@@ -93,6 +93,13 @@ Crontabs = Annotated[
         show_default=False,
     ),
 ]
+OptionalCrontabs = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Crontab files or directories (like cron.d); '-' reads standard input.",
+        show_default=False,
+    ),
+]
 Timezone = Annotated[
     str,
     typer.Option(
@@ -186,7 +193,7 @@ def _guarded(debug: bool, action: Callable[[], int]) -> NoReturn:
     )
 )
 def plan(
-    crontabs: Crontabs,
+    crontabs: OptionalCrontabs = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     timezone: Timezone = "UTC",
     target: TargetOpt = Trigger.SCHEDULER,
@@ -194,14 +201,37 @@ def plan(
     system: System = None,
     now: Now = None,
     root: Root = None,
+    hosts: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--host",
+            help="NAME=DIR: a copy of one server (its etc/crontab, etc/cron.d and "
+            "var/spool/cron/crontabs are read, DIR is its --root); repeat it to plan several "
+            "servers at once and see the jobs they share.",
+        ),
+    ] = None,
     debug: Debug = False,
 ) -> None:
     """Dry run: show how every job would be scheduled on EventBridge, and prove it."""
 
     def run() -> int:
-        from cronmigrate.plan.build import exit_code
+        from cronmigrate.plan.build import PlanOptions, build_hosts, exit_code
 
-        result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root)
+        if hosts:
+            if crontabs:
+                raise UsageError("give either CRONTAB files or --host NAME=DIR, not both")
+            pairs = []
+            for h in hosts:
+                name, sep, directory = h.partition("=")
+                if not sep or not name or not Path(directory).is_dir():
+                    raise UsageError(f"--host {h!r}: expected NAME=DIR with an existing DIR")
+                pairs.append((name, Path(directory)))
+            options = PlanOptions(timezone, target, allow_drift, now=_parse_now(now))
+            result = build_hosts(pairs, options)
+        else:
+            if not crontabs:
+                raise UsageError("give CRONTAB files (or --host NAME=DIR)")
+            result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root)
         _print_plan(result, fmt)
         return exit_code(result)
 

@@ -392,6 +392,16 @@ RULES: tuple[Rule, ...] = (
         "runs the command on the server with EC2 Run Command; nothing moves to Lambda.",
     ),
     Rule(
+        "CM603",
+        "same-job-on-hosts",
+        W,
+        "The same job on several servers",
+        "`plan --host NAME=DIR …` reads several servers' copies at once. A job with the same "
+        "schedule, user, command and environment on several of them ran once per server; "
+        "moved to AWS as it is, it runs as many times in one account. Keep one (the others "
+        "`enabled: false` in cronmigrate.yaml), unless each server's run is meant.",
+    ),
+    Rule(
         "CM602",
         "runcommand-instances",
         E,
@@ -535,6 +545,7 @@ ARCHITECTURE_DETECTED = BY_CODE["CM513"]
 RUN_PARTS_BUNDLED = BY_CODE["CM514"]
 RECOMMEND_RUNCOMMAND = BY_CODE["CM601"]
 RUNCOMMAND_INSTANCES = BY_CODE["CM602"]
+SAME_JOB_ON_HOSTS = BY_CODE["CM603"]
 # Groups: findings about the move to Lambda (analysis) and to generate.
 LAMBDA_ONLY = frozenset(r for r in RULES if r.code.startswith(("CM3", "CM5")))
 

@@ -181,3 +181,54 @@ def _next_runs(
                     return tuple(f.isoformat() for f in found)
         day += dt.timedelta(days=1)
     return tuple(f.isoformat() for f in found)
+
+
+# Where cron reads crontabs on a Debian-like server (a copy of it: --host NAME=DIR).
+SERVER_CRONTABS = ("etc/crontab", "etc/cron.d", "var/spool/cron/crontabs")
+
+
+def build_hosts(hosts: Sequence[tuple[str, Path]], opts: PlanOptions) -> Plan:
+    """One plan over several servers' copies: each host's crontabs read under its directory
+    (which is also its --root), and every job that is the same on several hosts reported:
+    moved as it is, it would run once per host."""
+    plans = []
+    for _, directory in hosts:
+        paths = [str(directory / p) for p in SERVER_CRONTABS if (directory / p).exists()]
+        if not paths:
+            raise UsageError(f"--host {directory}: none of {', '.join(SERVER_CRONTABS)} under it")
+        plans.append(build_plan(paths, opts._replace(root=directory)))
+    seen: dict[tuple[object, ...], list[tuple[str, JobPlan]]] = {}
+    for (name, _), plan in zip(hosts, plans, strict=True):
+        for jp in plan.jobs:
+            if not jp.job.disabled:
+                key = (jp.job.schedule_text, jp.job.user, jp.job.command, jp.job.environment)
+                seen.setdefault(key, []).append((name, jp))
+    notes: dict[int, list[Diagnostic]] = {}
+    for same in seen.values():
+        names = sorted({n for n, _ in same})
+        if len(names) < 2:
+            continue
+        for name, jp in same:
+            others = ", ".join(n for n in names if n != name)
+            notes.setdefault(id(jp), []).append(
+                dg.SAME_JOB_ON_HOSTS.at(
+                    f"the same job runs on {others}: moved as it is, it runs "
+                    f"{len(names)} times; keep one (enabled: false in cronmigrate.yaml for "
+                    "the others)",
+                    jp.job.location,
+                    jp.job.raw,
+                )
+            )
+    jobs = tuple(
+        jp._replace(translation=_relocate(jp.translation, jp.job, notes[id(jp)]))
+        if id(jp) in notes
+        else jp
+        for plan in plans
+        for jp in plan.jobs
+    )
+    diags = tuple(d for plan in plans for d in plan.diagnostics)
+    files = tuple(f for plan in plans for f in plan.files)
+    summary = {k: sum(plan.summary[k] for plan in plans) for k in plans[0].summary}
+    counts = Counter(j.status.value for j in jobs)
+    summary.update({k: counts[k] for k in ("ok", "warning", "refused", "disabled")})
+    return Plan(jobs, diags, files, opts.trigger, opts.timezone, summary)

@@ -187,3 +187,28 @@ def test_terminal_table() -> None:
     assert "refused" in text
     assert "CM203" in text
     assert text.rstrip().endswith("EventBridge schedules")
+
+
+def test_plan_over_several_hosts_reports_shared_jobs(tmp_path: Path) -> None:
+    shared = "17 * * * * root cd / && run-parts --report /etc/cron.hourly\n"
+    for host, own in (("web1", "0 3 * * * root /usr/bin/true one\n"), ("web2", "")):
+        (tmp_path / host / "etc").mkdir(parents=True)
+        (tmp_path / host / "etc/crontab").write_text(shared + own)
+    res = run_cli(
+        "plan", "--host", f"web1={tmp_path / 'web1'}", "--host", f"web2={tmp_path / 'web2'}",
+        "--format", "json", "--now", "2026-11-25T12:00:00Z",
+    )  # fmt: skip
+    assert res.returncode in (0, 1), res.stderr
+    plan = json.loads(res.stdout)
+    assert plan["summary"]["jobs"] == 3
+    shared_codes = {
+        j["source"]: [r["code"] for r in j["reasons"] if r["code"] == "CM603"] for j in plan["jobs"]
+    }
+    assert shared_codes == {
+        f"{tmp_path}/web1/etc/crontab:1": ["CM603"],
+        f"{tmp_path}/web1/etc/crontab:2": [],
+        f"{tmp_path}/web2/etc/crontab:1": ["CM603"],
+    }
+    assert "runs 2 times" in json.dumps(plan)
+    bad = run_cli("plan", "--host", "web1")
+    assert bad.returncode == 2 and "NAME=DIR" in bad.stderr

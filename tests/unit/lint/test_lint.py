@@ -90,6 +90,7 @@ TESTED_ELSEWHERE = {
     "CM512": "test_analysis.py::test_files_the_job_reads_are_bundled_or_reported",
     "CM601": "test_runcommand.py::test_plan_recommends_runcommand",
     "CM602": "test_runcommand.py::test_runcommand_without_instances_is_not_generated",
+    "CM603": "test_cli.py::test_plan_over_several_hosts_reports_shared_jobs",
     "CM301": "test_generate.py::test_missing_script_is_reported_and_others_generated",
 }
 
