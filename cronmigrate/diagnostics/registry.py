@@ -402,6 +402,16 @@ RULES: tuple[Rule, ...] = (
         "`enabled: false` in cronmigrate.yaml), unless each server's run is meant.",
     ),
     Rule(
+        "CM604",
+        "account-quota",
+        W,
+        "More than an account's default quota",
+        "Deploying every migratable job would pass a default quota of one AWS account: "
+        "1,000 IAM roles (an execution role per function and a scheduler role per crontab "
+        "file), 300 EventBridge rules per event bus, 1,000,000 Scheduler schedules. Quotas "
+        "are raised through Service Quotas; `generate` warns for the stacks as well.",
+    ),
+    Rule(
         "CM602",
         "runcommand-instances",
         E,
@@ -546,6 +556,7 @@ RUN_PARTS_BUNDLED = BY_CODE["CM514"]
 RECOMMEND_RUNCOMMAND = BY_CODE["CM601"]
 RUNCOMMAND_INSTANCES = BY_CODE["CM602"]
 SAME_JOB_ON_HOSTS = BY_CODE["CM603"]
+ACCOUNT_QUOTA = BY_CODE["CM604"]
 # Groups: findings about the move to Lambda (analysis) and to generate.
 LAMBDA_ONLY = frozenset(r for r in RULES if r.code.startswith(("CM3", "CM5")))
 

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from cronmigrate import aws_facts as aws
 from cronmigrate.analysis.walker import analyse
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
 from cronmigrate.crontab.read import read_crontabs
-from cronmigrate.diagnostics import Diagnostic, Severity
+from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.diagnostics import registry as dg
 from cronmigrate.errors import UsageError
 from cronmigrate.plan.model import JobPlan, Plan
@@ -46,7 +47,34 @@ def build_plan(paths: Sequence[str], opts: PlanOptions, stdin_text: str | None =
             f"unknown time zone {opts.timezone!r} (use an IANA name such as Europe/Berlin)"
         )
     tabs, diags = read_crontabs(list(paths), opts.forced_kind, stdin_text)
-    return plan_crontabs(tabs, diags, opts)
+    return with_quotas(plan_crontabs(tabs, diags, opts))
+
+
+def with_quotas(plan: Plan) -> Plan:
+    """Warn where deploying every migratable job passes an account's default quota: an
+    execution role per function plus a scheduler role per crontab file, a schedule (or
+    rule) per EventBridge expression (facts and sources in aws_facts)."""
+    jobs = [j for j in plan.jobs if j.status in (Status.OK, Status.WARNING)]
+    if not jobs:
+        return plan
+    files = {j.job.location.path for j in jobs}
+    schedules = sum(len(j.translation.schedules) for j in jobs)
+    counts = [(len(jobs) + len(files), aws.IAM_ROLES_DEFAULT, "IAM roles")]
+    if plan.trigger is Trigger.RULES:
+        counts.append((schedules, aws.EVENTBRIDGE_RULES_DEFAULT, "EventBridge rules"))
+    else:
+        counts.append((schedules, aws.SCHEDULER_SCHEDULES_DEFAULT, "Scheduler schedules"))
+    where = SourceLocation(plan.files[0] if plan.files else "-", 0)
+    notes = tuple(
+        dg.ACCOUNT_QUOTA.at(
+            f"{n:,} {what} for {len(jobs):,} jobs: more than an account's default quota of "
+            f"{limit:,}; raise it through Service Quotas before deploying",
+            where,
+        )
+        for n, limit, what in counts
+        if n > limit
+    )
+    return plan._replace(diagnostics=plan.diagnostics + notes) if notes else plan
 
 
 def plan_crontabs(
@@ -231,4 +259,4 @@ def build_hosts(hosts: Sequence[tuple[str, Path]], opts: PlanOptions) -> Plan:
     summary = {k: sum(plan.summary[k] for plan in plans) for k in plans[0].summary}
     counts = Counter(j.status.value for j in jobs)
     summary.update({k: counts[k] for k in ("ok", "warning", "refused", "disabled")})
-    return Plan(jobs, diags, files, opts.trigger, opts.timezone, summary)
+    return with_quotas(Plan(jobs, diags, files, opts.trigger, opts.timezone, summary))

@@ -212,3 +212,15 @@ def test_plan_over_several_hosts_reports_shared_jobs(tmp_path: Path) -> None:
     assert "runs 2 times" in json.dumps(plan)
     bad = run_cli("plan", "--host", "web1")
     assert bad.returncode == 2 and "NAME=DIR" in bad.stderr
+
+
+def test_plan_warns_past_an_account_quota(tmp_path: Path) -> None:
+    """1,000 functions need 1,001 roles: past IAM's default quota of 1,000 per account."""
+    tab = tmp_path / "crontab"
+    tab.write_text("".join(f"{i % 60} {i % 24} * * * /usr/bin/true {i}\n" for i in range(1000)))
+    res = run_cli("plan", str(tab), "--format", "json", "--now", "2026-11-25T12:00:00Z")
+    codes = [d for d in json.loads(res.stdout)["diagnostics"] if d["code"] == "CM604"]
+    assert [d["message"].split(":")[0] for d in codes] == ["1,001 IAM roles for 1,000 jobs"]
+    tab.write_text("".join(f"{i % 60} 3 * * * /usr/bin/true {i}\n" for i in range(998)))
+    res = run_cli("plan", str(tab), "--format", "json", "--now", "2026-11-25T12:00:00Z")
+    assert not [d for d in json.loads(res.stdout)["diagnostics"] if d["code"] == "CM604"]

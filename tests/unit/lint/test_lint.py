@@ -91,6 +91,7 @@ TESTED_ELSEWHERE = {
     "CM601": "test_runcommand.py::test_plan_recommends_runcommand",
     "CM602": "test_runcommand.py::test_runcommand_without_instances_is_not_generated",
     "CM603": "test_cli.py::test_plan_over_several_hosts_reports_shared_jobs",
+    "CM604": "test_cli.py::test_plan_warns_past_an_account_quota",
     "CM301": "test_generate.py::test_missing_script_is_reported_and_others_generated",
 }
 
