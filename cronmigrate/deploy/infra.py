@@ -119,6 +119,9 @@ class Function(NamedTuple):
     retries: int
     on_failure: Ref | None  # an SNS topic told about failed runs
     source: str  # the crontab line, for people reading the output
+    # How long a throttled asynchronous invocation may wait before Lambda drops it (its
+    # default is 6 hours: a run could start that late).
+    max_event_age_seconds: int = 21_600
 
 
 class Table(NamedTuple):
@@ -190,6 +193,7 @@ class Rule(NamedTuple):
     enabled: bool
     target: Ref
     target_id: str
+    retry: RetryPolicy | None = None  # delivery to the target (EventBridge: 24 h, 185 tries)
 
 
 class Permission(NamedTuple):

@@ -247,6 +247,7 @@ def _lambda_job(
             s.function_retries,
             R(job.alerts_id) if job.alerts_id else None,
             job.source,
+            s.max_event_age_seconds,
         )
     )
     if target is Trigger.SCHEDULER:
@@ -264,6 +265,7 @@ def _lambda_job(
             _state_enabled(job),
             function,
             "function",
+            RetryPolicy(s.delivery_retries, s.max_event_age_seconds),
         )
         out.append(rule)
         out.append(

@@ -209,7 +209,10 @@ class _Writer:
         props.update(self.code(r.code, "Code", "CodeUri"))
         if not self.sam:
             return {"Type": "AWS::Lambda::Function", "Properties": props}
-        invoke: Doc = {"MaximumRetryAttempts": r.retries}
+        invoke: Doc = {
+            "MaximumRetryAttempts": r.retries,
+            "MaximumEventAgeInSeconds": r.max_event_age_seconds,
+        }
         if r.on_failure:
             invoke["DestinationConfig"] = {
                 "OnFailure": {"Type": "SNS", "Destination": self.ref(r.on_failure)}
@@ -223,6 +226,7 @@ class _Writer:
             "FunctionName": self.ref(Ref(r.id, "name")),
             "Qualifier": "$LATEST",
             "MaximumRetryAttempts": r.retries,
+            "MaximumEventAgeInSeconds": r.max_event_age_seconds,
         }
         if r.on_failure:
             props["DestinationConfig"] = {"OnFailure": {"Destination": self.ref(r.on_failure)}}
@@ -294,9 +298,18 @@ class _Writer:
                 "Description": r.description,
                 "ScheduleExpression": r.expression,
                 "State": _state(r.enabled),
-                "Targets": [{"Arn": self.ref(r.target), "Id": r.target_id}],
+                "Targets": [self.rule_target(r)],
             },
         }
+
+    def rule_target(self, r: Rule) -> Doc:
+        target: Doc = {"Arn": self.ref(r.target), "Id": r.target_id}
+        if r.retry:
+            target["RetryPolicy"] = {
+                "MaximumRetryAttempts": r.retry.attempts,
+                "MaximumEventAgeInSeconds": r.retry.max_event_age_seconds,
+            }
+        return target
 
     def permission(self, r: Permission) -> Doc:
         # CloudFormation names the statement itself (AWS::Lambda::Permission has no id).
@@ -332,6 +345,16 @@ class _Writer:
                         "Description": r.description,
                         "Schedule": r.expression,
                         "State": _state(r.enabled),
+                        **(
+                            {
+                                "RetryPolicy": {
+                                    "MaximumRetryAttempts": r.retry.attempts,
+                                    "MaximumEventAgeInSeconds": r.retry.max_event_age_seconds,
+                                }
+                            }
+                            if r.retry
+                            else {}
+                        ),
                     },
                 }
         return out

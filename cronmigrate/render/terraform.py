@@ -326,6 +326,7 @@ class _Writer:
         invoke: list[tuple[str, Any]] = [
             ("function_name", Expr(f"aws_lambda_function.{r.tf}.function_name")),
             ("maximum_retry_attempts", r.retries),
+            ("maximum_event_age_in_seconds", r.max_event_age_seconds),
         ]
         if r.on_failure:
             on_failure = Block("on_failure", (), (("destination", self.ref(r.on_failure)),))
@@ -414,6 +415,26 @@ class _Writer:
                     ("rule", Expr(f"aws_cloudwatch_event_rule.{r.tf}.name")),
                     ("target_id", r.target_id),
                     ("arn", self.ref(r.target)),
+                    *(
+                        [
+                            (
+                                "retry_policy",
+                                Block(
+                                    "retry_policy",
+                                    (),
+                                    (
+                                        ("maximum_retry_attempts", r.retry.attempts),
+                                        (
+                                            "maximum_event_age_in_seconds",
+                                            r.retry.max_event_age_seconds,
+                                        ),
+                                    ),
+                                ),
+                            )
+                        ]
+                        if r.retry
+                        else []
+                    ),
                 ),
             ),
         ]

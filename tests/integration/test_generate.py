@@ -250,6 +250,26 @@ def test_rules_target(tmp_path: Path) -> None:
     assert sam["AWS::Lambda::Permission"] == 4
     tf = terraform_resources(out / "terraform")
     assert len(tf["aws_cloudwatch_event_rule"]) == len(tf["aws_lambda_permission"]) == 4
+    # Rules deliver with the settings' retry policy, not EventBridge's 24 h / 185 tries,
+    # and a throttled run is dropped after max_event_age_seconds, not Lambda's 6 hours.
+    retry = {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600}
+    for form in (cfn, sam_resources(out)):
+        targets = [t for r in form.values() if r["Type"] == "AWS::Events::Rule"
+                   for t in r["Properties"]["Targets"]]  # fmt: skip
+        assert [t["RetryPolicy"] for t in targets] == [retry] * 4
+        ages = [r["Properties"]["MaximumEventAgeInSeconds"] for r in form.values()
+                if r["Type"] == "AWS::Lambda::EventInvokeConfig"]  # fmt: skip
+        assert ages and set(ages) == {3600}
+    for body in tf["aws_cloudwatch_event_target"].values():
+        (policy,) = body["retry_policy"]
+        assert (policy["maximum_retry_attempts"], policy["maximum_event_age_in_seconds"]) == (
+            3,
+            3600,
+        )
+    assert {
+        b["maximum_event_age_in_seconds"]
+        for b in tf["aws_lambda_function_event_invoke_config"].values()
+    } == {3600}
 
 
 def test_settings_reach_every_form(tmp_path: Path) -> None:

@@ -101,6 +101,7 @@ def canon_cloudformation(resources: dict[str, Any], alias: dict[str, str]) -> di
             dest = p.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
             out[f"{p['FunctionName']}:invoke"] = {
                 "retries": p["MaximumRetryAttempts"],
+                "max_age": p.get("MaximumEventAgeInSeconds"),
                 "on_failure": dest,
             }
         elif kind == "AWS::Scheduler::Schedule":
@@ -126,7 +127,14 @@ def canon_cloudformation(resources: dict[str, Any], alias: dict[str, str]) -> di
                 "description": p["Description"],
                 "expression": p["ScheduleExpression"],
                 "state": p["State"],
-                "targets": [t["Arn"] for t in p["Targets"]],
+                "targets": [
+                    (
+                        t["Arn"],
+                        t.get("RetryPolicy", {}).get("MaximumRetryAttempts"),
+                        t.get("RetryPolicy", {}).get("MaximumEventAgeInSeconds"),
+                    )
+                    for t in p["Targets"]
+                ],
             }
         elif kind == "AWS::Lambda::Permission":
             out[rid] = {
@@ -268,6 +276,7 @@ def canon_terraform(tf_dir: Path, stack: infra.Stack) -> dict[str, Canon]:
             dest = p.get("destination_config", [{}])[0].get("on_failure", [{}])[0]
             out[f"{p['function_name']}:invoke"] = {
                 "retries": p["maximum_retry_attempts"],
+                "max_age": p.get("maximum_event_age_in_seconds"),
                 "on_failure": dest.get("destination"),
             }
         elif kind == "aws_scheduler_schedule":
@@ -287,7 +296,11 @@ def canon_terraform(tf_dir: Path, stack: infra.Stack) -> dict[str, Canon]:
             }
         elif kind == "aws_cloudwatch_event_rule":
             targets = [
-                q["arn"]
+                (
+                    q["arn"],
+                    q.get("retry_policy", [{}])[0].get("maximum_retry_attempts"),
+                    q.get("retry_policy", [{}])[0].get("maximum_event_age_in_seconds"),
+                )
                 for k, q in res.items()
                 if k.startswith("aws_cloudwatch_event_target.") and q["rule"] == f"<{rid}>"
             ]
