@@ -11,6 +11,7 @@ from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
 from cronmigrate.diagnostics import Diagnostic, SourceLocation
 from cronmigrate.diagnostics import registry as rules
 from cronmigrate.diagnostics.registry import Rule
+from cronmigrate.schedule.describe import MONTH_NAMES
 
 _REDIRECT = re.compile(r"(^|[^<])(>|>>|&>)|\|\s*(logger|tee|systemd-cat)\b|\bchronic\b")
 _KNOWN_USERS = frozenset(
@@ -30,20 +31,6 @@ _KNOWN_USERS = frozenset(
 )
 _DAYS_IN_MONTH = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31,
                   11: 30, 12: 31}  # fmt: skip
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _d(rule: Rule, message: str, loc: SourceLocation, raw: str) -> Diagnostic:
@@ -62,7 +49,7 @@ def rare_schedule(job: CronJob) -> Iterator[Diagnostic]:
     leap_only = s.months & {2} and min(s.doms) == 29 and all(
         d > 28 for d in s.doms) and 2 not in missing  # fmt: skip
     if missing and len(missing) < len(s.months):
-        names = ", ".join(_MONTHS[m - 1] for m in missing)
+        names = ", ".join(MONTH_NAMES[m - 1] for m in missing)
         yield _d(
             rules.RARE_SCHEDULE,
             f"day {min(s.doms)} does not exist in {names}: the job skips those months",

@@ -12,7 +12,7 @@ from cronmigrate.schedule.unix import (
 )
 
 _DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-_MONTH_NAMES = (
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -113,5 +113,5 @@ def describe(s: CronSchedule | None) -> str:
         return "never"
     text = f"{_times(s)}, {_days(s)}"
     if s.months != ALL_MONTHS:
-        text += f", in {_list(s.months, lambda m: _MONTH_NAMES[m - 1])}"
+        text += f", in {_list(s.months, lambda m: MONTH_NAMES[m - 1])}"
     return text[0].upper() + text[1:]

@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 
 from cronmigrate import aws_facts as aws
-
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-_DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+from cronmigrate.schedule.eventbridge import DAYS, MONTHS
 
 
 def _number(token: str, low: int, high: int, names: tuple[str, ...] | None) -> int | None:
@@ -24,7 +22,7 @@ def _number(token: str, low: int, high: int, names: tuple[str, ...] | None) -> i
 
 def _field_problems(text: str, index: int) -> list[str]:
     name, low, high, allowed = aws.CRON_FIELDS[index]
-    names = _MONTHS if index == 3 else _DAYS if index == 4 else None
+    names = MONTHS if index == 3 else DAYS if index == 4 else None
     if text == "?":
         return [] if "?" in allowed else [f"'?' is not allowed in {name}"]
     if text == "*":

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SAMPLES = ROOT / "samples"
@@ -32,7 +33,7 @@ def run_cli(
     )
 
 
-def generate_into(
+def generated_into(
     outdir: Path,
     crontabs: list[str] | None = None,
     *,
@@ -42,8 +43,9 @@ def generate_into(
     target: str = "scheduler",
     config: str | None = None,
     iac: frozenset[str] = frozenset({"sam", "cloudformation", "terraform"}),
-) -> object:
-    """Generate with the library (as the CLI does), from ``cwd`` so paths stay relative."""
+) -> Any:
+    """Generate with the library (as the CLI does), from ``cwd`` so paths stay relative;
+    the whole result (artifacts, deployment, the neutral stack, warnings)."""
     from cronmigrate.deploy import settings as config_mod
     from cronmigrate.plan.build import PlanOptions, build_plan
     from cronmigrate.render.generate import generate
@@ -55,8 +57,26 @@ def generate_into(
     try:
         plan = build_plan(crontabs or SAMPLE_TABS, PlanOptions(timezone, Trigger(target), now=NOW))
         settings_ = config_mod.load(config)
-        artifacts, deployment, _, _ = generate(plan, settings_, root, set(iac))
-        write_tree(outdir, artifacts)
+        generated = generate(plan, settings_, root, set(iac))
+        write_tree(outdir, generated.artifacts)
     finally:
         os.chdir(old)
-    return deployment
+    return generated
+
+
+def generate_into(outdir: Path, crontabs: list[str] | None = None, **kw: Any) -> object:
+    """:func:`generated_into`'s deployment."""
+    return generated_into(outdir, crontabs, **kw).deployment
+
+
+# The outputs the IaC parity and deploy tests check: both triggers and the Run Command sample.
+OUTPUT_CASES: dict[str, dict[str, Any]] = {
+    "samples-scheduler": {},
+    "samples-rules": {"target": "rules", "timezone": "UTC"},
+    "server-root-runcommand": {
+        "crontabs": ["etc/cron.d/app"],
+        "cwd": SAMPLES / "server-root",
+        "root": SAMPLES / "server-root",
+        "config": str(SAMPLES / "server-root/cronmigrate.yaml"),
+    },
+}

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import SAMPLES, generate_into, run_cli
+from tests.helpers import OUTPUT_CASES, SAMPLES, generate_into, run_cli
 from tests.helpers.emulator import (
     Emulator,
     complete_stack,
@@ -31,16 +31,7 @@ from tests.helpers.iac import SAM_BUCKET, sam_transform
 
 BUCKET = "cronmigrate-artifacts"
 
-CASES: dict[str, dict[str, Any]] = {
-    "samples-scheduler": {},
-    "samples-rules": {"target": "rules", "timezone": "UTC"},
-    "server-root-runcommand": {
-        "crontabs": ["etc/cron.d/app"],
-        "cwd": SAMPLES / "server-root",
-        "root": SAMPLES / "server-root",
-        "config": str(SAMPLES / "server-root/cronmigrate.yaml"),
-    },
-}
+CASES = OUTPUT_CASES
 
 
 def _plan(case: dict[str, Any]) -> dict[str, Any]:

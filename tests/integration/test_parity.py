@@ -18,8 +18,8 @@ import pytest
 
 from cronmigrate.deploy import infra
 from cronmigrate.render.terraform import address
-from tests.helpers import SAMPLES, generate_into
-from tests.helpers.iac import cfn_resources, sam_resources
+from tests.helpers import OUTPUT_CASES, generated_into
+from tests.helpers.iac import cfn_resources, sam_resources, terraform_resources
 
 Canon = dict[str, Any]
 
@@ -223,15 +223,11 @@ def _hcl(v: Any, addresses: dict[str, str]) -> Any:
 def canon_terraform(tf_dir: Path, stack: infra.Stack) -> dict[str, Canon]:
     addresses = {address(r): r.id for r in stack.all_resources()}
     addresses.update({f"aws_cloudwatch_event_target.{r.tf}": r.id for r in stack.all_resources()})
-    res: dict[str, dict[str, Any]] = {}
-    for f in sorted(tf_dir.glob("*.tf")):
-        with f.open() as fh:
-            doc = hcl2.load(fh)
-        for block in doc.get("resource", []):
-            for rtype, bodies in block.items():
-                for name, body in bodies.items():
-                    key = f"{json.loads(rtype)}.{json.loads(name)}"
-                    res[key] = _hcl(body, addresses)
+    res = {
+        f"{rtype}.{name}": _hcl(body, addresses)
+        for rtype, bodies in terraform_resources(tf_dir).items()
+        for name, body in bodies.items()
+    }
     out: dict[str, Canon] = {}
     for key, p in res.items():
         kind = key.split(".")[0]
@@ -346,28 +342,11 @@ def canon_terraform(tf_dir: Path, stack: infra.Stack) -> dict[str, Canon]:
 
 
 def _stack(out: Path, **kw: Any) -> infra.Stack:
-    import hashlib
-
-    from cronmigrate.deploy import stack
-
-    deployment = generate_into(out, **kw)
-    zips = {
-        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in (out / "dist").glob("*.zip")
-    }
-    return stack.build(deployment, zips)  # type: ignore[arg-type]
+    stack: infra.Stack = generated_into(out, **kw).stack
+    return stack
 
 
-CASES: dict[str, dict[str, Any]] = {
-    "samples-scheduler": {},
-    "samples-rules": {"target": "rules", "timezone": "UTC"},
-    "server-root-runcommand": {
-        "crontabs": ["etc/cron.d/app"],
-        "cwd": SAMPLES / "server-root",
-        "root": SAMPLES / "server-root",
-        "config": str(SAMPLES / "server-root/cronmigrate.yaml"),
-    },
-}
+CASES = OUTPUT_CASES
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
