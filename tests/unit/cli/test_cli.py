@@ -224,3 +224,17 @@ def test_plan_warns_past_an_account_quota(tmp_path: Path) -> None:
     tab.write_text("".join(f"{i % 60} 3 * * * /usr/bin/true {i}\n" for i in range(998)))
     res = run_cli("plan", str(tab), "--format", "json", "--now", "2026-11-25T12:00:00Z")
     assert not [d for d in json.loads(res.stdout)["diagnostics"] if d["code"] == "CM604"]
+
+
+def test_host_options_refuse_bad_values(tmp_path: Path) -> None:
+    """Bad --host input: one line, exit 2, nothing written."""
+    out = tmp_path / "out"
+    res = run_cli("generate", "samples/etc/crontab", "-o", str(out), "--host", "Web 1")
+    assert res.returncode == 2 and "--host 'Web 1'" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and not out.exists()
+    both = run_cli("plan", "samples/etc/crontab", "--host", f"web1={tmp_path}")
+    assert both.returncode == 2 and "not both" in both.stderr
+    missing = run_cli("plan", "--host", f"web1={tmp_path}")
+    assert missing.returncode == 2 and "none of etc/crontab" in missing.stderr
+    nothing = run_cli("plan")
+    assert nothing.returncode == 2
