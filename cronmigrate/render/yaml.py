@@ -24,11 +24,11 @@ Doc = dict[str, Any]
 # A plain scalar that every reader takes as this string: a conservative character set,
 # not starting with a YAML indicator, no ": " or " #", no surrounding spaces. (In block
 # context, flow indicators such as "{" or "," are ordinary characters after the first.)
-_PLAIN = re.compile(r"^[A-Za-z0-9_/.$(][A-Za-z0-9_/.$(){}:*?@,+=<>~\-\[\]!%&|' ]*$")
+_PLAIN = re.compile(r"^[A-Za-z0-9_/.$(][A-Za-z0-9_/.$(){}:*?@,+=<>~\-\[\]!%&|' ]*\Z")
 _YAML11_SPECIAL = re.compile(
     r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
     r"|null|Null|NULL|~|[-+]?[0-9_.:,]+(?:[eE][-+]?[0-9]+)?|[-+]?\.?[0-9].*|\.inf|\.Inf|\.INF"
-    r"|\.nan|\.NaN|\.NAN|=|<<)$"
+    r"|\.nan|\.NaN|\.NAN|=|<<)\Z"
 )
 
 
