@@ -18,6 +18,7 @@ from typing import NamedTuple
 from cronmigrate.analysis import elf
 from cronmigrate.analysis import words as commands
 from cronmigrate.analysis.bundle import BundledFile, replace_word, rewrite
+from cronmigrate.analysis.privileges import strip_privileges
 from cronmigrate.analysis.runtime_tools import (
     AVAILABLE,
     MISSING,
@@ -37,10 +38,12 @@ from cronmigrate.diagnostics.registry import (
     LOG_DROPPED,
     LONG_JOB,
     MAILTO,
+    MISSING_RUN_PARTS_DIR,
     MISSING_SCRIPT,
     MISSING_TOOL,
     NOT_BUNDLED,
     PRIVILEGES,
+    PRIVILEGES_KEPT,
     READ_ONLY,
     RUN_PARTS_BUNDLED,
     SECRET,
@@ -108,6 +111,7 @@ class _Walker:
         self.seen: set[str] = set()
         self.functions: set[str] = set()
         self.run_parts_dirs: set[str] = set()
+        self.uses_run_parts = False
 
     def note(self, rule: Rule, message: str, where: str = "") -> None:
         prefix = f"{where}: " if where else ""
@@ -155,11 +159,11 @@ class _Walker:
         self, program: str, args: tuple[str, ...], via: str, cwd: str | None, where: str
     ) -> None:
         name = posixpath.basename(program)
-        if name in {"sudo", "su"}:
+        if name in {"sudo", "su", "runuser"} and where:  # the command's own are stripped
             self.note(
-                PRIVILEGES,
-                f"{name}: there is no root and no other "
-                "user on Lambda; the job runs as the function",
+                MISSING_TOOL,
+                f"{name} is not in provided.al2023 and there is no other user on Lambda: "
+                f"remove it from the script (the job runs as the function)",
                 where,
             )
         if name in {"sleep", "timeout"} and args:
@@ -202,18 +206,18 @@ class _Walker:
             dirs = [a for a in args if a.startswith("/")]
             for d in dirs:
                 self.run_parts(d, where)
-            if self.root is not None and dirs and not where:
+            if not where:
+                self.uses_run_parts = True  # replaced by a bundled run-parts (see analyse)
                 root = self.root
-                found = [d for d in dirs if (root / d.lstrip("/")).is_dir()]
-                for d in sorted(set(dirs) - set(found)):
+                found = [d for d in dirs if root is not None and (root / d.lstrip("/")).is_dir()]
+                for d in sorted(set(dirs) - set(found)) if root is not None else ():
                     self.note(
-                        NOT_BUNDLED,
-                        f"{d} is not under {root}: run-parts will find nothing to run",
-                        where,
+                        MISSING_RUN_PARTS_DIR,
+                        f"run-parts {d}: {d} is not under {root}, so the job would run nothing "
+                        "on Lambda",
                     )
-                if found:
-                    self.run_parts_dirs.update(found)
-                    return  # replaced by a bundled run-parts (see analyse)
+                self.run_parts_dirs.update(found)
+                return
         if self.root is not None and name not in {"cd", "test", "[", "run-parts"}:
             for a in args:
                 if (
@@ -233,7 +237,7 @@ class _Walker:
         path = self.resolve(program, cwd)
         if path is None and via in SCRIPT_INTERPRETERS and cwd and not program.startswith("$"):
             path = posixpath.normpath(posixpath.join(cwd, program))  # php artisan, in cd DIR
-        if name in {"sudo", "su"}:
+        if name in {"sudo", "su", "runuser"}:
             return
         if path is None:
             if name in MISSING:
@@ -396,9 +400,23 @@ def _strip_comments(text: str) -> str:
 def analyse(job: CronJob, root: Path | None, architecture: str | None = None) -> Analysis:
     """``architecture``: what the settings demand (None: take the binaries')."""
     walker = _Walker(job, root, architecture)
-    reading = read(job.command)
+    stripped = strip_privileges(job.command)
+    for wrapper in stripped.removed:
+        walker.note(
+            PRIVILEGES,
+            f"{wrapper}: stripped: there is no root and no other user on Lambda; the job "
+            "runs as the function",
+        )
+    for wrapper in stripped.kept:
+        walker.note(
+            PRIVILEGES_KEPT,
+            f"{wrapper}: cannot be stripped (no command to run in it), and provided.al2023 "
+            "has no sudo, su or runuser: write the command without it",
+        )
+    base = stripped.command
+    reading = read(base)
     if not reading.parsed:  # fall back on the shlex reading for bundling
-        for argv in commands.simple_commands(job.command):
+        for argv in commands.simple_commands(base):
             found = commands.program(argv)
             if found:
                 walker.use(found[0], tuple(found[1]), "", None, "")
@@ -409,9 +427,7 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
         )
     else:
         walker.reading(reading, "")
-    command, dropped = (
-        _drop_log_redirects(job.command, reading) if reading.parsed else (job.command, [])
-    )
+    command, dropped = _drop_log_redirects(base, reading) if reading.parsed else (base, [])
     for target in dropped:
         walker.note(
             LOG_DROPPED,
@@ -432,7 +448,7 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
             f"MAILTO={mailto} names a local account: on AWS "
             "failures are mailed to nobody; set an e-mail address",
         )
-    if walker.run_parts_dirs and root is not None:
+    if walker.uses_run_parts:
         command = _with_run_parts(command, walker)
     files = sorted(walker.files.values(), key=lambda f: f.path)
     command = rewrite(command, files)

@@ -47,6 +47,12 @@ class DeployJob:
         return mail_addresses(self.plan.job.env("MAILTO"))
 
     @property
+    def timezone(self) -> str:
+        """The job's TZ: the crontab's TZ line, else its schedule's zone (CRON_TZ or
+        --timezone), so that `date` in the job tells the time cron ran it at."""
+        return self.plan.job.env("TZ") or self.plan.timezone
+
+    @property
     def alerts_id(self) -> str | None:
         """Logical id of the SNS topic for this job's MAILTO (shared by equal MAILTOs)."""
         return f"Alerts{short_hash(','.join(self.mailto), 8)}" if self.mailto else None
@@ -55,6 +61,25 @@ class DeployJob:
 def mail_addresses(mailto: str | None) -> tuple[str, ...]:
     parts = re.split(r"[,\s]+", mailto or "")
     return tuple(sorted({p for p in parts if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", p)}))
+
+
+_TZ_ASSIGNMENT = re.compile(rb"\bTZ=[\"']?:?([A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*)")
+
+
+def zones_used(jobs: tuple[DeployJob, ...]) -> tuple[str, ...]:
+    """Zone names the Lambda jobs need: each job's TZ, and literal ``TZ=Zone/Name`` in its
+    command and bundled scripts (provided.al2023 has no zone database, so the runtime layer
+    ships these files)."""
+    found: set[str] = {"UTC"}
+    for job in jobs:
+        if job.runcommand:
+            continue
+        found.add(job.timezone.lstrip(":"))
+        texts = [job.command.encode("utf-8", "surrogateescape")]
+        texts += [c for f in job.bundle if not (c := f.content()).startswith(b"\x7fELF")]
+        for text in texts:
+            found.update(m.decode("ascii") for m in _TZ_ASSIGNMENT.findall(text))
+    return tuple(sorted(found))
 
 
 @dataclass(frozen=True)

@@ -220,9 +220,11 @@ def _lambda_job(
         LogGroup(f"{lid}LogGroup", tf, f"/aws/lambda/{job.function_name}", s.log_retention_days),
         function_role(job),
     ]
-    env: tuple[tuple[str, Value], ...] = ()
+    # The runtime's deadline when an invocation comes without one (Lambda sets no variable
+    # with the function's timeout: "Defined runtime environment variables", Lambda guide).
+    env: tuple[tuple[str, Value], ...] = (("CRONMIGRATE_TIMEOUT", str(s.timeout)),)
     if _locked(job):
-        env = (("CRONMIGRATE_LOCK_TABLE", R(LOCK_ID, "name")),)
+        env += (("CRONMIGRATE_LOCK_TABLE", R(LOCK_ID, "name")),)
     zip_path = names.job_zip(job)
     function = R(f"{lid}Function")
     out.append(

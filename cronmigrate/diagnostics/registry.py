@@ -263,6 +263,15 @@ RULES: tuple[Rule, ...] = (
         "The command runs a file that is not under `--root`, so it cannot be bundled.",
     ),
     Rule(
+        "CM302",
+        "missing-run-parts-directory",
+        E,
+        "run-parts names a directory that is not under --root",
+        "The job runs `run-parts DIR`, but DIR is not in the copy of the server's files, so "
+        "nothing can be bundled and the job would run nothing on Lambda. Give `--root` a copy "
+        "that has the directory (an empty directory runs nothing, as on the server).",
+    ),
+    Rule(
         "CM501",
         "missing-tool",
         W,
@@ -301,8 +310,19 @@ RULES: tuple[Rule, ...] = (
         "CM505",
         "privileges",
         W,
-        "sudo or su",
-        "There is no root and no other user on Lambda: the job runs as the function's role.",
+        "sudo, su or runuser stripped",
+        "There is no root and no other user on Lambda, and provided.al2023 has no sudo, su "
+        "or runuser: generate removes them from the command (`sudo -u app x.sh` runs "
+        "`x.sh`, `su - app -c 'TEXT'` runs TEXT) and the job runs as the function's role.",
+    ),
+    Rule(
+        "CM515",
+        "privileges-kept",
+        E,
+        "sudo, su or runuser that cannot be stripped",
+        "A `sudo -i`, `su - app` reading its commands from standard input, or a form "
+        "cronmigrate cannot read: on Lambda it would exit 127 on every run. Write the command "
+        "without it.",
     ),
     Rule(
         "CM506",
@@ -529,6 +549,7 @@ UNVERIFIED = BY_CODE["CM207"]
 UTC_DRIFT = BY_CODE["CM208"]
 DAY_OR_DUPLICATES = BY_CODE["CM209"]
 MISSING_SCRIPT = BY_CODE["CM301"]
+MISSING_RUN_PARTS_DIR = BY_CODE["CM302"]
 RARE_SCHEDULE = BY_CODE["CM401"]
 UNESCAPED_PERCENT = BY_CODE["CM402"]
 NO_EXPANSION = BY_CODE["CM403"]
@@ -553,6 +574,7 @@ SECRET = BY_CODE["CM511"]
 NOT_BUNDLED = BY_CODE["CM512"]
 ARCHITECTURE_DETECTED = BY_CODE["CM513"]
 RUN_PARTS_BUNDLED = BY_CODE["CM514"]
+PRIVILEGES_KEPT = BY_CODE["CM515"]
 RECOMMEND_RUNCOMMAND = BY_CODE["CM601"]
 RUNCOMMAND_INSTANCES = BY_CODE["CM602"]
 SAME_JOB_ON_HOSTS = BY_CODE["CM603"]

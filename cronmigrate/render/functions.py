@@ -6,6 +6,7 @@ from cronmigrate import __version__
 from cronmigrate.deploy.jobs import DeployJob, Deployment
 from cronmigrate.deploy.names import HANDLER, is_variable, job_dir, job_zip, secret_variables
 from cronmigrate.render import Artifact, Artifacts, zips
+from cronmigrate.render.runtime import ZONEINFO
 from cronmigrate.render.templating import render as render_template
 
 
@@ -49,6 +50,8 @@ def handler_text(job: DeployJob) -> str:
         lock=job.settings.lock == "dynamodb",
         secrets=secret_variables(job),
         lock_ttl_days=job.settings.lock_ttl_days,
+        tz=None if any(k == "TZ" for k, _ in env) else job.timezone,
+        zoneinfo=f"/opt/{ZONEINFO}",
     )
 
 

@@ -47,7 +47,7 @@ def generate(
 ) -> Generated:
     deployment = jobs.build(plan, settings, root, target_default, host)
     artifacts: Artifacts = {}
-    artifacts.update(runtime.render())
+    artifacts.update(runtime.render(jobs.zones_used(deployment.jobs)))
     artifacts.update(functions.render(deployment))
     zips = {
         p: hashlib.sha256(a.content).hexdigest() for p, a in artifacts.items() if p.endswith(".zip")

@@ -108,3 +108,21 @@ def fmt_offset(minutes: int) -> str:
 def fmt_local(utc_minute: int, name: str) -> str:
     when = dt.datetime.fromtimestamp(utc_minute * 60, UTC).astimezone(get_zone(name))
     return when.strftime("%Y-%m-%d %H:%M %Z")
+
+
+def zone_file(name: str) -> bytes | None:
+    """The compiled (TZif) file of zone ``name`` from the ``tzdata`` package, the same data on
+    every machine; None for a name it does not have."""
+    import importlib.resources
+
+    parts = name.split("/")
+    if not name or any(
+        p in ("", ".", "..") or not p.replace("_", "").replace("-", "").replace("+", "").isalnum()
+        for p in parts
+    ):
+        return None
+    try:
+        data = importlib.resources.files("tzdata").joinpath("zoneinfo", *parts).read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+    return data if data.startswith(b"TZif") else None

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 PREFIX = "/2018-06-01/runtime"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:test"
@@ -39,7 +39,9 @@ class Outcome:
 @dataclass
 class RuntimeAPI:
     server: ThreadingHTTPServer
-    events: queue.Queue[tuple[str, bytes, int, str] | None] = field(default_factory=queue.Queue)
+    events: queue.Queue[tuple[str, bytes, int | None, str] | None] = field(
+        default_factory=queue.Queue
+    )
     outcomes: queue.Queue[Outcome] = field(default_factory=queue.Queue)
 
     @property
@@ -51,12 +53,13 @@ class RuntimeAPI:
     def invoke(
         self,
         event: dict[str, Any] | bytes,
-        timeout_ms: int = 10_000,
+        timeout_ms: int | None = 10_000,
         trace_id: str = "Root=1-5759e988-bd862e3fe1be46a994272793",
     ) -> str:
+        """Queue an invocation; ``timeout_ms=None`` sends no Lambda-Runtime-Deadline-Ms."""
         request_id = str(uuid.uuid4())
         body = event if isinstance(event, bytes) else json.dumps(event).encode()
-        deadline = int(time.time() * 1000) + timeout_ms
+        deadline = None if timeout_ms is None else int(time.time() * 1000) + timeout_ms
         self.events.put((request_id, body, deadline, trace_id))
         return request_id
 
@@ -92,16 +95,14 @@ def _handler(api: RuntimeAPI) -> type[BaseHTTPRequestHandler]:
                 self._reply(500, b'{"errorMessage":"shutting down"}')
                 return
             request_id, body, deadline, trace = item
-            self._reply(
-                200,
-                body,
-                {
-                    "Lambda-Runtime-Aws-Request-Id": request_id,
-                    "Lambda-Runtime-Deadline-Ms": str(deadline),
-                    "Lambda-Runtime-Invoked-Function-Arn": FUNCTION_ARN,
-                    "Lambda-Runtime-Trace-Id": trace,
-                },
-            )
+            headers = {
+                "Lambda-Runtime-Aws-Request-Id": request_id,
+                "Lambda-Runtime-Invoked-Function-Arn": FUNCTION_ARN,
+                "Lambda-Runtime-Trace-Id": trace,
+            }
+            if deadline is not None:
+                headers["Lambda-Runtime-Deadline-Ms"] = str(deadline)
+            self._reply(200, body, headers)
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
@@ -144,20 +145,48 @@ def running_bootstrap(
     task_root: Path,
     handler: str = "function.sh",
     env: dict[str, str] | None = None,
-    stdout: int = subprocess.PIPE,
+    stdout: int | IO[bytes] = subprocess.PIPE,
+    private_tmp: str | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``bootstrap`` as Lambda would: cwd and LAMBDA_TASK_ROOT = task_root."""
-    environ = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "AWS_LAMBDA_RUNTIME_API": api.address,
-        "LAMBDA_TASK_ROOT": str(task_root),
-        "_HANDLER": handler,
-        "LANG": "en_US.UTF-8",
-        "TMPDIR": str(task_root.parent / "tmp"),
-    } | (env or {})
-    Path(environ["TMPDIR"]).mkdir(exist_ok=True)
+    """Run ``bootstrap`` as Lambda would: cwd and LAMBDA_TASK_ROOT = task_root.
+
+    ``private_tmp="1m"``: in a private mount namespace (``unshare -m``; ``-r`` maps the
+    user to root where it is not root) with a tmpfs of that size on /tmp, as Lambda's
+    /tmp, so that a job cleaning or filling /tmp cannot reach this machine's; the layer is
+    bound on /opt and the function on /mnt (the sandbox itself is under /tmp), and
+    /usr/share/zoneinfo is hidden, as provided.al2023 has none."""
+    if private_tmp is not None:
+        script = (
+            'set -e; mount --bind "$1" /opt; mount --bind "$2" /mnt; '
+            'mount -t tmpfs -o size="$3" tmpfs /tmp; '
+            "if [ -d /usr/share/zoneinfo ]; then mount -t tmpfs tmpfs /usr/share/zoneinfo; fi; "
+            "cd /mnt; exec bash /opt/bootstrap"
+        )
+        root = [] if os.geteuid() == 0 else ["-r"]
+        command = [
+            "unshare", "-m", *root, "--propagation", "private", "--",
+            "sh", "-c", script, "sh", str(bootstrap.parent), str(task_root), private_tmp,
+        ]  # fmt: skip
+        task_env = {"LAMBDA_TASK_ROOT": "/mnt", "TMPDIR": "/tmp"}
+    else:
+        command = ["bash", str(bootstrap)]
+        task_env = {}
+    environ = (
+        {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "AWS_LAMBDA_RUNTIME_API": api.address,
+            "LAMBDA_TASK_ROOT": str(task_root),
+            "_HANDLER": handler,
+            "LANG": "en_US.UTF-8",
+            "TMPDIR": str(task_root.parent / "tmp"),
+        }
+        | task_env
+        | (env or {})
+    )
+    if private_tmp is None:
+        Path(environ["TMPDIR"]).mkdir(exist_ok=True)
     proc = subprocess.Popen(
-        ["bash", str(bootstrap)],
+        command,
         cwd=task_root,
         env=environ,
         stdout=stdout,

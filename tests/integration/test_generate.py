@@ -128,8 +128,15 @@ def test_shellcheck_clean(samples_out: Path) -> None:
 
 def test_zips_are_flat_executable_and_stamped(samples_out: Path) -> None:
     with zipfile.ZipFile(samples_out / "dist/bash-runtime-layer.zip") as zf:
-        boot, guard = zf.infolist()
+        boot, guard, *zones = zf.infolist()
         assert (boot.filename, guard.filename) == ("bootstrap", "cronmigrate/aws.sh")
+        # the zones of the samples' jobs (CRON_TZ, --timezone) and UTC, from tzdata
+        assert [z.filename for z in zones] == [
+            "cronmigrate/zoneinfo/Asia/Tokyo",
+            "cronmigrate/zoneinfo/Europe/Berlin",
+            "cronmigrate/zoneinfo/UTC",
+        ]
+        assert all(zf.read(z).startswith(b"TZif") for z in zones)
         assert (boot.external_attr >> 16) & 0o777 == 0o755
         assert (guard.external_attr >> 16) & 0o777 == 0o644
         assert boot.date_time == guard.date_time == (1980, 1, 1, 0, 0, 0)
@@ -451,7 +458,7 @@ def test_lock_table_and_least_privilege_claims(samples_out: Path) -> None:
             continue
         name = res["Properties"]["FunctionName"]
         env = res["Properties"]["Environment"]["Variables"]
-        assert env == {"CRONMIGRATE_LOCK_TABLE": {"Ref": "LockTable"}}
+        assert env == {"CRONMIGRATE_LOCK_TABLE": {"Ref": "LockTable"}, "CRONMIGRATE_TIMEOUT": "900"}
         role = cfn[key.replace("Function", "Role")]["Properties"]["Policies"]
         (claim,) = [p for p in role if p["PolicyName"] == "claim-own-runs"]
         (st,) = claim["PolicyDocument"]["Statement"]

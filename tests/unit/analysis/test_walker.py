@@ -47,7 +47,9 @@ def codes(command: str, root: Path | None = None) -> set[str]:
         ("echo x >> /var/log/app.log 2>&1", {"CM506"}),
         ("echo x > /srv/data/out.csv", {"CM502"}),
         ("bash -c 'echo x > /srv/out'", {"CM502"}),
-        ("run-parts --report /etc/cron.daily", {"CM501"}),
+        ("run-parts --report /etc/cron.daily", {"CM514"}),  # bundled; no root: not checked
+        ("sudo -i", {"CM515"}),
+        ("su - app", {"CM515"}),
         ("find /tmp -mtime +7 -delete", {"CM501"}),
         ("date +%s | grep -q 1 && echo ok", set()),
         ('case "$x" in a) echo a;; esac', {"CM507"}),
@@ -256,3 +258,55 @@ def test_analysis_never_raises_on_odd_commands() -> None:
         "for i in 1 2; do echo $i; done",
     ]:
         analyse(job(command), None)
+
+
+def test_missing_run_parts_directory_is_a_refusal(tmp_path: Path) -> None:
+    (tmp_path / "etc/cron.daily").mkdir(parents=True)  # empty: runs nothing, as on the server
+    a = analyse(job("run-parts --report /etc/cron.weekly"), tmp_path)
+    (f,) = [f for f in a.findings if f.code == "CM302"]
+    assert f.severity is Severity.ERROR and "/etc/cron.weekly" in f.message
+    a = analyse(job("run-parts --report /etc/cron.daily"), tmp_path)
+    assert not [f for f in a.findings if f.severity is Severity.ERROR]
+    assert "/usr/lib/cronmigrate/run-parts" in [f.path for f in a.bundle]
+
+
+def test_run_parts_is_bundled_even_without_a_directory_to_bundle() -> None:
+    a = analyse(job("test -x /usr/sbin/anacron || run-parts --report /etc/cron.daily"), None)
+    assert [f.path for f in a.bundle] == ["/usr/lib/cronmigrate/run-parts"]
+    assert "${LAMBDA_TASK_ROOT}/root/usr/lib/cronmigrate/run-parts --report" in a.command
+
+
+@pytest.mark.parametrize(
+    ("command", "lambda_command"),
+    [
+        ("sudo -u app /opt/t/x.sh a", "${LAMBDA_TASK_ROOT}/root/opt/t/x.sh a"),
+        ("/usr/bin/sudo -E -u www-data -- /opt/t/x.sh", "${LAMBDA_TASK_ROOT}/root/opt/t/x.sh"),
+        ("su - app -c '/opt/t/x.sh b'", "( ${LAMBDA_TASK_ROOT}/root/opt/t/x.sh b )"),
+        ('su -s /bin/bash -c "/opt/t/x.sh c" app', "( ${LAMBDA_TASK_ROOT}/root/opt/t/x.sh c )"),
+        ("runuser -u app -- /opt/t/x.sh d", "${LAMBDA_TASK_ROOT}/root/opt/t/x.sh d"),
+        ("runuser -l app -c '/opt/t/x.sh e'", "( ${LAMBDA_TASK_ROOT}/root/opt/t/x.sh e )"),
+        (
+            "test -d /opt && sudo -u a /opt/t/x.sh >> /var/log/x.log 2>&1 || echo no",
+            "test -d /opt && ${LAMBDA_TASK_ROOT}/root/opt/t/x.sh 2>&1 || echo no",
+        ),
+        ('su app -c "/opt/t/x.sh $HOME"', 'sh -c "${LAMBDA_TASK_ROOT}/root/opt/t/x.sh $HOME"'),
+    ],
+)
+def test_sudo_su_and_runuser_are_stripped(
+    tmp_path: Path, command: str, lambda_command: str
+) -> None:
+    (tmp_path / "opt/t").mkdir(parents=True)
+    (tmp_path / "opt/t/x.sh").write_text("#!/bin/sh\necho x\n")
+    a = analyse(job(command), tmp_path)
+    assert a.command == lambda_command
+    assert [f.path for f in a.bundle] == ["/opt/t/x.sh"]
+    (f,) = [f for f in a.findings if f.code == "CM505"]
+    assert "stripped" in f.message
+    assert not [f for f in a.findings if f.severity is Severity.ERROR]
+
+
+def test_sudo_in_a_script_is_reported_as_missing(tmp_path: Path) -> None:
+    (tmp_path / "opt").mkdir()
+    (tmp_path / "opt/x.sh").write_text("#!/bin/sh\nsudo -u pg vacuumdb -a\n")
+    a = analyse(job("/opt/x.sh"), tmp_path)
+    assert any(f.code == "CM501" and "sudo" in f.message for f in a.findings)
