@@ -35,15 +35,25 @@ def own_keys(job: DeployJob) -> Statement:
 
 
 def scheduler_role(
-    id: str, tf: str, name_prefix: str, functions: list[R], machines: list[R]
+    id: str,
+    tf: str,
+    name_prefix: str,
+    functions: list[R],
+    machines: list[R],
+    dead_letter: R | None = None,
 ) -> Role:
     """The role EventBridge Scheduler assumes for one group's schedules: it may invoke
-    exactly that group's functions and start exactly its state machines."""
+    exactly that group's functions and start exactly its state machines, and put what it
+    could not deliver into the dead-letter queue (Scheduler sends dead letters with the
+    schedule's execution role: "Configuring a schedule's dead-letter queue", EventBridge
+    Scheduler User Guide)."""
     statements = []
     if functions:
         statements.append(allow("lambda:InvokeFunction", *functions))
     if machines:
         statements.append(allow("states:StartExecution", *machines))
+    if dead_letter is not None:
+        statements.append(allow("sqs:SendMessage", dead_letter))
     return Role(
         id,
         tf,
@@ -71,25 +81,54 @@ def function_role(job: DeployJob) -> Role:
     if job.settings.iam_statements:
         statements = tuple(user_statement(s) for s in job.settings.iam_statements)
         policies.append(Policy("job-permissions", "job", statements))
-    if job.alerts_id:
-        policies.append(
-            Policy("notify-on-failure", "notify", (allow("sns:Publish", R(job.alerts_id)),))
-        )
+    policies.append(
+        Policy("notify-on-failure", "notify", (allow("sns:Publish", R(job.failure_topic_id)),))
+    )
     secrets = names.secret_variables(job)
     if secrets:
         arns = tuple(
             Arn("arn:{partition}:ssm:{region}:{account}:parameter" + p) for _, p in secrets
         )
-        policies.append(Policy("read-own-secrets", "secrets", (allow("ssm:GetParameter", *arns),)))
+        read = [allow("ssm:GetParameter", *arns)]
+        if job.settings.kms_key:
+            # A SecureString under a customer managed key: decrypting it needs the key,
+            # and only through SSM ("kms:ViaService", AWS KMS Developer Guide).
+            read.append(
+                allow(
+                    "kms:Decrypt",
+                    job.settings.kms_key,
+                    condition={
+                        "StringEquals": {"kms:ViaService": Arn("ssm.{region}.amazonaws.com")}
+                    },
+                )
+            )
+        policies.append(Policy("read-own-secrets", "secrets", tuple(read)))
     if job.settings.lock == "dynamodb":
         policies.append(Policy("claim-own-runs", "lock", (own_keys(job),)))
-    managed: tuple[tuple[str, Arn], ...] = ()
     if job.settings.subnet_ids:
-        managed = (
-            (
+        # The network interface actions of AWSLambdaVPCAccessExecutionRole, without its log
+        # writes on "*": the function still writes its own log group only. The Describe
+        # actions work on "*" only ("Giving Lambda functions access to resources in an
+        # Amazon VPC", Lambda Developer Guide; the managed policy's document).
+        policies.append(
+            Policy(
+                "vpc-network-interfaces",
                 "vpc",
-                Arn("arn:{partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"),
-            ),
+                (
+                    allow(
+                        (
+                            "ec2:CreateNetworkInterface",
+                            "ec2:DescribeNetworkInterfaces",
+                            "ec2:DescribeSubnets",
+                            "ec2:DeleteNetworkInterface",
+                            "ec2:AssignPrivateIpAddresses",
+                            "ec2:UnassignPrivateIpAddresses",
+                        ),
+                        "*",
+                        comment="network interfaces are created before their ids exist",
+                    ),
+                ),
+            )
         )
     return Role(
         f"{lid}Role",
@@ -97,7 +136,6 @@ def function_role(job: DeployJob) -> Role:
         "lambda.amazonaws.com",
         job.function_name[:32] + "-",
         tuple(policies),
-        managed_policies=managed,
     )
 
 

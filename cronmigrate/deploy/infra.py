@@ -20,7 +20,8 @@ from typing import NamedTuple, TypeAlias
 
 
 class Ref(NamedTuple):
-    """An attribute of another resource of the same stack: ``arn`` or ``name``.
+    """An attribute of another resource of the same stack: ``arn``, ``name`` or (a queue's)
+    ``url``.
 
     ``log_streams`` (log groups only) is the ARN that covers the group's streams
     (``…:log-group:NAME:*``), the resource of ``logs:PutLogEvents``."""
@@ -55,6 +56,7 @@ class Statement(NamedTuple):
     comment: str = ""  # why the statement is as wide as it is
     effect: str = "Allow"
     sid: str = ""
+    principal: str = ""  # a service, in a resource's own policy (a queue's)
 
 
 class Policy(NamedTuple):
@@ -164,6 +166,41 @@ class RetryPolicy(NamedTuple):
     max_event_age_seconds: int
 
 
+class Queue(NamedTuple):
+    """An SQS standard queue: the dead-letter queue of the schedules and rules."""
+
+    id: str
+    tf: str
+    retention_seconds: int
+    comment: str = ""
+
+
+class QueuePolicy(NamedTuple):
+    """A queue's resource policy (EventBridge rules deliver dead letters under it)."""
+
+    id: str
+    tf: str
+    queue: Ref
+    statements: tuple[Statement, ...]
+
+
+class Alarm(NamedTuple):
+    """A CloudWatch alarm: the metric above ``threshold`` in one ``period`` notifies
+    ``actions`` (missing data is not a breach: no run, no alarm)."""
+
+    id: str
+    tf: str
+    name: str
+    description: str
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, Value], ...]
+    statistic: str
+    period: int
+    threshold: int
+    actions: tuple[Ref, ...]
+
+
 class Schedule(NamedTuple):
     """An EventBridge Scheduler schedule; ``event`` names it within its target (SAM)."""
 
@@ -179,6 +216,7 @@ class Schedule(NamedTuple):
     role: Ref
     input: str
     retry: RetryPolicy
+    dead_letter: Ref | None = None  # the SQS queue for runs that could not be delivered
 
 
 class Rule(NamedTuple):
@@ -194,6 +232,7 @@ class Rule(NamedTuple):
     target: Ref
     target_id: str
     retry: RetryPolicy | None = None  # delivery to the target (EventBridge: 24 h, 185 tries)
+    dead_letter: Ref | None = None
 
 
 class Permission(NamedTuple):
@@ -227,6 +266,9 @@ Resource: TypeAlias = (
     | Schedule
     | Rule
     | Permission
+    | Queue
+    | QueuePolicy
+    | Alarm
 )
 
 

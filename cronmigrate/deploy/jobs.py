@@ -57,6 +57,15 @@ class DeployJob:
         """Logical id of the SNS topic for this job's MAILTO (shared by equal MAILTOs)."""
         return f"Alerts{short_hash(','.join(self.mailto), 8)}" if self.mailto else None
 
+    @property
+    def failure_topic_id(self) -> str:
+        """Where the job's failures are published: its MAILTO's topic, else the
+        deployment's (cron mailed the local user when MAILTO was unset)."""
+        return self.alerts_id or FAILURE_TOPIC
+
+
+FAILURE_TOPIC = "FailureTopic"
+
 
 def mail_addresses(mailto: str | None) -> tuple[str, ...]:
     parts = re.split(r"[,\s]+", mailto or "")

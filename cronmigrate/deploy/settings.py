@@ -43,6 +43,7 @@ class JobSettings:
     max_concurrency: str = "1"
     max_errors: str = "0"
     name: str | None = None  # per job only
+    kms_key: str | None = None  # the KMS key of the job's SecureString parameters
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class Settings:
     path: str | None = None
     lint: dict[str, Any] = field(default_factory=dict)  # cronmigrate lint's settings
     job_where: dict[str, str] = field(default_factory=dict)  # jobs: key → file:line:col
+    notify: tuple[str, ...] = ()  # e-mail addresses told of every failure
+    dead_letter: bool = True  # an SQS queue for runs EventBridge could not deliver
+    error_alarms: bool = True  # a CloudWatch alarm on each function's Errors
 
     def key_for(self, name: str, source: str) -> str | None:
         """The ``jobs:`` key that names this job: its name, or FILE:LINE with the crontab's
@@ -145,6 +149,14 @@ def _job_settings(path: str, node: Any, base: JobSettings, per_job: bool) -> Job
             if value not in ("dynamodb", "none"):
                 raise ConfigError(f"{at}: lock must be dynamodb or none")
             values[key] = value
+        elif key == "kms_key":
+            if not isinstance(value, str) or not re.fullmatch(
+                r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+", value
+            ):
+                raise ConfigError(
+                    f"{at}: kms_key must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)"
+                )
+            values[key] = value
         elif key == "enabled":
             if not isinstance(value, bool):
                 raise ConfigError(f"{at}: enabled must be true or false")
@@ -221,12 +233,20 @@ def load(path: str | None) -> Settings:
         return Settings(path=path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1:1: expected a mapping at the top level")
+    top = {"name_prefix", "defaults", "jobs", "lint", "notify", "dead_letter", "error_alarms"}
     for key in data:
-        if key not in {"name_prefix", "defaults", "jobs", "lint"}:
+        if key not in top:
             raise ConfigError(
-                f"{_where(path, data, key)}: unknown key {key!r} "
-                "(known: defaults, jobs, lint, name_prefix)"
+                f"{_where(path, data, key)}: unknown key {key!r} (known: {', '.join(sorted(top))})"
             )
+    for key in ("dead_letter", "error_alarms"):
+        if key in data and not isinstance(data[key], bool):
+            raise ConfigError(f"{_where(path, data, key)}: {key} must be true or false")
+    notify = data.get("notify") or []
+    if not isinstance(notify, list) or not all(
+        isinstance(a, str) and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", a) for a in notify
+    ):
+        raise ConfigError(f"{_where(path, data, 'notify')}: notify is a list of e-mail addresses")
     lint = data.get("lint") or {}
     if not isinstance(lint, dict):
         raise ConfigError(f"{_where(path, data, 'lint')}: lint must be a mapping")
@@ -255,7 +275,17 @@ def load(path: str | None) -> Settings:
     for key, node in job_map.items():
         jobs[str(key)] = _job_settings(path, node, defaults, per_job=True)
         key_at[str(key)] = _where(path, job_map, key)
-    return Settings(prefix, defaults, jobs, path, _plain(lint), key_at)
+    return Settings(
+        prefix,
+        defaults,
+        jobs,
+        path,
+        _plain(lint),
+        key_at,
+        tuple(sorted(set(notify))),
+        data.get("dead_letter", True),
+        data.get("error_alarms", True),
+    )
 
 
 def template_text() -> str:

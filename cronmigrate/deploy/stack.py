@@ -19,6 +19,7 @@ from cronmigrate.deploy.iam import (
     scheduler_role,
 )
 from cronmigrate.deploy.infra import (
+    Alarm,
     Arn,
     Code,
     Function,
@@ -28,6 +29,8 @@ from cronmigrate.deploy.infra import (
     Output,
     Permission,
     Policy,
+    Queue,
+    QueuePolicy,
     Resource,
     RetryPolicy,
     Role,
@@ -35,13 +38,14 @@ from cronmigrate.deploy.infra import (
     Schedule,
     Stack,
     StateMachine,
+    Statement,
     Subscription,
     Table,
     Topic,
     Value,
 )
 from cronmigrate.deploy.infra import Ref as R
-from cronmigrate.deploy.jobs import DeployJob, Deployment
+from cronmigrate.deploy.jobs import FAILURE_TOPIC, DeployJob, Deployment
 from cronmigrate.deploy.statemachine import definition
 from cronmigrate.errors import CronmigrateError
 from cronmigrate.schedule.model import Trigger
@@ -49,6 +53,8 @@ from cronmigrate.schedule.model import Trigger
 LAYER_ID = "BashRuntimeLayer"
 LOCK_KEY = "pk"
 LOCK_TTL = "expires"
+DLQ_ID = "DeadLetterQueue"
+DLQ_RETENTION = 1_209_600  # 14 days, SQS's longest (MessageRetentionPeriod, SQS API Reference)
 
 
 def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
@@ -65,6 +71,7 @@ def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
         )
     ]
     base += _alerts(deployment)
+    base += _dead_letters(deployment)
     if any(_locked(j) for j in deployment.jobs):
         base.append(Table(LOCK_ID, "lock", LOCK_KEY, LOCK_TTL))
     groups = [
@@ -122,13 +129,14 @@ def _group(
     gid = "Jobs" + names.logical_id(name)
     tf = names.tf_label(name)
     role = R(f"{gid}SchedulerRole")
+    dlq = R(DLQ_ID) if deployment.settings.dead_letter else None
     resources: list[Resource] = []
     outputs: list[Output] = []
     functions: list[R] = []
     machines: list[R] = []
     for job in jobs:
         if job.runcommand:
-            resources += _runcommand_job(job, role)
+            resources += _runcommand_job(job, role, deployment)
             machines.append(R(f"{job.logical_id}StateMachine"))
             outputs.append(
                 Output(
@@ -140,7 +148,7 @@ def _group(
                 )
             )
         else:
-            resources += _lambda_job(job, deployment.trigger, code_sha256, role)
+            resources += _lambda_job(job, deployment, code_sha256, role)
             functions.append(R(f"{job.logical_id}Function"))
             outputs.append(
                 Output(
@@ -153,7 +161,9 @@ def _group(
             )
     if machines or deployment.trigger is Trigger.SCHEDULER:
         prefix = f"{deployment.settings.name_prefix}{name}"[:27] + "-sch-"
-        resources.append(scheduler_role(role.id, f"{tf}_scheduler", prefix, functions, machines))
+        resources.append(
+            scheduler_role(role.id, f"{tf}_scheduler", prefix, functions, machines, dlq)
+        )
     files = sorted({j.source.rsplit(":", 1)[0] for j in jobs})
     return Group(
         gid,
@@ -191,7 +201,7 @@ def _suffix(i: int) -> tuple[str, str]:
     return ("", "") if i == 0 else (str(i + 1), f"_{i + 1}")
 
 
-def _schedules(job: DeployJob, target: R, role: R) -> Iterator[Schedule]:
+def _schedules(job: DeployJob, target: R, role: R, dlq: R | None) -> Iterator[Schedule]:
     tf = names.tf_label(job.key)
     retry = RetryPolicy(job.settings.delivery_retries, job.settings.max_event_age_seconds)
     for i, s in enumerate(job.schedules):
@@ -209,13 +219,16 @@ def _schedules(job: DeployJob, target: R, role: R) -> Iterator[Schedule]:
             role,
             names.input_document(job),
             retry,
+            dlq,
         )
 
 
 def _lambda_job(
-    job: DeployJob, target: Trigger, code_sha256: Mapping[str, str], scheduler: R
+    job: DeployJob, deployment: Deployment, code_sha256: Mapping[str, str], scheduler: R
 ) -> list[Resource]:
     lid, tf, s = job.logical_id, names.tf_label(job.key), job.settings
+    target = deployment.trigger
+    dlq = R(DLQ_ID) if deployment.settings.dead_letter else None
     out: list[Resource] = [
         LogGroup(f"{lid}LogGroup", tf, f"/aws/lambda/{job.function_name}", s.log_retention_days),
         function_role(job),
@@ -247,13 +260,15 @@ def _lambda_job(
             tuple(s.security_group_ids),
             f"{lid}InvokeConfig",
             s.function_retries,
-            R(job.alerts_id) if job.alerts_id else None,
+            R(job.failure_topic_id),
             job.source,
             s.max_event_age_seconds,
         )
     )
+    if deployment.settings.error_alarms:
+        out.append(_errors_alarm(job))
     if target is Trigger.SCHEDULER:
-        out += _schedules(job, function, scheduler)
+        out += _schedules(job, function, scheduler, dlq)
         return out
     for i, sched in enumerate(job.schedules):
         n, t = _suffix(i)
@@ -268,6 +283,7 @@ def _lambda_job(
             function,
             "function",
             RetryPolicy(s.delivery_retries, s.max_event_age_seconds),
+            dlq,
         )
         out.append(rule)
         out.append(
@@ -284,15 +300,87 @@ def _lambda_job(
     return out
 
 
-def _runcommand_job(job: DeployJob, scheduler: R) -> list[Resource]:
+def _errors_alarm(job: DeployJob) -> Alarm:
+    """Any error of the function in a minute notifies its failure topic: also the failures
+    Lambda's on-failure destination never sees (a run that was throttled and dropped)."""
+    return Alarm(
+        f"{job.logical_id}ErrorsAlarm",
+        names.tf_label(job.key),
+        f"{job.function_name}-errors"[:255],
+        f"{job.source}: the cron job failed"[:1024],
+        "AWS/Lambda",
+        "Errors",
+        (("FunctionName", R(f"{job.logical_id}Function", "name")),),
+        "Sum",
+        60,
+        0,
+        (R(job.failure_topic_id),),
+    )
+
+
+def _dead_letters(deployment: Deployment) -> list[Resource]:
+    """One SQS queue for the runs EventBridge could not deliver after its retries (without
+    it they are dropped without trace), and an alarm when anything is in it."""
+    settings = deployment.settings
+    if not settings.dead_letter or not deployment.jobs:
+        return []
+    host = f"{deployment.host}-" if deployment.host else ""
+    out: list[Resource] = [
+        Queue(DLQ_ID, "dead_letters", DLQ_RETENTION, "Scheduled runs that were never delivered"),
+        Alarm(
+            "DeadLetterAlarm",
+            "dead_letters",
+            f"{settings.name_prefix}{host}dead-letters",
+            "A scheduled run could not be delivered: see the dead-letter queue",
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            (("QueueName", R(DLQ_ID, "name")),),
+            "Maximum",
+            300,
+            0,
+            (R(FAILURE_TOPIC),),
+        ),
+    ]
+    if deployment.trigger is Trigger.RULES:
+        # EventBridge rules send dead letters under the queue's own policy ("Using
+        # dead-letter queues to process undelivered events", EventBridge User Guide).
+        out.append(
+            QueuePolicy(
+                "DeadLetterQueuePolicy",
+                "dead_letters",
+                R(DLQ_ID, "url"),
+                (
+                    Statement(
+                        ("sqs:SendMessage",),
+                        (R(DLQ_ID),),
+                        {
+                            "ArnLike": {
+                                "aws:SourceArn": Arn(
+                                    "arn:{partition}:events:{region}:{account}:rule/"
+                                    + settings.name_prefix
+                                    + "*"
+                                )
+                            }
+                        },
+                        principal="events.amazonaws.com",
+                        sid="RulesDeliverDeadLetters",
+                    ),
+                ),
+            )
+        )
+    return out
+
+
+def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> list[Resource]:
     """Topics, the state machine and its role, and the schedule(s) that start it."""
     lid, tf = job.logical_id, names.tf_label(job.key)
+    dlq = R(DLQ_ID) if deployment.settings.dead_letter else None
     success, failure = f"{lid}SuccessTopic", f"{lid}FailureTopic"
     out: list[Resource] = [
         Topic(success, f"{tf}_success", "cron job succeeded"),
         Topic(failure, f"{tf}_failure", "cron job failed"),
     ]
-    for i, address in enumerate(job.mailto):
+    for i, address in enumerate(_addresses(job.mailto, deployment)):
         out.append(
             Subscription(
                 f"{lid}FailureTo{names.short_hash(address, 8)}",
@@ -339,35 +427,49 @@ def _runcommand_job(job: DeployJob, scheduler: R) -> list[Resource]:
         job.source,
     )
     out += [role, machine]
-    out += _schedules(job, R(machine.id), scheduler)
+    out += _schedules(job, R(machine.id), scheduler, dlq)
     return out
 
 
+def _addresses(mailto: tuple[str, ...], deployment: Deployment) -> list[str]:
+    """A topic's e-mail subscribers: its MAILTO's addresses and the settings' ``notify:``."""
+    return sorted(set(mailto) | set(deployment.settings.notify))
+
+
 def _alerts(deployment: Deployment) -> list[Resource]:
-    """One SNS topic per distinct MAILTO, with an e-mail subscription per address: cron
-    mailed a job's output; here a failed run (Lambda's on-failure destination) is published.
-    Each address confirms its subscription once, from the e-mail AWS sends."""
+    """Where failures are told. cron mailed a job's output to MAILTO, or to the crontab's
+    owner when MAILTO was unset: here every deployment has a failure topic (with the
+    settings' ``notify:`` addresses), and each distinct MAILTO its own (its addresses and
+    ``notify:``'s). A failed run is published by Lambda's on-failure destination and by the
+    function's Errors alarm. Each address confirms its subscription once, from the e-mail
+    AWS sends."""
     out: list[Resource] = []
+    if not deployment.jobs:
+        return out
+    topics: list[tuple[str, str, tuple[str, ...]]] = [
+        (FAILURE_TOPIC, "Failures of every job without a MAILTO address, and alarms", ())
+    ]
     seen: set[str] = set()
     for job in deployment.jobs:
         if not job.alerts_id or job.alerts_id in seen or job.runcommand:
             continue
         seen.add(job.alerts_id)
-        tf = names.tf_label(job.alerts_id)
-        out.append(
-            Topic(
+        topics.append(
+            (
                 job.alerts_id,
-                tf,
-                "cron job failures",
                 f"Failures of the jobs whose MAILTO is {', '.join(job.mailto)}",
+                job.mailto,
             )
         )
-        for i, address in enumerate(job.mailto):
+    for tid, comment, mailto in topics:
+        tf = names.tf_label(tid)
+        out.append(Topic(tid, tf, "cron job failures", comment))
+        for i, address in enumerate(_addresses(mailto, deployment)):
             out.append(
                 Subscription(
-                    f"{job.alerts_id}To{names.short_hash(address, 8)}",
+                    f"{tid}To{names.short_hash(address, 8)}",
                     f"{tf}_{i + 1}",
-                    R(job.alerts_id),
+                    R(tid),
                     "email",
                     address,
                 )

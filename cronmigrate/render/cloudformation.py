@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from cronmigrate import __version__
 from cronmigrate.deploy.infra import (
     AccountId,
+    Alarm,
     Arn,
     Code,
     Function,
@@ -26,6 +27,8 @@ from cronmigrate.deploy.infra import (
     Output,
     Permission,
     Policy,
+    Queue,
+    QueuePolicy,
     Ref,
     Resource,
     Role,
@@ -92,6 +95,8 @@ class _Writer:
             return {"Ref": r.id}
         if r.attr == "name" and isinstance(target, _REF_NAME):
             return {"Ref": r.id}
+        if isinstance(target, Queue) and r.attr in ("url", "name"):
+            return {"Ref": r.id} if r.attr == "url" else {"Fn::GetAtt": [r.id, "QueueName"]}
         if r.attr in ("arn", "log_streams"):
             return {"Fn::GetAtt": [r.id, "Arn"]}  # a log group's Arn ends in ":*"
         raise ValueError(f"no CloudFormation form for {r}")
@@ -101,6 +106,8 @@ class _Writer:
         if s.sid:
             out["Sid"] = s.sid
         out["Effect"] = s.effect
+        if s.principal:
+            out["Principal"] = {"Service": s.principal}
         out["Action"] = s.actions[0] if len(s.actions) == 1 else list(s.actions)
         res = [self.value(x) for x in s.resources]
         out["Resource"] = res[0] if len(res) == 1 else res
@@ -276,6 +283,9 @@ class _Writer:
             "MaximumEventAgeInSeconds": r.retry.max_event_age_seconds,
         }
 
+    def dead_letter(self, r: Schedule | Rule) -> Doc:
+        return {"DeadLetterConfig": {"Arn": self.ref(r.dead_letter)}} if r.dead_letter else {}
+
     def schedule(self, r: Schedule) -> Doc:
         return {
             "Type": "AWS::Scheduler::Schedule",
@@ -285,8 +295,49 @@ class _Writer:
                     "Arn": self.ref(r.target),
                     "RoleArn": self.ref(r.role),
                     "RetryPolicy": self.retry(r),
+                    **self.dead_letter(r),
                     "Input": r.input,
                 },
+            },
+        }
+
+    def queue(self, r: Queue) -> Doc:
+        return {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "MessageRetentionPeriod": r.retention_seconds,
+                "SqsManagedSseEnabled": True,
+            },
+        }
+
+    def queue_policy(self, r: QueuePolicy) -> Doc:
+        return {
+            "Type": "AWS::SQS::QueuePolicy",
+            "Properties": {
+                "Queues": [self.ref(r.queue)],
+                "PolicyDocument": {
+                    "Version": POLICY_VERSION,
+                    "Statement": [self.statement(s) for s in r.statements],
+                },
+            },
+        }
+
+    def alarm(self, r: Alarm) -> Doc:
+        return {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "AlarmName": r.name,
+                "AlarmDescription": r.description,
+                "Namespace": r.namespace,
+                "MetricName": r.metric,
+                "Dimensions": [{"Name": k, "Value": self.value(v)} for k, v in r.dimensions],
+                "Statistic": r.statistic,
+                "Period": r.period,
+                "EvaluationPeriods": 1,
+                "Threshold": r.threshold,
+                "ComparisonOperator": "GreaterThanThreshold",
+                "TreatMissingData": "notBreaching",
+                "AlarmActions": [self.ref(a) for a in r.actions],
             },
         }
 
@@ -303,7 +354,7 @@ class _Writer:
         }
 
     def rule_target(self, r: Rule) -> Doc:
-        target: Doc = {"Arn": self.ref(r.target), "Id": r.target_id}
+        target: Doc = {"Arn": self.ref(r.target), "Id": r.target_id, **self.dead_letter(r)}
         if r.retry:
             target["RetryPolicy"] = {
                 "MaximumRetryAttempts": r.retry.attempts,
@@ -334,6 +385,7 @@ class _Writer:
                         **self.schedule_common(r),
                         "RoleArn": self.ref(r.role),
                         "RetryPolicy": self.retry(r),
+                        **self.dead_letter(r),
                         "Input": r.input,
                     },
                 }
@@ -355,6 +407,7 @@ class _Writer:
                             if r.retry
                             else {}
                         ),
+                        **self.dead_letter(r),
                     },
                 }
         return out
@@ -373,6 +426,9 @@ class _Writer:
             Schedule: self.schedule,
             Rule: self.rule,
             Permission: self.permission,
+            Queue: self.queue,
+            QueuePolicy: self.queue_policy,
+            Alarm: self.alarm,
         }
         for r in self.scope:
             if self.sam and isinstance(r, Schedule | Rule | Permission):
@@ -389,7 +445,7 @@ class _Writer:
         resources = self.resources()
         params: Doc = {} if self.sam else dict(_ARTIFACT_PARAMETERS)
         for name, r in sorted(self.params.items()):
-            what = "name" if r.attr == "name" else "ARN"
+            what = {"name": "name", "url": "URL"}.get(r.attr, "ARN")
             params[name] = {"Type": "String", "Description": f"The {what} of {r.id} (parent stack)"}
         if params:
             doc["Parameters"] = params
@@ -417,7 +473,7 @@ _ARTIFACT_PARAMETERS: Doc = {
 
 def param_name(r: Ref) -> str:
     """The parameter a group's template takes for a value of the base stack."""
-    return f"{r.id}{'Name' if r.attr == 'name' else 'Arn'}"
+    return f"{r.id}{ {'name': 'Name', 'url': 'Url'}.get(r.attr, 'Arn') }"
 
 
 def _sub(template: str) -> str:

@@ -36,6 +36,11 @@ def render(deployment: Deployment, stack: Stack, iac: set[str]) -> Artifacts:
         jobs=deployment.jobs,
         secrets=[s for j in deployment.jobs for s in secret_variables(j)],
         skipped=deployment.skipped,
+        notify=deployment.settings.notify,
+        error_alarms=deployment.settings.error_alarms,
+        dead_letter=deployment.settings.dead_letter,
+        runcommand=any(j.runcommand for j in deployment.jobs),
+        vpc=[f"`{j.function_name}`" for j in deployment.jobs if j.settings.subnet_ids],
         plan_markdown=to_markdown(deployment.plan).replace("# cronmigrate plan", "", 1).strip(),
     )
     out: Artifacts = {"README.md": Artifact.text(text)}

@@ -13,6 +13,7 @@ from typing import Any
 from cronmigrate import __version__
 from cronmigrate.deploy.infra import (
     AccountId,
+    Alarm,
     Arn,
     Code,
     Function,
@@ -20,6 +21,8 @@ from cronmigrate.deploy.infra import (
     LogGroup,
     Permission,
     Policy,
+    Queue,
+    QueuePolicy,
     Ref,
     Role,
     Rule,
@@ -55,9 +58,17 @@ TYPES: dict[type, str] = {
     Schedule: "aws_scheduler_schedule",
     Rule: "aws_cloudwatch_event_rule",
     Permission: "aws_lambda_permission",
+    Queue: "aws_sqs_queue",
+    QueuePolicy: "aws_sqs_queue_policy",
+    Alarm: "aws_cloudwatch_metric_alarm",
 }
 # The attribute that holds a resource's name (Ref(..., "name")).
-_NAME_ATTR: dict[type, str] = {Function: "function_name", LogGroup: "name", Table: "name"}
+_NAME_ATTR: dict[type, str] = {
+    Function: "function_name",
+    LogGroup: "name",
+    Table: "name",
+    Queue: "name",
+}
 
 
 def address(resource: Any) -> str:
@@ -77,6 +88,8 @@ class _Writer:
             return template([Expr(f"{address(target)}.arn"), ":*"])
         if r.attr == "name":
             return Expr(f"{address(target)}.{_NAME_ATTR[type(target)]}")
+        if r.attr == "url" and isinstance(target, Queue):
+            return Expr(f"{address(target)}.url")
         raise ValueError(f"no Terraform form for {r}")
 
     def value(self, v: Any) -> Any:
@@ -110,6 +123,8 @@ class _Writer:
         if s.sid:
             out["Sid"] = s.sid
         out["Effect"] = s.effect
+        if s.principal:
+            out["Principal"] = {"Service": s.principal}
         out["Action"] = s.actions[0] if len(s.actions) == 1 else list(s.actions)
         res = [self.value(x) for x in s.resources]
         out["Resource"] = res[0] if len(res) == 1 else res
@@ -377,6 +392,7 @@ class _Writer:
                 ("role_arn", self.ref(r.role)),
                 ("input", r.input),
                 ("", retry),
+                *self.dead_letter(r),
             ),
         )
         return [
@@ -391,6 +407,60 @@ class _Writer:
                     ("state", _state(r.enabled)),
                     ("", Block("flexible_time_window", (), (("mode", "OFF"),))),
                     ("", target),
+                ),
+            )
+        ]
+
+    def dead_letter(self, r: Schedule | Rule) -> list[tuple[str, Any]]:
+        if r.dead_letter is None:
+            return []
+        return [("", Block("dead_letter_config", (), (("arn", self.ref(r.dead_letter)),)))]
+
+    def queue(self, r: Queue) -> list[Block]:
+        return [
+            Block(
+                "resource",
+                ("aws_sqs_queue", r.tf),
+                (
+                    ("message_retention_seconds", r.retention_seconds),
+                    ("sqs_managed_sse_enabled", True),
+                    ("tags", TAGS),
+                ),
+                comment=r.comment,
+            )
+        ]
+
+    def queue_policy(self, r: QueuePolicy) -> list[Block]:
+        return [
+            Block(
+                "resource",
+                ("aws_sqs_queue_policy", r.tf),
+                (
+                    ("queue_url", self.ref(r.queue)),
+                    ("policy", self.policy_document([self.statement(s) for s in r.statements])),
+                ),
+            )
+        ]
+
+    def alarm(self, r: Alarm) -> list[Block]:
+        return [
+            Block(
+                "resource",
+                ("aws_cloudwatch_metric_alarm", r.tf),
+                (
+                    ("alarm_name", r.name),
+                    ("alarm_description", r.description),
+                    ("namespace", r.namespace),
+                    ("metric_name", r.metric),
+                    ("dimensions", {k: self.value(v) for k, v in r.dimensions}),
+                    ("statistic", r.statistic),
+                    ("period", r.period),
+                    ("evaluation_periods", 1),
+                    ("threshold", r.threshold),
+                    ("comparison_operator", "GreaterThanThreshold"),
+                    ("treat_missing_data", "notBreaching"),
+                    ("alarm_actions", [self.ref(a) for a in r.actions]),
+                    ("tags", TAGS),
                 ),
             )
         ]
@@ -435,6 +505,7 @@ class _Writer:
                         if r.retry
                         else []
                     ),
+                    *self.dead_letter(r),
                 ),
             ),
         ]
@@ -473,6 +544,9 @@ class _Writer:
             Schedule: self.schedule,
             Rule: self.rule,
             Permission: self.permission,
+            Queue: self.queue,
+            QueuePolicy: self.queue_policy,
+            Alarm: self.alarm,
         }
         for r in self.stack.all_resources():
             blocks += writers[type(r)](r)

@@ -10,6 +10,7 @@ cronmigrate generated.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import socket
@@ -86,6 +87,8 @@ SKIPPED_BY_MOTO = (
     "AWS::Scheduler::Schedule",
     "AWS::Lambda::EventInvokeConfig",
     "AWS::SNS::Subscription",
+    "AWS::SQS::QueuePolicy",
+    "AWS::CloudWatch::Alarm",
 )
 
 
@@ -105,8 +108,13 @@ class Resolver:
             self.physical[r["LogicalResourceId"]] = r.get("PhysicalResourceId", "")
             self.types[r["LogicalResourceId"]] = r.get("ResourceType", "")
 
-    def arn(self, logical: str) -> str:
+    def arn(self, logical: str, attr: str = "Arn") -> str:
         pid, kind = self.physical[logical], self.types[logical]
+        if kind == "AWS::SQS::Queue":  # the physical id is the queue's URL
+            attrs = self.aws.client("sqs").get_queue_attributes(
+                QueueUrl=pid, AttributeNames=["QueueArn"]
+            )["Attributes"]
+            return pid.rsplit("/", 1)[1] if attr == "QueueName" else str(attrs["QueueArn"])
         if kind == "AWS::Lambda::Function":
             conf = self.aws.client("lambda").get_function_configuration(FunctionName=pid)
             return str(conf["FunctionArn"])
@@ -132,7 +140,7 @@ class Resolver:
                     return self.params[name]
                 return self.physical[name]
             if set(v) == {"Fn::GetAtt"}:
-                return self.arn(v["Fn::GetAtt"][0])
+                return self.arn(*v["Fn::GetAtt"])
             if set(v) == {"Fn::Sub"}:
                 return self.sub(v["Fn::Sub"])
             if set(v) == {"Fn::Join"}:  # SAM writes a Definition as a joined string
@@ -180,6 +188,13 @@ def complete_stack(aws: Emulator, stack: str, template: dict[str, Any]) -> list[
             aws.client("sns").subscribe(
                 TopicArn=p["TopicArn"], Protocol=p["Protocol"], Endpoint=p["Endpoint"]
             )
+        elif r["Type"] == "AWS::SQS::QueuePolicy":
+            for url in p["Queues"]:
+                aws.client("sqs").set_queue_attributes(
+                    QueueUrl=url, Attributes={"Policy": json.dumps(p["PolicyDocument"])}
+                )
+        elif r["Type"] == "AWS::CloudWatch::Alarm":
+            aws.client("cloudwatch").put_metric_alarm(**p)  # the API takes the same names
         created.append(logical)
     return created
 
@@ -229,7 +244,10 @@ def terraform_cli_config(path: Path, mirror: Path) -> Path:
     return path
 
 
-SERVICES = ("sts", "iam", "lambda", "logs", "dynamodb", "sns", "scheduler", "events", "s3", "ssm")
+SERVICES = (
+    "sts", "iam", "lambda", "logs", "dynamodb", "sns", "scheduler", "events", "s3", "ssm", "sqs",
+    "cloudwatch",
+)  # fmt: skip
 
 
 def provider_override(endpoint: str, sfn_endpoint: str) -> str:

@@ -96,9 +96,36 @@ def _planned(case: dict[str, Any]) -> set[tuple[str, str]]:
     }
 
 
+def _delivery(aws: Emulator, deployment: Any) -> str:
+    """Failures are never silent: the dead-letter queue, its alarm, and an Errors alarm per
+    function notifying the topic its on-failure destination publishes to. Returns the
+    queue's ARN."""
+    sqs = aws.client("sqs")
+    (url,) = sqs.list_queues()["QueueUrls"]
+    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attrs["MessageRetentionPeriod"] == "1209600"
+    alarms = {a["AlarmName"]: a for a in aws.client("cloudwatch").describe_alarms()["MetricAlarms"]}
+    topics = {t["TopicArn"] for t in aws.client("sns").list_topics()["Topics"]}
+    dlq_alarm = alarms.pop(f"cron-{deployment.host + '-' if deployment.host else ''}dead-letters")
+    assert dlq_alarm["Dimensions"] == [{"Name": "QueueName", "Value": url.rsplit("/", 1)[1]}]
+    assert set(dlq_alarm["AlarmActions"]) <= topics and dlq_alarm["AlarmActions"]
+    lam = aws.client("lambda")
+    lambda_jobs = [j for j in deployment.jobs if not j.runcommand]
+    assert set(alarms) == {f"{j.function_name}-errors" for j in lambda_jobs}
+    for job in lambda_jobs:
+        alarm = alarms[f"{job.function_name}-errors"]
+        assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/Lambda", "Errors")
+        assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": job.function_name}]
+        invoke = lam.get_function_event_invoke_config(FunctionName=job.function_name)
+        topic = invoke["DestinationConfig"]["OnFailure"]["Destination"]
+        assert topic in topics and alarm["AlarmActions"] == [topic]
+    return str(attrs["QueueArn"])
+
+
 def check_deployed(aws: Emulator, deployment: Any, case: str) -> None:
     """Read back what is deployed and compare it with the plan and the settings."""
     planned = _planned(CASES[case])
+    dead_letters = _delivery(aws, deployment)
     generated = {j.function_name for j in deployment.jobs}
     lam = aws.client("lambda")
     iam = aws.client("iam")
@@ -126,6 +153,13 @@ def check_deployed(aws: Emulator, deployment: Any, case: str) -> None:
         for r in rules:
             (target,) = events.list_targets_by_rule(Rule=r["Name"])["Targets"]
             assert target["Arn"].rsplit(":", 1)[1] in generated
+            assert target["DeadLetterConfig"] == {"Arn": dead_letters}
+            assert target["RetryPolicy"]["MaximumEventAgeInSeconds"] == 3600
+        (url,) = aws.client("sqs").list_queues()["QueueUrls"]
+        policy = aws.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])
+        (statement,) = json.loads(policy["Attributes"]["Policy"])["Statement"]
+        assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+        assert statement["Resource"] == dead_letters
         assert _schedules(aws) == []
         return
     schedules = _schedules(aws)
@@ -136,6 +170,7 @@ def check_deployed(aws: Emulator, deployment: Any, case: str) -> None:
         target = s["Target"]
         assert target["Arn"].rsplit(":", 1)[1] in generated
         assert target["RetryPolicy"]["MaximumRetryAttempts"] >= 0
+        assert target["DeadLetterConfig"] == {"Arn": dead_letters}
         assert json.loads(target["Input"])["job"] in generated
         # The schedule's role may start this target (and only its group's jobs).
         role = target["RoleArn"].rsplit("/", 1)[1]
@@ -149,6 +184,7 @@ def check_deployed(aws: Emulator, deployment: Any, case: str) -> None:
             for r in _listed(st["Resource"])
         ]
         assert target["Arn"] in allowed
+        assert dead_letters in allowed  # Scheduler sends dead letters with this role
     if any(j.runcommand for j in deployment.jobs):
         sfn = aws.client("stepfunctions")
         (machine,) = sfn.list_state_machines()["stateMachines"]

@@ -310,8 +310,20 @@ def test_settings_reach_every_form(tmp_path: Path) -> None:
     tf = (out / "terraform/main.tf").read_text()
     assert 'function_name    = "cron-daily-export"' in tf
     assert "memory_size      = 1024" in tf
-    assert "AWSLambdaVPCAccessExecutionRole" in tf
+    assert '"ec2:CreateNetworkInterface"' in tf
+    assert "AWSLambdaVPCAccessExecutionRole" not in tf  # it also grants logs:* on "*"
     assert "s3:PutObject" in tf
+    role = cfn["DailyExportRole"]["Properties"]
+    assert "ManagedPolicyArns" not in role
+    statements = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    for st in statements:
+        actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+        if any(a.startswith("logs:") for a in actions):
+            assert st["Resource"] == {"Fn::GetAtt": ["DailyExportLogGroup", "Arn"]}
+    (eni,) = [s for s in statements if "ec2:CreateNetworkInterface" in s["Action"]]
+    assert eni["Resource"] == "*" and not any(a.startswith("logs:") for a in eni["Action"])
+    readme = (out / "README.md").read_text()
+    assert "NAT" in readme and "DynamoDB" in readme and "SSM" in readme
 
 
 def test_missing_script_is_reported_and_others_generated(tmp_path: Path) -> None:
@@ -443,9 +455,10 @@ def test_mailto_becomes_an_sns_on_failure_destination(samples_out: Path) -> None
             r"cron-(hourly|daily|weekly|monthly)-[0-9a-f]{6}", r["Properties"]["FunctionName"]
         )
     ]
-    assert crontab_jobs  # /etc/crontab has no MAILTO: no destination
+    assert crontab_jobs  # /etc/crontab has no MAILTO: the deployment's failure topic
     for k in crontab_jobs:
-        assert "DestinationConfig" not in cfn[k.replace("Function", "InvokeConfig")]["Properties"]
+        invoke = cfn[k.replace("Function", "InvokeConfig")]["Properties"]
+        assert invoke["DestinationConfig"]["OnFailure"]["Destination"] == {"Ref": "FailureTopic"}
 
 
 def test_lock_table_and_least_privilege_claims(samples_out: Path) -> None:
@@ -477,3 +490,88 @@ def test_lock_none_leaves_the_guard_out(tmp_path: Path) -> None:
     assert "LockTable" not in cfn
     for f in out.glob("functions/*/function.sh"):
         assert "guard_claim" not in f.read_text()
+
+
+def _tf_blocks(out: Path, kind: str) -> dict[str, Any]:
+    return terraform_resources(out / "terraform").get(kind, {})
+
+
+def test_delivery_and_secret_settings_reach_every_form(tmp_path: Path) -> None:
+    """notify:, kms_key:, dead_letter: and error_alarms: in CloudFormation, SAM (after the
+    transform) and Terraform alike."""
+    tab = tmp_path / "tab"
+    tab.write_text("DB_PASSWORD=hunter2\n0 1 * * * echo backup\n0 2 * * * echo other\n")
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    cfg = tmp_path / "cronmigrate.yaml"
+    cfg.write_text(f"notify: [ops@example.com, oncall@example.com]\ndefaults:\n  kms_key: {key}\n")
+    out = tmp_path / "on"
+    generate_into(out, [str(tab)], config=str(cfg))
+    assert cfn_lint_all(out).returncode == 0
+    for form in (cfn_resources(out), sam_resources(out)):
+        subs = sorted(
+            r["Properties"]["Endpoint"]
+            for r in form.values()
+            if r["Type"] == "AWS::SNS::Subscription"
+            and r["Properties"]["TopicArn"] == {"Ref": "FailureTopic"}
+        )
+        assert subs == ["oncall@example.com", "ops@example.com"]
+        alarms = [r["Properties"] for r in form.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+        assert sorted(a["MetricName"] for a in alarms) == [
+            "ApproximateNumberOfMessagesVisible",
+            "Errors",
+            "Errors",
+        ]
+        assert all(a["AlarmActions"] == [{"Ref": "FailureTopic"}] for a in alarms)
+        roles = [r["Properties"] for r in form.values() if r["Type"] == "AWS::IAM::Role"]
+        decrypt = [
+            s
+            for role in roles
+            for p in role.get("Policies", [])
+            for s in p["PolicyDocument"]["Statement"]
+            if s["Action"] == "kms:Decrypt"
+        ]
+        assert len(decrypt) == 2  # each function, for its own secret
+        for s in decrypt:
+            assert s["Resource"] == key
+            assert s["Condition"] == {
+                "StringEquals": {"kms:ViaService": {"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"}}
+            }
+        queues = [r for r in form.values() if r["Type"] == "AWS::SQS::Queue"]
+        assert len(queues) == 1
+    tf = (out / "terraform/main.tf").read_text()
+    assert tf.count('"kms:Decrypt"') == 2 and tf.count("dead_letter_config") == 2
+    assert len(_tf_blocks(out, "aws_cloudwatch_metric_alarm")) == 3
+    assert sorted(
+        json.loads(b["endpoint"]) for b in _tf_blocks(out, "aws_sns_topic_subscription").values()
+    ) == ["oncall@example.com", "ops@example.com"]
+
+    cfg.write_text("dead_letter: false\nerror_alarms: false\n")
+    out = tmp_path / "off"
+    generate_into(out, [str(tab)], config=str(cfg))
+    cfn = cfn_resources(out)
+    assert not [
+        r for r in cfn.values() if r["Type"] in ("AWS::SQS::Queue", "AWS::CloudWatch::Alarm")
+    ]
+    assert "FailureTopic" in cfn  # the failure path itself is never off
+    tf = (out / "terraform/main.tf").read_text()
+    assert "aws_sqs_queue" not in tf and "aws_cloudwatch_metric_alarm" not in tf
+    assert "kms:Decrypt" not in tf
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("notify: ops\n", "notify is a list of e-mail addresses"),
+        ("dead_letter: maybe\n", "dead_letter must be true or false"),
+        ("defaults:\n  kms_key: alias/mine\n", "kms_key must be a KMS key ARN"),
+    ],
+)
+def test_bad_delivery_settings_are_one_line_errors(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / "cronmigrate.yaml"
+    cfg.write_text(text)
+    tab = tmp_path / "tab"
+    tab.write_text("0 1 * * * echo hi\n")
+    res = run_cli("generate", str(tab), "--user", "-c", str(cfg), "-o", str(tmp_path / "out"))
+    assert res.returncode == 2
+    assert f"{cfg}:" in res.stderr and message in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "out").exists()

@@ -120,6 +120,7 @@ def canon_cloudformation(resources: dict[str, Any], alias: dict[str, str]) -> di
                     t["RetryPolicy"]["MaximumRetryAttempts"],
                     t["RetryPolicy"]["MaximumEventAgeInSeconds"],
                 ],
+                "dead_letter": t.get("DeadLetterConfig", {}).get("Arn"),
             }
         elif kind == "AWS::Events::Rule":
             out[rid] = {
@@ -132,6 +133,7 @@ def canon_cloudformation(resources: dict[str, Any], alias: dict[str, str]) -> di
                         t["Arn"],
                         t.get("RetryPolicy", {}).get("MaximumRetryAttempts"),
                         t.get("RetryPolicy", {}).get("MaximumEventAgeInSeconds"),
+                        t.get("DeadLetterConfig", {}).get("Arn"),
                     )
                     for t in p["Targets"]
                 ],
@@ -168,6 +170,24 @@ def canon_cloudformation(resources: dict[str, Any], alias: dict[str, str]) -> di
                 "name": p["LayerName"],
                 "runtimes": p["CompatibleRuntimes"],
                 "architectures": p["CompatibleArchitectures"],
+            }
+        elif kind == "AWS::SQS::Queue":
+            out[rid] = {"retention": p["MessageRetentionPeriod"], "sse": p["SqsManagedSseEnabled"]}
+        elif kind == "AWS::SQS::QueuePolicy":
+            out[rid] = {"queue": p["Queues"][0], "statements": _statements(p["PolicyDocument"])}
+        elif kind == "AWS::CloudWatch::Alarm":
+            out[rid] = {
+                "name": p["AlarmName"],
+                "description": p["AlarmDescription"],
+                "metric": [p["Namespace"], p["MetricName"], p["Statistic"], p["Period"]],
+                "dimensions": {d["Name"]: d["Value"] for d in p["Dimensions"]},
+                "rule": [
+                    p["EvaluationPeriods"],
+                    p["Threshold"],
+                    p["ComparisonOperator"],
+                    p["TreatMissingData"],
+                ],
+                "actions": p["AlarmActions"],
             }
     return out
 
@@ -289,6 +309,7 @@ def canon_terraform(tf_dir: Path, stack: infra.Stack) -> dict[str, Canon]:
                 "role": t["role_arn"],
                 "input": json.loads(t["input"]),
                 "retry": [r["maximum_retry_attempts"], r["maximum_event_age_in_seconds"]],
+                "dead_letter": t.get("dead_letter_config", [{}])[0].get("arn"),
             }
         elif kind == "aws_cloudwatch_event_rule":
             targets = [
@@ -296,6 +317,7 @@ def canon_terraform(tf_dir: Path, stack: infra.Stack) -> dict[str, Canon]:
                     q["arn"],
                     q.get("retry_policy", [{}])[0].get("maximum_retry_attempts"),
                     q.get("retry_policy", [{}])[0].get("maximum_event_age_in_seconds"),
+                    q.get("dead_letter_config", [{}])[0].get("arn"),
                 )
                 for k, q in res.items()
                 if k.startswith("aws_cloudwatch_event_target.") and q["rule"] == f"<{rid}>"
@@ -334,6 +356,27 @@ def canon_terraform(tf_dir: Path, stack: infra.Stack) -> dict[str, Canon]:
                 "name": p["layer_name"],
                 "runtimes": p["compatible_runtimes"],
                 "architectures": p["compatible_architectures"],
+            }
+        elif kind == "aws_sqs_queue":
+            out[rid] = {
+                "retention": p["message_retention_seconds"],
+                "sse": p["sqs_managed_sse_enabled"],
+            }
+        elif kind == "aws_sqs_queue_policy":
+            out[rid] = {"queue": p["queue_url"], "statements": _statements(p["policy"])}
+        elif kind == "aws_cloudwatch_metric_alarm":
+            out[rid] = {
+                "name": p["alarm_name"],
+                "description": p["alarm_description"],
+                "metric": [p["namespace"], p["metric_name"], p["statistic"], p["period"]],
+                "dimensions": p["dimensions"],
+                "rule": [
+                    p["evaluation_periods"],
+                    p["threshold"],
+                    p["comparison_operator"],
+                    p["treat_missing_data"],
+                ],
+                "actions": p["alarm_actions"],
             }
     return out
 

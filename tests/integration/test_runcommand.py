@@ -134,7 +134,12 @@ def test_least_privilege_for_the_state_machine(mixed: Path) -> None:
     # One scheduler role per group (nested stack): it may start exactly the group's state
     # machine and invoke exactly the group's functions.
     scheduler = cfn["JobsCronDAppSchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]
-    invoke, start = scheduler["Statement"]
+    invoke, start, dead_letters = scheduler["Statement"]
+    assert dead_letters == {
+        "Effect": "Allow",
+        "Action": "sqs:SendMessage",
+        "Resource": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]},
+    }
     assert start == {
         "Effect": "Allow",
         "Action": "states:StartExecution",
