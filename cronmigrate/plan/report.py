@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from cronmigrate import __version__
+from cronmigrate.analysis.secrets import is_secret, parameter_name
 from cronmigrate.diagnostics import Diagnostic
 from cronmigrate.plan.model import JobPlan, Plan
 
@@ -32,7 +33,8 @@ def _job(j: JobPlan) -> dict[str, Any]:
     tr = j.translation
     env: dict[str, str] = {}
     for k, v in job.environment:
-        env[k] = v
+        # Never a secret's value (JSON plans end up in CI artefacts): where generate reads it.
+        env[k] = f"<secret: {parameter_name('<function>', k)}>" if is_secret(k, v) else v
     proof = tr.proof
     return {
         "source": job.location.short,

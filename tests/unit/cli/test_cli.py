@@ -238,3 +238,20 @@ def test_host_options_refuse_bad_values(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "none of etc/crontab" in missing.stderr
     nothing = run_cli("plan")
     assert nothing.returncode == 2
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
+def test_plan_never_prints_a_secret_value(tmp_path: Path, fmt: str) -> None:
+    tab = tmp_path / "tab"
+    tab.write_text(
+        "DB_PASSWORD=hunter2-value\nDEPLOY_KEY_ID=AKIAABCDEFGHIJKLMNOP\nPLAIN=visible\n"
+        "0 1 * * * echo $DB_PASSWORD\n"
+    )
+    res = run_cli("plan", str(tab), "--format", fmt)
+    assert res.returncode == 0, res.stderr
+    for secret in ("hunter2-value", "AKIAABCDEFGHIJKLMNOP"):
+        assert secret not in res.stdout + res.stderr
+    if fmt == "json":
+        (job,) = json.loads(res.stdout)["jobs"]
+        assert job["environment"]["PLAIN"] == "visible"
+        assert job["environment"]["DB_PASSWORD"] == "<secret: /cronmigrate/<function>/DB_PASSWORD>"
