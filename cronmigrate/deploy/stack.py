@@ -394,9 +394,9 @@ def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> lis
         allow("ssm:SendCommand", Arn("arn:{partition}:ssm:{region}::document/AWS-RunShellScript")),
         instances_statement(job),
         allow(
-            "ssm:ListCommandInvocations",
+            "ssm:ListCommands",
             "*",
-            comment="ListCommandInvocations has no resource-level permissions (Service "
+            comment="ListCommands has no resource-level permissions (Service "
             "Authorization Reference, AWS Systems Manager): the action is named, the "
             "resource cannot be",
         ),

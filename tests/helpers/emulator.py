@@ -14,7 +14,7 @@ import json
 import os
 import re
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,20 @@ class Emulator:
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
         )
+
+    def configure(self, config: dict[str, Any]) -> None:
+        """moto's own settings (``/moto-api/config``), e.g. running state machines."""
+        import json
+        import urllib.request
+
+        req = urllib.request.Request(
+            f"{self.endpoint}/moto-api/config",
+            data=json.dumps(config).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            assert 200 <= resp.status < 300
 
     def reset(self) -> None:
         import urllib.request
@@ -274,12 +288,25 @@ CANNED = {
 }
 
 
+Answer = Callable[[str, bytes], "tuple[int, bytes] | None"]
+
+
 @contextlib.contextmanager
 def sfn_proxy(target: str) -> Iterator[str]:
     """moto lacks states:ValidateStateMachineDefinition, which the AWS provider calls (and
     retries for minutes) before creating a state machine, and ListStateMachineVersions,
     which it calls after: this loopback proxy answers those two (a valid definition, no
     published versions) and forwards everything else to moto unchanged."""
+    with aws_proxy(
+        target, lambda action, _: (200, CANNED[action]) if action in CANNED else None
+    ) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def aws_proxy(target: str, answer: Answer) -> Iterator[str]:
+    """A loopback proxy in front of moto: ``answer(action, body)`` may answer a JSON-protocol
+    request itself (status, body); everything else goes to moto unchanged."""
     import http.client
     import http.server
     import threading
@@ -294,9 +321,11 @@ def sfn_proxy(target: str) -> Iterator[str]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             action = self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
-            if action in CANNED:
-                reply = CANNED[action]
-                self.send_response(200)
+            answered = answer(action, body)
+            if answered is not None:
+                status, reply = answered
+                self.send_response(status)
+                self.send_header("x-amzn-RequestId", "00000000-0000-4000-8000-000000000000")
                 self.send_header("Content-Type", "application/x-amz-json-1.0")
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()

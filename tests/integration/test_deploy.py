@@ -193,7 +193,7 @@ def check_deployed(aws: Emulator, deployment: Any, case: str) -> None:
         assert "${" not in text  # every placeholder substituted
         states = json.loads(text)["States"]
         (table,) = aws.client("dynamodb").list_tables()["TableNames"]
-        assert states["Claim"]["Parameters"]["TableName"] == table
+        assert states["Claim"]["Arguments"]["TableName"] == table
         topics = {t["TopicArn"] for t in aws.client("sns").list_topics()["Topics"]}
         assert states["NotifyFailure"]["Parameters"]["TopicArn"] in topics
         assert states["NotifySuccess"]["Parameters"]["TopicArn"] in topics

@@ -124,7 +124,7 @@ def test_least_privilege_for_the_state_machine(mixed: Path) -> None:
         by_action.setdefault(st["Action"], []).append(st)
     assert set(by_action) == {
         "ssm:SendCommand",
-        "ssm:ListCommandInvocations",
+        "ssm:ListCommands",
         "sns:Publish",
         "dynamodb:PutItem",
     }
