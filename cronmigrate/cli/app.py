@@ -271,7 +271,11 @@ def generate(
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace an output directory cronmigrate did not write.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Write into a directory cronmigrate did not write (its other files are kept).",
+        ),
     ] = False,
     target_default: Annotated[
         JobTarget,
@@ -304,10 +308,14 @@ def generate(
         from cronmigrate.plan.build import exit_code
         from cronmigrate.render.generate import IAC_CHOICES
         from cronmigrate.render.generate import generate as generate_tree
-        from cronmigrate.writer import write_tree
+        from cronmigrate.writer import KEPT_SHOWN, refuse_dangerous, write_tree
 
         if not root.is_dir():
             raise UsageError(f"--root {root}: no such directory")
+        inputs = [Path(c) for c in crontabs if c != "-"] + [root]
+        if config is not None:
+            inputs.append(config)
+        refuse_dangerous(output, inputs)  # before any work: -o '' or -o . is a mistake
         settings = config_mod.load(str(config) if config else None)
         result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root)
         which = set(IAC_CHOICES) if iac is IacChoice.all else {iac.value}
@@ -322,7 +330,7 @@ def generate(
                 print(d.one_line(), file=sys.stderr)
         for d in deployment.skipped:
             print(d.one_line(), file=sys.stderr)
-        written = write_tree(output, artifacts, force=force)
+        written = write_tree(output, artifacts, force=force, inputs=inputs)
         runcommand = sum(1 for j in deployment.jobs if j.runcommand)
         print(
             f"{output}: {len(deployment.jobs) - runcommand} functions, "
@@ -332,6 +340,14 @@ def generate(
             f"{len(written.changed)} changed, {len(written.unchanged)} unchanged, "
             f"{len(written.removed)} removed"
         )
+        if written.kept:
+            shown = ", ".join(written.kept[:KEPT_SHOWN])
+            more = (
+                f" and {len(written.kept) - KEPT_SHOWN} more"
+                if len(written.kept) > KEPT_SHOWN
+                else ""
+            )
+            print(f"{output}: kept what cronmigrate did not write: {shown}{more}")
         return 1 if deployment.skipped or exit_code(result) else 0
 
     _guarded(debug, run)

@@ -102,8 +102,9 @@ def test_refuses_a_directory_that_is_not_ours(tmp_path: Path) -> None:
     with pytest.raises(WriteError, match="was not written by cronmigrate"):
         write_tree(out, ARTS)
     assert (out / "precious.txt").read_text() == "keep me"
-    write_tree(out, ARTS, force=True)
-    assert not (out / "precious.txt").exists()
+    res = write_tree(out, ARTS, force=True)
+    assert (out / "precious.txt").read_text() == "keep me"  # --force writes ours, keeps theirs
+    assert res.kept == ("precious.txt",)
 
 
 def test_empty_existing_directory_is_fine(tmp_path: Path) -> None:
@@ -131,7 +132,7 @@ def test_failure_midway_leaves_the_old_tree(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(w, "_write", boom)
-    with pytest.raises(WriteError, match="nothing changed"):
+    with pytest.raises(WriteError, match="nothing was removed"):
         write_tree(out, {"a.txt": Artifact(b"new")})
     assert (out / "a.txt").read_bytes() == b"a"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -197,3 +198,89 @@ def test_generate_skips_refused_jobs_and_says_why(tmp_path: Path) -> None:
     assert lines[0].startswith("tab:1: CM201 error: not generated: @reboot")
     assert lines[1].startswith("tab:2: CM112 error: not generated: no date matches")
     assert "1 functions" in res.stdout
+
+
+def test_regenerating_keeps_what_the_user_added(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_tree(out, {"terraform/main.tf": Artifact(b"v1"), "old.txt": Artifact(b"x")})
+    (out / "terraform/terraform.tfstate").write_text("{state}")
+    (out / "terraform/.terraform/providers").mkdir(parents=True)
+    (out / "terraform/.terraform/providers/p").write_text("binary")
+    (out / "NOTES.md").write_text("mine")
+    res = write_tree(out, {"terraform/main.tf": Artifact(b"v2")})
+    assert (out / "terraform/terraform.tfstate").read_text() == "{state}"
+    assert (out / "terraform/.terraform/providers/p").read_text() == "binary"
+    assert (out / "NOTES.md").read_text() == "mine"
+    assert (out / "terraform/main.tf").read_bytes() == b"v2"
+    assert not (out / "old.txt").exists()
+    assert res.removed == ("old.txt",) and res.changed == ("terraform/main.tf",)
+    assert res.kept == ("NOTES.md", "terraform/.terraform/", "terraform/terraform.tfstate")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("where", ["", ".", "..", "home", "repo", "input", "root"])
+def test_dangerous_output_directories_are_refused_even_with_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    work = tmp_path / "repo" / "work"
+    work.mkdir(parents=True)
+    (tmp_path / "repo/.git").mkdir()
+    (work / "crontab").write_text("0 1 * * * /bin/true\n")
+    (tmp_path / "elsewhere/tabs").mkdir(parents=True)
+    (tmp_path / "elsewhere/tabs/crontab").write_text("0 1 * * * /bin/true\n")
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    target = {
+        "": Path(""),
+        ".": Path("."),
+        "..": Path(".."),
+        "home": tmp_path / "home",
+        "repo": tmp_path / "repo",
+        "input": tmp_path / "elsewhere",  # holds a crontab
+        "root": Path("/"),
+    }[where]
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    with pytest.raises(WriteError, match="refusing to write the output there"):
+        write_tree(
+            target, ARTS, force=True, inputs=[work / "crontab", tmp_path / "elsewhere/tabs/crontab"]
+        )
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+
+
+def test_generate_refuses_an_empty_output_name(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text("0 1 * * * /bin/true\n")
+    res = cli("generate", "tab", "--user", "-o", "", "--force", cwd=tmp_path)
+    assert res.returncode == 1
+    assert "refusing to write the output there" in res.stderr and "Traceback" not in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tab"]
+
+
+def test_leftovers_of_an_interrupted_run_are_removed(tmp_path: Path) -> None:
+    stale = tmp_path / ".out.tmp-abcd1234"
+    (stale / "deep").mkdir(parents=True)
+    (stale / "deep/f").write_text("x")
+    other = tmp_path / ".other.tmp-abcd1234"  # another output's: not ours to judge
+    other.mkdir()
+    write_tree(tmp_path / "out", ARTS)
+    assert not stale.exists() and other.exists()
+
+
+def test_a_signal_while_writing_leaves_no_temporary_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import signal
+
+    import cronmigrate.writer as w
+
+    real = w._write
+
+    def slow(target: Path, art: Artifact) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        real(target, art)
+
+    monkeypatch.setattr(w, "_write", slow)
+    with pytest.raises(WriteError, match="SIGTERM"):
+        write_tree(tmp_path / "out", ARTS)
+    assert list(tmp_path.iterdir()) == []
