@@ -164,11 +164,15 @@ def _build_plan(
     now: str | None,
     root: Path | None = None,
 ) -> Plan:
+    from cronmigrate.crontab.read import missing_input
     from cronmigrate.plan.build import PlanOptions, build_plan
 
+    if crontabs.count("-") > 1:
+        raise UsageError("'-' (standard input) can be given once")
     for path in crontabs:
-        if path != "-" and not Path(path).exists():
-            raise UsageError(f"{path}: no such file or directory")
+        why = missing_input(path)
+        if why:
+            raise UsageError(f"{path}: {why}")
     forced = None if system is None else (CrontabKind.SYSTEM if system else CrontabKind.USER)
     if root is not None and not root.is_dir():
         raise UsageError(f"--root {root}: no such directory")

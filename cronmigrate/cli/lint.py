@@ -82,43 +82,47 @@ def _settings(cwd: Path) -> dict[str, Any]:
 
 
 def _codes(value: Any, where: str) -> tuple[str, ...]:
+    """Rule codes or prefixes (CM4, CM404, ALL); an unknown one is a usage error, never a
+    silently empty selection."""
     if value is None:
         return ()
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
-        raise CronmigrateError(f"{where}: expected a list of rule codes")
-    return tuple(i.strip().upper() for i in items if i.strip())
+        raise _Usage(f"{where}: expected a list of rule codes")
+    codes = tuple(i.strip().upper() for i in items if i.strip())
+    from cronmigrate.diagnostics.registry import BY_CODE
+
+    for c in codes:
+        if c != "ALL" and not any(code.startswith(c) for code in BY_CODE):
+            raise _Usage(f"{where}: {c!r} is not a rule code or a prefix of one (see --list-rules)")
+    return codes
 
 
 def fix_file(path: Path) -> int:
-    """CRLF → LF and a final newline, atomically; returns how many kinds of fix it made."""
-    import tempfile
+    """CRLF → LF and a final newline; returns how many kinds of fix it made.
 
-    data = path.read_bytes()
+    Written in place, through a symbolic link to its target, as editors write a file they
+    do not own: the inode stays, so do its owner, group, mode, hard links and ACLs. The file
+    is short; if the write fails the old content is put back."""
+    real = Path(os.path.realpath(path))
+    data = real.read_bytes()
     fixed = data.replace(b"\r\n", b"\n")
     if fixed and not fixed.endswith(b"\n"):
         fixed += b"\n"
     if fixed == data:
         return 0
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
+    with open(real, "r+b") as fh:
+        try:
             fh.write(fixed)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+        except OSError:
+            fh.seek(0)
+            fh.write(data)
+            fh.truncate()
+            raise
     return int(b"\r\n" in data) + int(bool(data) and not data.endswith(b"\n"))
-
-
-def _files(args: list[str]) -> list[Path]:
-    out: list[Path] = []
-    for a in args:
-        p = Path(a)
-        out.extend(sorted(c for c in p.iterdir() if c.is_file()) if p.is_dir() else [p])
-    return out
 
 
 def run(argv: list[str]) -> int:
@@ -134,16 +138,19 @@ def run(argv: list[str]) -> int:
     if args.explain:
         text = explain(args.explain)
         if text is None:
-            raise CronmigrateError(
-                f"--explain: no rule {args.explain!r} (see --list-rules)",
-            )
+            raise _Usage(f"--explain: no rule {args.explain!r} (see --list-rules)")
         print(text, end="")
         return 0
     if not args.files:
         parser().error("no files to lint")
+    from cronmigrate.crontab.read import missing_input
+
+    if args.files.count("-") > 1:
+        raise _Usage("'-' (standard input) can be given once")
     for f in args.files:
-        if f != "-" and not Path(f).exists():
-            raise _Usage(f"{f}: no such file or directory")
+        why = missing_input(f)
+        if why:
+            raise _Usage(f"{f}: {why}")
     conf = _settings(Path.cwd())
     from cronmigrate.crontab.model import CrontabKind
     from cronmigrate.lint.engine import LintOptions, lint
@@ -165,8 +172,13 @@ def run(argv: list[str]) -> int:
         raise _Usage(f"--root {args.root}: no such directory")
     fixed = 0
     if args.fix:
-        for path in _files([f for f in args.files if f != "-"]):
-            fixed += fix_file(path)
+        from cronmigrate.crontab.read import crontab_files
+
+        for path in crontab_files(args.files):  # what is linted, and nothing else
+            try:
+                fixed += fix_file(path)
+            except OSError as exc:
+                raise CronmigrateError(f"{path}: cannot fix: {exc.strerror or exc}") from None
     stdin_text = None
     if "-" in args.files:
         stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")

@@ -54,6 +54,45 @@ def collect_sources(
     return sources, diags
 
 
+def missing_input(arg: str) -> str | None:
+    """Why a path given on the command line cannot be read as an input, or None (it is
+    there, or reading it will say what is wrong: a permission, say)."""
+    import errno
+    import os
+
+    if arg == "-":
+        return None
+    try:
+        os.stat(arg)
+    except FileNotFoundError:
+        return "dangling symbolic link" if os.path.islink(arg) else "no such file or directory"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a loop of symbolic links"
+        if exc.errno == errno.ENOTDIR:
+            return "no such file or directory"
+    return None
+
+
+def crontab_files(paths: list[str]) -> list[Path]:
+    """The files ``collect_sources`` reads for these paths (not standard input): what lint
+    may fix, and nothing else."""
+    out: list[Path] = []
+    for arg in paths:
+        if arg == "-":
+            continue
+        p = Path(arg)
+        if p.is_dir():
+            out.extend(
+                child
+                for child in sorted(p.iterdir(), key=lambda c: c.name)
+                if child.is_file() and CRON_D_NAME.match(child.name)
+            )
+        elif p.is_file():
+            out.append(p)
+    return out
+
+
 def _read(p: Path, diags: list[Diagnostic]) -> list[Source]:
     try:
         data = p.read_bytes()

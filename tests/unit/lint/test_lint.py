@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -290,7 +291,7 @@ def test_list_rules_and_explain(tmp_path: Path) -> None:
     text = cli("--explain", "cm404", cwd=tmp_path).stdout
     assert text.startswith("CM404 every-minute (warning)")
     bad = cli("--explain", "CM999", cwd=tmp_path)
-    assert bad.returncode == 1 and "no rule 'CM999'" in bad.stderr
+    assert bad.returncode == 2 and "no rule 'CM999'" in bad.stderr
 
 
 @pytest.mark.parametrize(
@@ -427,3 +428,88 @@ def test_an_internal_error_in_lint_is_one_line_and_exit_3(tmp_path: Path) -> Non
         "error: internal error: RuntimeError: boom (rerun with --debug)"
     ]
     assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["--select", "CM4O4"], ["--ignore", "CM1,XX"], ["--select", "cm9"]]
+)
+def test_an_unknown_rule_code_is_a_usage_error(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "tab").write_text(BAD)
+    res = cli("--user", *args, "tab", cwd=tmp_path)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1
+    assert "is not a rule code or a prefix of one" in res.stderr
+
+
+def test_fix_touches_only_the_files_it_lints(tmp_path: Path) -> None:
+    d = tmp_path / "cron.d"
+    d.mkdir()
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+    (d / "logo.png").write_bytes(png)  # not a cron.d name: skipped, so not fixed
+    (d / "app.dpkg-old").write_bytes(b"0 1 * * * root /x\r\n")
+    (d / "app").write_bytes(b"0 1 * * * root /x\r\n")
+    res = cli("--system", "--fix", "cron.d", cwd=tmp_path)
+    assert "Traceback" not in res.stderr
+    assert (d / "logo.png").read_bytes() == png
+    assert (d / "app.dpkg-old").read_bytes() == b"0 1 * * * root /x\r\n"
+    assert (d / "app").read_bytes() == b"0 1 * * * root /x\n"
+
+
+def test_fix_writes_through_links_and_keeps_owner_mode_and_hard_links(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.write_bytes(b"0 1 * * * /x\r\n")
+    real.chmod(0o600)
+    os.link(real, tmp_path / "hard")
+    (tmp_path / "tab").symlink_to("real")
+    if os.geteuid() == 0:
+        os.chown(real, 1234, 5678)
+    res = cli("--user", "--fix", "tab", cwd=tmp_path)
+    assert res.stderr == "Fixed 1 problem.\n"
+    assert (tmp_path / "tab").is_symlink()
+    assert real.read_bytes() == (tmp_path / "hard").read_bytes() == b"0 1 * * * /x\n"
+    st_ = real.stat()
+    assert st_.st_nlink == 2 and st_.st_mode & 0o777 == 0o600
+    if os.geteuid() == 0:
+        assert (st_.st_uid, st_.st_gid) == (1234, 5678)
+
+
+def test_fix_on_a_file_it_cannot_write_is_one_line() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        _cannot_fix(Path(d))
+
+
+def _cannot_fix(tmp_path: Path) -> None:
+    tab = tmp_path / "tab"
+    tab.write_bytes(b"0 1 * * * /x\r\n")
+    tab.chmod(0o444)
+    tmp_path.chmod(0o755)
+    command = [sys.executable, "-m", "cronmigrate", "lint", "--user", "--fix", str(tab)]
+    if os.geteuid() == 0:  # root writes anyway: run as nobody
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    res = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert res.returncode == 1, res.stderr
+    assert res.stderr.strip().endswith("cannot fix: Permission denied")
+    assert "Traceback" not in res.stderr and res.stderr.count("\n") == 1
+    assert tab.read_bytes() == b"0 1 * * * /x\r\n"
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda d: (d / "loop").symlink_to("loop"), "a loop of symbolic links"),
+        (lambda d: (d / "loop").symlink_to("nowhere"), "dangling symbolic link"),
+        (lambda d: None, "no such file or directory"),
+    ],
+)
+def test_inputs_that_cannot_be_read_say_why(tmp_path: Path, make: Any, words: str) -> None:
+    make(tmp_path)
+    for command in ("lint", "plan"):
+        res = run_cli(command, "loop", cwd=tmp_path)
+        assert res.returncode == 2 and res.stderr.strip().endswith(f"loop: {words}"), res.stderr
+
+
+def test_standard_input_is_read_once() -> None:
+    res = run_cli("plan", "-", "-", stdin="0 1 * * * /x\n")
+    assert res.returncode == 2 and "can be given once" in res.stderr
