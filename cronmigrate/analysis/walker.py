@@ -19,6 +19,7 @@ from cronmigrate.analysis import elf
 from cronmigrate.analysis import words as commands
 from cronmigrate.analysis.bundle import BundledFile, replace_word, rewrite
 from cronmigrate.analysis.privileges import strip_privileges
+from cronmigrate.analysis.rootfs import locate
 from cronmigrate.analysis.runtime_tools import (
     AVAILABLE,
     MISSING,
@@ -112,6 +113,7 @@ class _Walker:
         self.functions: set[str] = set()
         self.run_parts_dirs: set[str] = set()
         self.uses_run_parts = False
+        self.escapes: set[str] = set()
 
     def note(self, rule: Rule, message: str, where: str = "") -> None:
         prefix = f"{where}: " if where else ""
@@ -124,10 +126,23 @@ class _Walker:
             return posixpath.normpath(posixpath.join(cwd, path))
         return None
 
+    def at(self, path: str) -> Path:
+        """Where the server's ``path`` is under --root, links resolved inside it (rootfs)."""
+        assert self.root is not None
+        found = locate(self.root, path)
+        if found.leaves_root and path not in self.escapes:
+            self.escapes.add(path)
+            self.note(
+                NOT_BUNDLED,
+                f"{path}: a symbolic link in {self.root} climbs above it; read inside "
+                "--root, as on the server (nothing outside --root is bundled)",
+            )
+        return found.path
+
     def source(self, path: str) -> Path | None:
         if self.root is None:
             return None
-        candidate = self.root / path.lstrip("/")
+        candidate = self.at(path)
         return candidate if candidate.is_file() else None
 
     def reading(self, reading: Reading, where: str) -> None:
@@ -209,7 +224,7 @@ class _Walker:
             if not where:
                 self.uses_run_parts = True  # replaced by a bundled run-parts (see analyse)
                 root = self.root
-                found = [d for d in dirs if root is not None and (root / d.lstrip("/")).is_dir()]
+                found = [d for d in dirs if root is not None and self.at(d).is_dir()]
                 for d in sorted(set(dirs) - set(found)) if root is not None else ():
                     self.note(
                         MISSING_RUN_PARTS_DIR,
@@ -226,9 +241,9 @@ class _Walker:
                     and not a.startswith(WRITABLE_PREFIXES)
                     and "/" in a[1:]
                 ):
-                    if (self.root / a.lstrip("/")).is_file():
+                    if self.at(a).is_file():
                         self.bundle(a, where, required=False)  # a file the job reads
-                    elif not (self.root / a.lstrip("/")).exists():
+                    elif not self.at(a).exists():
                         self.note(
                             NOT_BUNDLED,
                             f"{a} is not under {self.root}: the job will not find it on Lambda",
@@ -272,12 +287,13 @@ class _Walker:
     def run_parts(self, directory: str, where: str) -> None:
         if self.root is None:
             return
-        d = self.root / directory.lstrip("/")
+        d = self.at(directory)
         if not d.is_dir():
             return
         for child in sorted(d.iterdir()):
-            if child.is_file() and re.fullmatch(r"[A-Za-z0-9_-]+", child.name):
-                self.bundle(f"{directory.rstrip('/')}/{child.name}", where, required=False)
+            path = f"{directory.rstrip('/')}/{child.name}"
+            if re.fullmatch(r"[A-Za-z0-9_-]+", child.name) and self.at(path).is_file():
+                self.bundle(path, where, required=False)
 
     def bundle(self, path: str, where: str, required: bool) -> None:
         if path in self.seen or len(self.files) >= _MAX_FILES or ".." in path.split("/"):
@@ -286,7 +302,7 @@ class _Walker:
         source = self.source(path)
         if source is None:
             system = path.startswith(commands.SYSTEM_DIRS)
-            absent = self.root is not None and not (self.root / path.lstrip("/")).exists()
+            absent = self.root is not None and not self.at(path).exists()
             if absent and required and not system:
                 self.missing.append(path)
                 self.note(

@@ -310,3 +310,34 @@ def test_sudo_in_a_script_is_reported_as_missing(tmp_path: Path) -> None:
     (tmp_path / "opt/x.sh").write_text("#!/bin/sh\nsudo -u pg vacuumdb -a\n")
     a = analyse(job("/opt/x.sh"), tmp_path)
     assert any(f.code == "CM501" and "sudo" in f.message for f in a.findings)
+
+
+def test_links_in_the_root_copy_are_resolved_inside_it(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "opt/app").mkdir(parents=True)
+    (root / "srv").mkdir()
+    (root / "srv/real.sh").write_text("#!/bin/sh\necho from the copy\n")
+    # as on the server: an absolute link, meant for the server's file system
+    (root / "opt/app/job.sh").symlink_to("/srv/real.sh")
+    outside = tmp_path / "host-secret.sh"
+    outside.write_text("#!/bin/sh\necho from the build machine\n")
+    (root / "opt/app/host.sh").symlink_to(str(outside))  # exists on the host, not in the copy
+    (root / "opt/app/climb.sh").symlink_to("../../../../host-secret.sh")
+    a = analyse(job("/opt/app/job.sh"), root)
+    (f,) = a.bundle
+    assert f.content() == b"#!/bin/sh\necho from the copy\n"
+    assert not [d for d in a.findings if d.severity is Severity.ERROR]
+    b = analyse(job(f"/opt/app/host.sh; {outside}"), root)
+    assert b.bundle == ()  # the host's file is never bundled
+    assert "/opt/app/host.sh" in b.missing
+    c = analyse(job("/opt/app/climb.sh"), root)
+    assert c.bundle == ()
+    assert any(d.code == "CM512" and "climbs above it" in d.message for d in c.findings)
+
+
+def test_a_link_loop_in_the_root_copy_is_a_missing_script(tmp_path: Path) -> None:
+    (tmp_path / "opt").mkdir()
+    (tmp_path / "opt/a.sh").symlink_to("/opt/b.sh")
+    (tmp_path / "opt/b.sh").symlink_to("/opt/a.sh")
+    a = analyse(job("/opt/a.sh"), tmp_path)
+    assert a.missing == ("/opt/a.sh",) and a.bundle == ()
