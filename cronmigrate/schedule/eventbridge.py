@@ -227,3 +227,20 @@ def render_values(
 def render_dows(unix_dows: frozenset[int]) -> str:
     """Unix days (Sunday = 0) as EventBridge names (SUN-SAT)."""
     return render_values(frozenset(d + 1 for d in unix_dows), 1, 7, DAYS, step_ok=False)
+
+
+def fit(cron: AwsCron, limit: int) -> list[AwsCron]:
+    """``cron`` as expressions of at most ``limit`` characters: the longest comma list is
+    cut in two, recursively. Each part fires on a subset of that field's values, every other
+    field unchanged, so together they fire exactly when ``cron`` does."""
+    if len(cron.expression) <= limit:
+        return [cron]
+    fields = cron._fields
+    longest = max(fields, key=lambda f: (getattr(cron, f).count(","), len(getattr(cron, f))))
+    items = getattr(cron, longest).split(",")
+    if len(items) < 2:
+        raise AwsCronError(f"{cron.expression}: longer than {limit} characters")
+    half = len(items) // 2
+    first = cron._replace(**{longest: ",".join(items[:half])})
+    second = cron._replace(**{longest: ",".join(items[half:])})
+    return fit(first, limit) + fit(second, limit)

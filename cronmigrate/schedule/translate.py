@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
+from cronmigrate import aws_facts as aws
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.diagnostics import registry as dg
 from cronmigrate.diagnostics.registry import Rule
@@ -31,6 +32,7 @@ from cronmigrate.schedule import timezones
 from cronmigrate.schedule.eventbridge import (
     AwsCron,
     AwsCronError,
+    fit,
 )
 from cronmigrate.schedule.grammar import expression_problems
 from cronmigrate.schedule.local import MAX_SCHEDULES, Refusal, local_crons
@@ -233,6 +235,10 @@ def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options)
                     job,
                 )
             )
+    try:  # AWS takes at most 256 characters: longer ones become several schedules
+        crons = [part for c in crons for part in fit(c, aws.SCHEDULE_EXPRESSION_MAX)]
+    except AwsCronError as exc:
+        return _refused(dg.UNVERIFIED, f"internal: {exc}", job)
     if len(crons) > MAX_SCHEDULES:
         return _refused(
             dg.NO_UTC_FORM,

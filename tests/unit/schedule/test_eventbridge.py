@@ -176,3 +176,34 @@ def test_agrees_with_an_independent_implementation(expr: str, offset: int) -> No
 def test_cycle_has_the_leap_days_it_should() -> None:
     ev = evaluate(AwsCron("0", "0", "29", "FEB", "?"))
     assert ev.days.bit_count() == 97  # leap years in 400 Gregorian years
+
+
+def _subset(lo: int, hi: int) -> st.SearchStrategy[str]:
+    return st.sets(st.integers(lo, hi), min_size=1).map(
+        lambda vs: render_values(frozenset(vs), lo, hi)
+    )
+
+
+@given(
+    minutes=_subset(0, 59),
+    hours=_subset(0, 23),
+    dom=_subset(1, 31),
+    month=_subset(1, 12),
+    limit=st.integers(40, 256),
+)
+def test_fit_cuts_long_expressions_into_schedules_that_fire_the_same(
+    minutes: str, hours: str, dom: str, month: str, limit: int
+) -> None:
+    from cronmigrate.schedule import proof as fires
+    from cronmigrate.schedule.eventbridge import fit
+
+    cron = AwsCron(minutes, hours, dom, month, "?")
+    try:
+        parts = fit(cron, limit)
+    except AwsCronError:
+        assert len(cron.expression) > limit  # no list left to cut: said, never emitted
+        return
+    assert all(len(p.expression) <= limit for p in parts)
+    assert (len(parts) == 1) == (len(cron.expression) <= limit)
+    cmp = fires.compare([fires.aws_pair(cron)], [fires.aws_pair(p) for p in parts])
+    assert cmp.equal and cmp.duplicates == 0
