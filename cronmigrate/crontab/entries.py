@@ -175,4 +175,62 @@ def parse_entry(
                 pos,
                 "six time fields? Unix cron has five; there is no seconds or year field",
             )
+    pasted = _pasted_fields(command)
+    if pasted:
+        return err(
+            dg.BAD_COMMAND_START,
+            f"the command starts with {pasted!r}, a time field: Quartz or EventBridge syntax "
+            "(a seconds or year field, '?') pasted into a crontab, which cron would run as a "
+            "command",
+            pos + (len(rest) - len(command)) if kind is CrontabKind.SYSTEM else pos,
+            "Unix cron has five time fields: minute hour day-of-month month day-of-week",
+        )
+    if "\x00" in command:  # a C string: the command ends there
+        notes.append(
+            dg.NUL_BYTE.at(
+                "a NUL byte in the command: cron runs only what comes before it",
+                SourceLocation(loc.path, loc.line, offset + pos + command.index("\x00") + 1),
+                raw,
+            )
+        )
+        command = command[: command.index("\x00")]
+    size = len(command.encode("utf-8", "surrogateescape"))
+    if size >= MAX_COMMAND - 1:
+        return err(
+            dg.COMMAND_TOO_LONG,
+            f"the command is {size} bytes: Debian's cron refuses a command of "
+            f"{MAX_COMMAND - 1} bytes or more (MAX_COMMAND)",
+            pos,
+            "move the command into a script",
+        )
     return Entry(schedule, schedule_text, user, command, tuple(notes))
+
+
+MAX_COMMAND = 1000  # Debian cron's cron.h: the command buffer, its NUL included
+
+_FIELD = re.compile(r"[0-9]+(?:[-,/][0-9]+)*|[0-9]*[LW]|LW|[0-9]#[0-9]|[0-9]+-[0-9]+/[0-9]+")
+_NAMES = re.compile(
+    r"(?:MON|TUE|WED|THU|FRI|SAT|SUN|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
+    r"(?:[-,](?:MON|TUE|WED|THU|FRI|SAT|SUN|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC))*",
+)
+
+
+_YEAR = re.compile(r"(?:19[7-9][0-9]|2[01][0-9]{2})(?:[-,/][0-9]+)*")  # EventBridge's years
+
+
+def _pasted_fields(command: str) -> str | None:
+    """The time field a command starts with when a Quartz (seconds, ``?``, year) or an
+    EventBridge line was pasted: ``0 0 12 * * ? /x`` leaves ``? /x`` as the command."""
+    words = command.split(maxsplit=2)
+    if not words:
+        return None
+    first = words[0]
+    if first == "?" or _NAMES.fullmatch(first) or _YEAR.fullmatch(first):
+        return first
+    if (
+        _FIELD.fullmatch(first)
+        and len(words) > 1
+        and (words[1] in ("?", "*") or _FIELD.fullmatch(words[1]) or _NAMES.fullmatch(words[1]))
+    ):
+        return first
+    return None

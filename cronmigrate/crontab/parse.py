@@ -94,6 +94,9 @@ def decide_kind(
     return kind, note
 
 
+ENV_VALUE_MAX = 998  # Debian cron: longer environment values are cut to this many bytes
+
+
 def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = None) -> Crontab:
     """Parse one crontab's text. Never raises."""
     diags: list[Diagnostic] = []
@@ -133,6 +136,27 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         pair = parse_env(s)
         if pair is not None:
             name, value = pair
+            if "\x00" in value:
+                diags.append(
+                    dg.NUL_BYTE.at(
+                        f"a NUL byte in the value of {name}: cron keeps only what comes before it",
+                        loc,
+                        raw,
+                    )
+                )
+                value = value[: value.index("\x00")]
+            data = value.encode("utf-8", "surrogateescape")
+            if len(data) > ENV_VALUE_MAX:
+                diags.append(
+                    dg.ENV_VALUE_CUT.at(
+                        f"the value of {name} is {len(data)} bytes: Debian's cron keeps its "
+                        f"first {ENV_VALUE_MAX} (MAX_ENVSTR)",
+                        loc,
+                        raw,
+                    )
+                )
+                value = data[:ENV_VALUE_MAX].decode("utf-8", "surrogateescape")
+            pair = (name, value)
             env.append(pair)
             env_lines.append(EnvLine(SourceLocation(path, number, offset + 1), name, value, raw))
             if name in ("CRON_TZ", "TZ"):

@@ -74,9 +74,11 @@ RULES: tuple[Rule, ...] = (
         "CM105",
         "six-fields",
         E,
-        "A command starting with `*`: six time fields?",
+        "A command starting with a time field: six or seven fields?",
         "Unix cron has five time fields and no seconds or year field. In a user crontab a "
-        "command that starts with `*` is rejected, which is what a sixth field looks like.",
+        "command that starts with `*` is rejected, which is what a sixth field looks like; a "
+        "command starting with `?`, a day or month name or two more time fields is Quartz or "
+        "EventBridge syntax pasted in, which cron would run as a command.",
     ),
     Rule(
         "CM106",
@@ -177,6 +179,31 @@ RULES: tuple[Rule, ...] = (
         "line or a line whose last field is a time field cron rejects the line (and Debian's "
         "cron the whole file). `--fix` rewrites CRLF as LF.",
         fixable=True,
+    ),
+    Rule(
+        "CM119",
+        "command-too-long",
+        E,
+        "A command Debian's cron refuses for its length",
+        "Debian's cron reads a command into a buffer of MAX_COMMAND (1000) bytes: a command of "
+        "999 bytes or more is an error, and the whole file is ignored. Move the command into a "
+        "script.",
+    ),
+    Rule(
+        "CM120",
+        "nul-byte",
+        W,
+        "A NUL byte ends the command or the value",
+        "cron keeps its lines as C strings: everything after a NUL byte is lost. cronmigrate "
+        "cuts the command (or the environment value) there, as cron does.",
+    ),
+    Rule(
+        "CM121",
+        "env-value-cut",
+        W,
+        "An environment value cron cuts short",
+        "Debian's cron reads environment lines into a buffer of MAX_ENVSTR (1000) bytes: a "
+        "value longer than 998 bytes is cut there. cronmigrate cuts it the same way.",
     ),
     Rule(
         "CM201",
@@ -539,6 +566,9 @@ FORMAT_DETECTED = BY_CODE["CM115"]
 BAD_ENV = BY_CODE["CM116"]
 QUARTZ = BY_CODE["CM117"]
 CRLF_BREAKS_LINE = BY_CODE["CM118"]
+COMMAND_TOO_LONG = BY_CODE["CM119"]
+NUL_BYTE = BY_CODE["CM120"]
+ENV_VALUE_CUT = BY_CODE["CM121"]
 REBOOT = BY_CODE["CM201"]
 DISABLED = BY_CODE["CM202"]
 DAY_AND = BY_CODE["CM203"]

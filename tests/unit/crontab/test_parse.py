@@ -252,3 +252,28 @@ def test_python_crontab_agrees_on_a_plain_user_crontab() -> None:
     assert [(j.command, not j.disabled) for j in jobs] == [t[:2] for t in theirs]
     assert [j.schedule_text for j in jobs] == [t[2] for t in theirs]
     assert len(jobs) == 5
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "0 0 12 * * ? /x",  # Quartz: seconds first, '?'
+        "0 0 12 * * ? 2026 /x",  # Quartz with a year
+        "30 0 12 * * MON-FRI /x",  # seconds, then a day name
+        "0 12 * * 1 2026 /x",  # EventBridge's year field
+        "0 0 12 1 * 3 4 /x",  # two more numeric fields
+    ],
+)
+def test_pasted_quartz_or_eventbridge_syntax_is_cm105(line: str) -> None:
+    tab = parse_crontab(line + "\n", "t", CrontabKind.USER)
+    assert tab.jobs == ()
+    (d,) = [d for d in tab.diagnostics if d.code == "CM105"]
+    assert "pasted into a crontab" in d.message
+
+
+@pytest.mark.parametrize(
+    "command", ["/usr/bin/x 5", "2to3 x", "7z a x", "echo 0 0", "[ -x /x ] && /x"]
+)
+def test_ordinary_commands_are_not_taken_for_time_fields(command: str) -> None:
+    tab = parse_crontab(f"0 12 * * 1 {command}\n", "t", CrontabKind.USER)
+    assert [j.command for j in tab.jobs] == [command]

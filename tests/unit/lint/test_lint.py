@@ -40,6 +40,18 @@ CASES: dict[str, tuple[str, str, CrontabKind]] = {
     "CM113": (M + "0 3 * * * /x\r\n", M + "0 3 * * * /x\n", U),
     "CM118": (M + "0 3 * * * /x\n\r\n", M + "0 3 * * * /x\n\n", U),
     "CM116": (M + "FOO=\n0 3 * * * /x\n", M + 'FOO=""\n0 3 * * * /x\n', U),
+    # Debian's MAX_COMMAND: 999 bytes is refused, 998 is not
+    "CM119": (
+        M + "0 3 * * * echo " + "y" * 994 + "\n",
+        M + "0 3 * * * echo " + "y" * 993 + "\n",
+        U,
+    ),
+    "CM120": (M + "0 3 * * * /x\x00 rm -rf /tmp/x\n", M + "0 3 * * * /x\n", U),
+    "CM121": (
+        M + "A=" + "v" * 999 + "\n0 3 * * * /x\n",
+        M + "A=" + "v" * 998 + "\n0 3 * * * /x\n",
+        U,
+    ),
     "CM117": (M + "0/15 * * * * /x\n", M + "*/15 * * * * /x\n", U),
     "CM201": (M + "@reboot /x\n", M + "@daily /x\n", U),
     "CM202": (M + "#0 3 * * * /x\n", M + "0 3 * * * /x\n", U),
