@@ -89,9 +89,17 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def moto() -> Iterator[str]:
     port = _free_port()
-    server = Path(sys.executable).parent / "moto_server"
+    # One request at a time: DynamoDB's conditional writes are atomic, moto's are not when
+    # two requests are served by two threads at once (both PutItems could succeed).
+    serve = (
+        "import sys\n"
+        "from werkzeug.serving import run_simple\n"
+        "from moto.server import DomainDispatcherApplication, create_backend_app\n"
+        "app = DomainDispatcherApplication(create_backend_app)\n"
+        "run_simple('127.0.0.1', int(sys.argv[1]), app, threaded=False)\n"
+    )
     proc = subprocess.Popen(
-        [str(server), "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-c", serve, str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
