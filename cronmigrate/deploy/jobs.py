@@ -10,7 +10,7 @@ from pathlib import Path
 from cronmigrate import aws_facts as aws
 from cronmigrate.analysis.bundle import BundledFile
 from cronmigrate.analysis.walker import analyse
-from cronmigrate.deploy.names import job_key, job_source, logical_id, short_hash
+from cronmigrate.deploy.names import job_key, job_source, logical_id, short_hash, tf_label
 from cronmigrate.deploy.settings import ConfigError, JobSettings, Settings
 from cronmigrate.diagnostics import Diagnostic, Severity
 from cronmigrate.diagnostics import registry as rules
@@ -120,6 +120,7 @@ def build(
     skipped: list[Diagnostic] = []
     names: dict[str, str] = {}
     ids: dict[str, str] = {}
+    labels: dict[str, str] = {}  # Terraform labels: lower case, so "aB" and "ab" are one
     used: set[str] = set()
     for jp in plan.jobs:
         job = jp.job
@@ -144,11 +145,15 @@ def build(
             )
         lid = logical_id(key)
         digits = 6
-        while not js.name and (function_name in names or lid in ids) and digits < 16:
+        while (
+            not js.name
+            and (function_name in names or lid in ids or tf_label(key) in labels)
+            and digits < 16
+        ):
             digits += 2  # a generated name another job has: a longer hash for this one
             key = job_key(jp, settings.name_prefix, root, digits, host)
             function_name, lid = f"{settings.name_prefix}{key}", logical_id(key)
-        for table, value in ((names, function_name), (ids, lid)):
+        for table, value in ((names, function_name), (ids, lid), (labels, tf_label(key))):
             if value in table:
                 raise CronmigrateError(
                     f"{job.location.short}: the name {value!r} "
@@ -159,7 +164,7 @@ def build(
         placed = _place(jp, key, js, function_name, lid, target, root)
         if isinstance(placed, Diagnostic):
             skipped.append(placed)
-            del names[function_name], ids[lid]
+            del names[function_name], ids[lid], labels[tf_label(key)]
         else:
             jobs.append(placed)
     unused = [k for k in settings.jobs if k not in used]
