@@ -32,6 +32,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},  # as lint takes -h
 )
 
 
@@ -329,8 +330,8 @@ def generate(
         artifacts, deployment = gen.artifacts, gen.deployment
         for w in gen.warnings:
             print(f"warning: {w}", file=sys.stderr)
-        for d in result.diagnostics:
-            if d.severity.name == "ERROR":
+        for d in result.diagnostics:  # errors and warnings ("Debian ignores this file")
+            if d.severity.name in ("ERROR", "WARNING"):
                 print(d.one_line(), file=sys.stderr)
         for d in deployment.skipped:
             print(d.one_line(), file=sys.stderr)
@@ -413,7 +414,8 @@ def _print_plan(result: Plan, fmt: Format) -> None:
 
         print_plan(result, Console())
     else:
-        _write(report.to_text(result))
+        for part in report.iter_text(result):  # as it is made: a 10,000-job plan streams
+            _write(part)
 
 
 def main() -> None:

@@ -120,7 +120,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         if not s:
             continue
         if s.startswith("#"):
-            job = _disabled_job(s, kind, loc, raw, env, owner)
+            job = _disabled_job(s, kind, loc, raw, env, owner, timezone=zone or tz_env)
             if job is not None:
                 jobs.append(job)
             continue
@@ -177,9 +177,11 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         entry = parse_entry(s, offset, kind, loc, raw)
         if isinstance(entry, Diagnostic):
             if ENV_LIKE.match(s):
+                empty = s.rstrip().endswith("=")
+                why = ' (an empty value needs quotes: NAME="")' if empty else ""
                 entry = dg.BAD_ENV.at(
-                    f"bad environment line {s.rstrip()!r}: cron does not read it as NAME=value "
-                    '(an empty value needs quotes: NAME=""), so it rejects it as a job line',
+                    f"bad environment line {s.rstrip()!r}: cron does not read it as "
+                    f"NAME=value{why}, so it rejects it as a job line",
                     SourceLocation(path, number, offset + 1),
                     raw,
                 )
@@ -232,6 +234,7 @@ def _disabled_job(
     raw: str,
     env: list[tuple[str, str]],
     owner: str | None,
+    timezone: str | None = None,
 ) -> CronJob | None:
     body = s.lstrip("#").lstrip(BLANKS)
     if not body or not (body[0].isdigit() or body[0] in "*@"):
@@ -242,7 +245,7 @@ def _disabled_job(
     words = {entry.command.split()[0], entry.user or ""}
     if words & HEADER_WORDS:  # "# *  *  *  *  * user-name command to be executed"
         return None
-    return _job(entry, loc, raw, env, owner, disabled=True)
+    return _job(entry, loc, raw, env, owner, disabled=True, timezone=timezone)
 
 
 def _job(

@@ -6,7 +6,30 @@ Every stage returns diagnostics instead of raising; only the CLI prints them.
 from __future__ import annotations
 
 import enum
+import re
 from typing import NamedTuple
+
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
+_REPR_UNDECODED = re.compile(r"\\udc([89a-f][0-9a-f])")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+ECHO_MAX = 200  # characters of the user's input a message repeats
+
+
+def visible(text: str) -> str:
+    """``text`` as printable, valid UTF-8: a byte that was not UTF-8 is ``\\xNN``, a control
+    character ``\\xNN`` too."""
+    text = _UNDECODED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+    text = _REPR_UNDECODED.sub(r"\\x\1", text)  # what repr() made of one: '\\udcff'
+
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def echo(text: str, limit: int = ECHO_MAX) -> str:
+    """The user's input as a message repeats it: visible, and cut when long."""
+    shown = visible(text)
+    if len(shown) <= limit:
+        return shown
+    return f"{shown[:limit]}… ({len(shown) - limit} more characters)"
 
 
 class Severity(enum.IntEnum):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
+from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation, echo, visible
 
 
 class Rule(NamedTuple):
@@ -29,8 +29,20 @@ class Rule(NamedTuple):
     def at(
         self, message: str, location: SourceLocation, text: str = "", hint: str = ""
     ) -> Diagnostic:
-        return Diagnostic(self.code, self.severity, message, location, text, hint)
+        # Messages quote the input: never unbounded, never undecodable bytes (a 10 MB line
+        # of garbage is one short line of output).
+        return Diagnostic(
+            self.code,
+            self.severity,
+            echo(message, MESSAGE_MAX),
+            location._replace(path=visible(location.path)),
+            text if len(text) <= TEXT_MAX else text[:TEXT_MAX],
+            hint,
+        )
 
+
+MESSAGE_MAX = 600
+TEXT_MAX = 4096  # the offending line kept with a finding (for --fix and excerpts)
 
 E, W, INF = Severity.ERROR, Severity.WARNING, Severity.INFO
 

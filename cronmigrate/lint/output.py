@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from cronmigrate import __version__
 from cronmigrate.diagnostics import Diagnostic, Severity
@@ -86,7 +87,7 @@ def sarif(findings: Sequence[Diagnostic]) -> str:
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": f.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": f.location.path.replace("\\", "/")},
+                "artifactLocation": {"uri": quote(f.location.path.replace("\\", "/"))},
                 "region": {"startLine": max(f.location.line, 1),
                            "startColumn": max(f.location.column, 1)}}}],
         }  # fmt: skip

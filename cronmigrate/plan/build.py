@@ -118,7 +118,10 @@ def plan_crontabs(
         "warning": counts["warning"],
         "refused": counts["refused"],
         "disabled": counts["disabled"],
-        "malformed": sum(1 for d in diags if d.severity is Severity.ERROR),
+        # lines, not findings: a line with two errors is one malformed line
+        "malformed": len(
+            {(d.location.path, d.location.line) for d in diags if d.severity is Severity.ERROR}
+        ),
         "schedules": sum(len(j.translation.schedules) for j in jobs),
     }
     return Plan(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from cronmigrate import __version__
 from cronmigrate.analysis.secrets import is_secret, parameter_name
-from cronmigrate.diagnostics import Diagnostic
+from cronmigrate.diagnostics import Diagnostic, visible
 from cronmigrate.plan.model import JobPlan, Plan
 
 SCHEMA_VERSION = 1
@@ -84,9 +85,10 @@ def to_json(plan: Plan) -> str:
 
     def dump(value: object) -> str:
         # Bytes that were not UTF-8 in the crontab come through as lone surrogates: write
-        # them as JSON \\udcXX escapes so the document stays valid UTF-8.
+        # them as the text \\xNN (a JSON "\\\\xNN"), so that the document is valid UTF-8
+        # and holds no lone surrogate, which strict readers refuse.
         text = json.dumps(value, ensure_ascii=False, sort_keys=False)
-        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        return _SURROGATE.sub(lambda m: f"\\\\x{ord(m.group()) - 0xDC00:02x}", text)
 
     lines = ["{"]
     for key, value in data.items():
@@ -100,17 +102,22 @@ def to_json(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def summary_line(plan: Plan) -> str:
     s = plan.summary
     return (
-        f"{s['jobs']} jobs: {s['ok']} ok, {s['warning']} warnings, {s['refused']} refused, "
-        f"{s['disabled']} disabled; {s['malformed']} malformed lines; "
-        f"{s['schedules']} EventBridge schedules"
+        f"{_count(s['jobs'], 'job', 'jobs')}: {s['ok']} ok, "
+        f"{_count(s['warning'], 'warning', 'warnings')}, {s['refused']} refused, "
+        f"{s['disabled']} disabled; {_count(s['malformed'], 'malformed line', 'malformed lines')}; "
+        f"{_count(s['schedules'], 'EventBridge schedule', 'EventBridge schedules')}"
     )
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return visible(text).replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(plan: Plan) -> str:
@@ -128,11 +135,11 @@ def to_markdown(plan: Plan) -> str:
             "| "
             + " | ".join(
                 [
-                    f"`{j.job.location.short}`",
-                    j.job.user or "—",
+                    f"`{_md_cell(j.job.location.short)}`",
+                    _md_cell(j.job.user or "—"),
                     f"`{_md_cell(j.job.schedule_text)}`",
                     exprs,
-                    j.timezone,
+                    _md_cell(j.timezone),
                     f"**{j.status.value}**",
                     reasons or "",
                 ]
@@ -149,29 +156,37 @@ def to_markdown(plan: Plan) -> str:
     return "\n".join(out)
 
 
-def to_text(plan: Plan) -> str:
-    """Plain text, one block per job: for pipes, logs and golden tests."""
-    out: list[str] = []
+def job_block(j: JobPlan) -> str:
+    """One job as plain text (its lines, each ending in a newline)."""
+    job = j.job
+    out = [
+        f"{visible(job.location.short)}  {job.user or '-'}  {job.schedule_text}  [{j.status.value}]"
+    ]
+    out.append(f"  what:        {j.description}")
+    out.append(f"  command:     {visible(job.command)}")
+    if job.stdin is not None:
+        out.append(f"  stdin:       {visible(repr(job.stdin))}")
+    for s in j.translation.schedules:
+        out.append(f"  eventbridge: {s.expression}  ({s.timezone})")
+    if j.next_runs:
+        out.append(f"  next runs:   {', '.join(j.next_runs)}")
+    if j.translation.proof is not None:
+        out.append(f"  verified:    {'yes' if j.translation.verified else 'no'}")
+    for r in j.translation.reasons:
+        out.append(f"  {r.code} {r.severity}: {r.message}")
+    return "\n".join(out) + "\n\n"
+
+
+def iter_text(plan: Plan) -> Iterator[str]:
+    """Plain text, one block per job, as it is made: for pipes, logs and golden tests."""
     for d in plan.diagnostics:
-        out.append(d.one_line())
+        yield d.one_line() + "\n"
     if plan.diagnostics:
-        out.append("")
+        yield "\n"
     for j in plan.jobs:
-        job = j.job
-        head = f"{job.location.short}  {job.user or '-'}  {job.schedule_text}"
-        out.append(f"{head}  [{j.status.value}]")
-        out.append(f"  what:        {j.description}")
-        out.append(f"  command:     {job.command}")
-        if job.stdin is not None:
-            out.append(f"  stdin:       {job.stdin!r}")
-        for s in j.translation.schedules:
-            out.append(f"  eventbridge: {s.expression}  ({s.timezone})")
-        if j.next_runs:
-            out.append(f"  next runs:   {', '.join(j.next_runs)}")
-        if j.translation.proof is not None:
-            out.append(f"  verified:    {'yes' if j.translation.verified else 'no'}")
-        for r in j.translation.reasons:
-            out.append(f"  {r.code} {r.severity}: {r.message}")
-        out.append("")
-    out.append(summary_line(plan))
-    return "\n".join(out) + "\n"
+        yield job_block(j)
+    yield summary_line(plan) + "\n"
+
+
+def to_text(plan: Plan) -> str:
+    return "".join(iter_text(plan))

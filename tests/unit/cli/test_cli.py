@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -255,3 +257,69 @@ def test_plan_never_prints_a_secret_value(tmp_path: Path, fmt: str) -> None:
         (job,) = json.loads(res.stdout)["jobs"]
         assert job["environment"]["PLAIN"] == "visible"
         assert job["environment"]["DB_PASSWORD"] == "<secret: /cronmigrate/<function>/DB_PASSWORD>"
+
+
+def test_garbage_input_gives_bounded_valid_utf8_output(tmp_path: Path) -> None:
+    tab = tmp_path / "tab"
+    tab.write_bytes(b"0 1 * * * echo \xff ok\n" + b"\xff\xfe" + b"x" * 2_000_000 + b" 1 * * * /x\n")
+    for args in (
+        ["plan", str(tab), "--user"],
+        ["plan", str(tab), "--user", "--format", "json"],
+        ["plan", str(tab), "--user", "--format", "markdown"],
+        ["lint", str(tab), "--user", "--format", "json"],
+        ["lint", str(tab), "--user", "--format", "sarif"],
+        ["lint", str(tab), "--user"],
+    ):
+        res = subprocess.run(
+            [sys.executable, "-m", "cronmigrate", *args],
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            check=False,
+        )
+        out = res.stdout + res.stderr
+        assert len(out) < 100_000, (args, len(out))  # not the 2 MB line (SARIF: 36 kB of rules)
+        text = out.decode("utf-8")  # strictly valid
+        assert "\\xff\\xfe" in text.replace("\\\\", "\\") and "\\udc" not in text
+        if "json" in args or "sarif" in args:
+            doc = json.loads(res.stdout)
+            assert "\udcff" not in json.dumps(doc, ensure_ascii=False)
+
+
+def test_summary_counts_lines_and_says_one_job(tmp_path: Path) -> None:
+    tab = tmp_path / "tab"
+    tab.write_text("0 1 * * * /x\n99 99 * * * /y\n")  # one line, two bad fields
+    res = run_cli("plan", str(tab), "--user")
+    assert res.stdout.splitlines()[-1].startswith("1 job: 1 ok, 0 warnings")
+    assert "1 malformed line; 1 EventBridge schedule" in res.stdout
+
+
+def test_markdown_cells_escape_pipes_and_sarif_uris_are_encoded(tmp_path: Path) -> None:
+    d = tmp_path / "my dir"
+    d.mkdir()
+    (d / "tab").write_text("CRON_TZ=a|b\n0 1 * * * /x\n")
+    md = run_cli("plan", str(d / "tab"), "--user", "--format", "markdown").stdout
+    (row,) = [r for r in md.splitlines() if r.startswith("| `")]
+    assert row.count(" | ") == 6 and "a\\|b" in row
+    sarif = json.loads(run_cli("lint", str(d / "tab"), "--user", "--format", "sarif").stdout)
+    uris = {
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+        for loc in r["locations"]
+    }
+    assert all("my%20dir/tab" in u and " " not in u for u in uris)
+
+
+def test_help_short_option_and_generate_says_a_file_is_ignored(tmp_path: Path) -> None:
+    for command in ("plan", "generate", "lint"):
+        assert run_cli(command, "-h").returncode == 0
+    (tmp_path / "tab").write_text("0 1 * * * /x\n61 1 * * * /y\n")
+    res = run_cli("generate", "tab", "--user", "-o", "out", cwd=tmp_path)
+    assert "CM108 warning: Debian's cron ignores this whole file" in res.stderr
+
+
+def test_a_disabled_job_shows_its_files_zone(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text("CRON_TZ=Asia/Tokyo\n#0 1 * * * /x\n")
+    (job,) = json.loads(run_cli("plan", "tab", "--user", "--format", "json", cwd=tmp_path).stdout)[
+        "jobs"
+    ]
+    assert (job["status"], job["timezone"]) == ("disabled", "Asia/Tokyo")
