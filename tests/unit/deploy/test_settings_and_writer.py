@@ -284,3 +284,17 @@ def test_a_signal_while_writing_leaves_no_temporary_directory(
     with pytest.raises(WriteError, match="SIGTERM"):
         write_tree(tmp_path / "out", ARTS)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_regenerating_keeps_the_terraform_state_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text("0 1 * * * /bin/true\n")
+    assert cli("generate", "tab", "--user", "-o", "out", cwd=tmp_path).returncode == 0
+    state = tmp_path / "out/terraform/terraform.tfstate"
+    state.write_text('{"version": 4}')
+    (tmp_path / "out/terraform/.terraform").mkdir()
+    (tmp_path / "tab").write_text("0 2 * * * /bin/true\n")
+    again = cli("generate", "tab", "--user", "-o", "out", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert state.read_text() == '{"version": 4}'
+    assert "kept what cronmigrate did not write: terraform/.terraform/, " in again.stdout
+    assert "terraform/terraform.tfstate" in again.stdout
