@@ -37,7 +37,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="*", help="crontab files or directories ('-': stdin)")
     p.add_argument("--format", choices=FORMATS, default=None, help="output format (text)")
-    p.add_argument("--select", help="only these codes or prefixes, comma-separated (CM1,CM404)")
+    p.add_argument(
+        "--select",
+        help="only these codes, prefixes or groups, comma-separated (CM1,CM404; mistakes is "
+        "the default, migration the advice on moving to AWS, ALL everything)",
+    )
+    p.add_argument("--extend-select", help="these as well as the selection (migration)")
     p.add_argument("--ignore", help="not these codes or prefixes, comma-separated")
     p.add_argument("--fail-on", choices=tuple(SEVERITIES), default=None,
                    help="the lowest severity that fails (warning)")  # fmt: skip
@@ -90,10 +95,14 @@ def _codes(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
         raise _Usage(f"{where}: expected a list of rule codes")
     codes = tuple(i.strip().upper() for i in items if i.strip())
-    from cronmigrate.diagnostics.registry import BY_CODE
+    from cronmigrate.diagnostics.registry import BY_CODE, GROUPS
 
     for c in codes:
-        if c != "ALL" and not any(code.startswith(c) for code in BY_CODE):
+        if (
+            c != "ALL"
+            and c.lower() not in GROUPS
+            and not any(code.startswith(c) for code in BY_CODE)
+        ):
             raise _Usage(f"{where}: {c!r} is not a rule code or a prefix of one (see --list-rules)")
     return codes
 
@@ -133,7 +142,7 @@ def run(argv: list[str]) -> int:
     if args.list_rules:
         for r in RULES:
             fix = " [fix]" if r.fixable else ""
-            print(f"{r.code}  {r.name:<22} {r.severity!s:<8} {r.summary}{fix}")
+            print(f"{r.code}  {r.name:<28} {r.severity!s:<8} {r.group:<9} {r.summary}{fix}")
         return 0
     if args.explain:
         text = explain(args.explain)
@@ -162,6 +171,8 @@ def run(argv: list[str]) -> int:
     opts = LintOptions(
         select=_codes(args.select, "--select") or _codes(conf.get("select"), "lint.select"),
         ignore=_codes(args.ignore, "--ignore") + _codes(conf.get("ignore"), "lint.ignore"),
+        extend_select=_codes(args.extend_select, "--extend-select")
+        + _codes(conf.get("extend-select", conf.get("extend_select")), "lint.extend-select"),
         fail_on=SEVERITIES[fail_on],
         show_info=bool(args.show_info if args.show_info is not None else conf.get("show-info")),
         timezone=args.timezone or conf.get("timezone", "UTC"),

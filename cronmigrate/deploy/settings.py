@@ -82,7 +82,7 @@ _INT_RANGES = {
 }
 _LISTS = {"layers", "iam_statements"}
 _STATEMENT_KEYS = {"Sid", "Effect", "Action", "Resource", "Condition"}
-_LINT_KEYS = {"select", "ignore", "fail-on", "show-info", "timezone", "format"}
+_LINT_KEYS = {"select", "extend-select", "ignore", "fail-on", "show-info", "timezone", "format"}
 
 
 def _where(path: str, node: Any, key: str | None = None) -> str:

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from cronmigrate.crontab.model import Crontab, CrontabKind
 from cronmigrate.crontab.read import read_crontabs
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
+from cronmigrate.diagnostics.registry import BY_CODE, GROUPS
 from cronmigrate.errors import UsageError
 from cronmigrate.lint import checks
 from cronmigrate.schedule import timezones
@@ -22,8 +23,11 @@ _DIRECTIVE = re.compile(r"#\s*cronmigrate:\s*(disable|disable-file)\s*=\s*([A-Za
 
 
 class LintOptions(NamedTuple):
-    select: tuple[str, ...] = ()  # code prefixes; empty: all
+    # Codes, code prefixes, group names (mistakes, migration) or ALL; empty: the default,
+    # the "mistakes" group (the ruff way: a small default, the rest opt-in).
+    select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
     fail_on: Severity = Severity.WARNING
     show_info: bool = False
     timezone: str = "UTC"
@@ -57,12 +61,22 @@ def _suppressions(tab: Crontab) -> tuple[dict[int, set[str]], set[str]]:
     return by_line, whole
 
 
+DEFAULT_SELECT = ("MISTAKES",)
+
+
 def _matches(code: str, prefixes: Iterable[str]) -> bool:
-    return any(code.startswith(p.upper()) or p.upper() == "ALL" for p in prefixes)
+    for p in prefixes:
+        p = p.upper()
+        if p == "ALL" or code.startswith(p):
+            return True
+        if p.lower() in GROUPS and code in BY_CODE and BY_CODE[code].group == p.lower():
+            return True
+    return False
 
 
 def _keep(d: Diagnostic, opts: LintOptions) -> bool:
-    if opts.select and not _matches(d.code, opts.select):
+    select = (opts.select or DEFAULT_SELECT) + opts.extend_select
+    if not _matches(d.code, select):
         return False
     if _matches(d.code, opts.ignore):
         return False

@@ -213,7 +213,7 @@ def test_bad_settings_are_one_line_errors(tmp_path: Path) -> None:
     assert res.returncode == 2
     assert res.stderr == (
         f"error: {tmp_path / 'cronmigrate.yaml'}:2:3: unknown lint setting "
-        "'selcet' (known: fail-on, format, ignore, select, show-info, timezone)\n"
+        "'selcet' (known: extend-select, fail-on, format, ignore, select, show-info, timezone)\n"
     )
 
 
@@ -329,7 +329,8 @@ def test_stdin(tmp_path: Path) -> None:
 
 
 def test_lint_and_plan_agree(tmp_path: Path) -> None:
-    """Every finding plan reports for a job, lint reports at the same line."""
+    """Every finding plan reports for a job, lint with every group reports at the same line;
+    its default (mistakes) reports exactly those of them that are mistakes."""
     from cronmigrate.plan.build import PlanOptions, build_plan
 
     hard = str(ROOT / "samples/hard-cases/crontab")
@@ -340,8 +341,12 @@ def test_lint_and_plan_agree(tmp_path: Path) -> None:
         for r in j.translation.reasons
         if r.severity > Severity.INFO
     }
-    linted = {(f.code, f.location.line) for f in lint([hard], LintOptions(forced_kind=U)).findings}
+    every = LintOptions(forced_kind=U, select=("mistakes", "migration"))
+    linted = {(f.code, f.location.line) for f in lint([hard], every).findings}
     assert planned and planned <= linted
+    default = {(f.code, f.location.line) for f in lint([hard], LintOptions(forced_kind=U)).findings}
+    assert {p for p in planned if BY_CODE[p[0]].group == "mistakes"} <= default
+    assert all(BY_CODE[c].group == "mistakes" for c, _ in default)
 
 
 def test_lint_imports_no_heavy_modules() -> None:
