@@ -30,6 +30,7 @@ from cronmigrate.analysis.secrets import is_secret
 from cronmigrate.analysis.shell import Reading, read
 from cronmigrate.analysis.words import SCRIPT_INTERPRETERS
 from cronmigrate.crontab.model import CronJob
+from cronmigrate.crontab.percent import open_construct
 from cronmigrate.diagnostics import Diagnostic
 from cronmigrate.diagnostics.registry import (
     ARCHITECTURE,
@@ -53,6 +54,8 @@ from cronmigrate.diagnostics.registry import (
 )
 
 RUN_PARTS = "/usr/lib/cronmigrate/run-parts"  # where the bundled run-parts goes
+# Debian's default PATH for cron jobs and login shells (_PATH_DEFPATH, /etc/profile)
+_SERVER_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 
 LAMBDA_MAX_SECONDS = 900
 _LOCAL = re.compile(r"(^|[^\w.])(localhost|127\.0\.0\.1|\[?::1\]?)([^\w.]|$)")
@@ -138,6 +141,17 @@ class _Walker:
                 "--root, as on the server (nothing outside --root is bundled)",
             )
         return found.path
+
+    def on_path(self, name: str) -> str | None:
+        """Where a bare name is a program on the server: on a normal PATH in the --root copy.
+        Without --root no word is taken for a program unless it is a known one: an unknown
+        word (a variable, a typo in a cut command) is not a missing tool."""
+        if self.root is None or "/" in name:
+            return None
+        for d in _SERVER_PATH:
+            if self.at(f"{d}/{name}").is_file():
+                return f"{d}/{name}"
+        return None
 
     def source(self, path: str) -> Path | None:
         if self.root is None:
@@ -261,7 +275,12 @@ class _Walker:
                     f"{name} is not in provided.al2023: {MISSING[name]}",
                     where,
                 )
-            elif name not in SHELL_BUILTINS and name not in AVAILABLE and not _dynamic(name):
+            elif (
+                name not in SHELL_BUILTINS
+                and name not in AVAILABLE
+                and not _dynamic(name)
+                and self.on_path(name)
+            ):
                 self.note(
                     MISSING_TOOL,
                     f"{name} is not known to be in provided.al2023; bundle it or add a layer",
@@ -431,7 +450,11 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
         )
     base = stripped.command
     reading = read(base)
-    if not reading.parsed:  # fall back on the shlex reading for bundling
+    if job.stdin is not None and open_construct(base) is not None:
+        # cron cut the command at a '%' inside a construct (CM402): what is left is not
+        # a command, and its words are not programs to look for.
+        reading = reading._replace(uses=(), redirects=(), includes=(), parsed=True)
+    elif not reading.parsed:  # fall back on the shlex reading for bundling
         for argv in commands.simple_commands(base):
             found = commands.program(argv)
             if found:

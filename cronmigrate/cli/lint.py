@@ -107,17 +107,25 @@ def _codes(value: Any, where: str) -> tuple[str, ...]:
     return codes
 
 
-def fix_file(path: Path) -> int:
-    """CRLF → LF and a final newline; returns how many kinds of fix it made.
+def fix_file(path: Path, kind: Any = None) -> int:
+    """CRLF → LF, a final newline, and ``\\%`` for a ``%`` that cuts a command into
+    something broken (CM402); returns how many kinds of fix it made.
 
     Written in place, through a symbolic link to its target, as editors write a file they
     do not own: the inode stays, so do its owner, group, mode, hard links and ACLs. The file
     is short; if the write fails the old content is put back."""
+    from cronmigrate.crontab.parse import decide_kind, parse_crontab
+    from cronmigrate.lint.checks import fix_percents
+
     real = Path(os.path.realpath(path))
     data = real.read_bytes()
     fixed = data.replace(b"\r\n", b"\n")
     if fixed and not fixed.endswith(b"\n"):
         fixed += b"\n"
+    text = fixed.decode("utf-8", "surrogateescape")
+    tab_kind, _ = decide_kind(str(path), text, kind)
+    text, percents = fix_percents(parse_crontab(text, str(path), tab_kind))
+    fixed = text.encode("utf-8", "surrogateescape")
     if fixed == data:
         return 0
     with open(real, "r+b") as fh:
@@ -131,7 +139,7 @@ def fix_file(path: Path) -> int:
             fh.write(data)
             fh.truncate()
             raise
-    return int(b"\r\n" in data) + int(bool(data) and not data.endswith(b"\n"))
+    return int(b"\r\n" in data) + int(bool(data) and not data.endswith(b"\n")) + percents
 
 
 def run(argv: list[str]) -> int:
@@ -187,7 +195,7 @@ def run(argv: list[str]) -> int:
 
         for path in crontab_files(args.files):  # what is linted, and nothing else
             try:
-                fixed += fix_file(path)
+                fixed += fix_file(path, kind)
             except OSError as exc:
                 raise CronmigrateError(f"{path}: cannot fix: {exc.strerror or exc}") from None
     stdin_text = None

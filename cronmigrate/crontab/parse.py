@@ -124,15 +124,6 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
             if job is not None:
                 jobs.append(job)
             continue
-        if number == len(lines) and unterminated:
-            diags.append(
-                dg.MISSING_NEWLINE.at(
-                    "the last line has no newline: Debian's cron ignores the whole file",
-                    loc,
-                    raw,
-                    "add a newline at the end of the file",
-                )
-            )
         pair = parse_env(s)
         if pair is not None:
             name, value = pair
@@ -198,6 +189,21 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
             continue
         diags.extend(entry.notes)
         jobs.append(_job(entry, loc, raw, env, owner, timezone=zone or tz_env))
+    if unterminated:  # whatever the last line is
+        last = lines[-1].lstrip(BLANKS)
+        what = (
+            "Debian's cron ignores the whole file"
+            if last and not last.startswith("#")
+            else "crontab -e and cron expect every line to end in one"
+        )
+        diags.append(
+            dg.MISSING_NEWLINE.at(
+                f"the last line has no newline: {what}",
+                SourceLocation(path, len(lines)),
+                lines[-1],
+                "add a newline at the end of the file",
+            )
+        )
     if crlf:
         diags.append(
             dg.CRLF.at(

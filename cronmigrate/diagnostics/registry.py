@@ -504,9 +504,13 @@ RULES: tuple[Rule, ...] = (
         "CM402",
         "unescaped-percent",
         W,
-        "An unescaped % in a command",
+        "A % that cuts a command into something broken",
         "cron ends the command at the first unescaped `%` and sends the rest to its standard "
-        "input: `date +%Y` runs `date +` . Escape it as `\\%`.",
+        "input. Reported when what is left cannot be what was meant: an open `$((`, `$(`, "
+        "quote, brace or parenthesis (`sleep $(( RANDOM % 600 ))` runs `sleep $(( RANDOM `), "
+        "or a `date +`/`printf` format cut in two. The standard-input idiom "
+        "(`mail -s subject user%body%`) is not. `--fix` writes every `%` of the line as `\\%`.",
+        fixable=True,
     ),
     Rule(
         "CM403",

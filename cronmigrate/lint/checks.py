@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from cronmigrate.analysis import words as commands
 from cronmigrate.analysis.secrets import is_secret
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
-from cronmigrate.diagnostics import Diagnostic, SourceLocation
+from cronmigrate.crontab.percent import escape_percents, open_construct
+from cronmigrate.diagnostics import Diagnostic, SourceLocation, echo
 from cronmigrate.diagnostics import registry as rules
 from cronmigrate.diagnostics.registry import Rule
 from cronmigrate.schedule.describe import MONTH_NAMES
@@ -65,20 +66,52 @@ def rare_schedule(job: CronJob) -> Iterator[Diagnostic]:
         )
 
 
-def unescaped_percent(job: CronJob) -> Iterator[Diagnostic]:
-    """CM402: a '%' that looks like a format (date +%Y), not like standard input."""
+def percent_cuts(job: CronJob) -> str | None:
+    """Why the first unescaped '%' cuts the command into something broken: an open shell
+    construct, or a format (``date +%Y``, ``printf '%s'``); None for the standard-input
+    idiom (``mail -s subject user%body%``)."""
     if job.stdin is None:
-        return
+        return None
     before = job.command.rstrip()
+    open_ = open_construct(before)
+    if open_ is not None:
+        return f"an open {open_!r}"
+    words = before.split()
     formatish = before.endswith(("+", '"', "'", "-", "_", ":", "/", "."))
-    if formatish or "date" in before.split():
-        yield _d(
-            rules.UNESCAPED_PERCENT,
-            f"cron cuts the command at the first unescaped '%': it runs "
-            f"{before!r} with the rest on standard input (write \\% for a literal %)",
-            job.location,
-            job.raw,
-        )
+    if formatish or {"date", "printf"} & {w.rsplit("/", 1)[-1] for w in words}:
+        return "a format cut in two"
+    return None
+
+
+def unescaped_percent(job: CronJob) -> Iterator[Diagnostic]:
+    """CM402: a '%' that cuts the command into something broken (fixable: ``\\%``)."""
+    why = percent_cuts(job)
+    if why is None:
+        return
+    stdin = (job.stdin or "").rstrip("\n")
+    yield _d(
+        rules.UNESCAPED_PERCENT,
+        f"cron cuts the command at the first unescaped '%' ({why}): it runs "
+        f"{echo(job.command.rstrip(), 80)!r} with {echo(stdin, 60)!r} on standard input "
+        "(write \\% for a literal %; --fix does)",
+        job.location,
+        job.raw,
+    )
+
+
+def fix_percents(tab: Crontab) -> tuple[str, int]:
+    """The crontab's text with every '%' of a CM402 line escaped; how many lines changed."""
+    lines = tab.text.split("\n")
+    changed = 0
+    for job in tab.jobs:
+        if job.disabled or percent_cuts(job) is None:
+            continue
+        i = job.location.line - 1
+        fixed = escape_percents(lines[i])
+        if fixed != lines[i]:
+            lines[i] = fixed
+            changed += 1
+    return "\n".join(lines), changed
 
 
 def every_minute(job: CronJob) -> Iterator[Diagnostic]:

@@ -53,7 +53,7 @@ def codes(command: str, root: Path | None = None) -> set[str]:
         ("find /tmp -mtime +7 -delete", {"CM501"}),
         ("date +%s | grep -q 1 && echo ok", set()),
         ('case "$x" in a) echo a;; esac', {"CM507"}),
-        ("backup-tool --all", {"CM501"}),
+        ("backup-tool --all", set()),  # not known to be a program (no --root): no finding
     ],
 )
 def test_command_findings(command: str, expected: set[str]) -> None:
@@ -341,3 +341,10 @@ def test_a_link_loop_in_the_root_copy_is_a_missing_script(tmp_path: Path) -> Non
     (tmp_path / "opt/b.sh").symlink_to("/opt/a.sh")
     a = analyse(job("/opt/a.sh"), tmp_path)
     assert a.missing == ("/opt/a.sh",) and a.bundle == ()
+
+
+def test_an_unknown_name_is_a_missing_tool_only_when_the_server_has_it(tmp_path: Path) -> None:
+    (tmp_path / "usr/bin").mkdir(parents=True)
+    (tmp_path / "usr/bin/backup-tool").write_text("#!/bin/sh\n")
+    found = analyse(job("backup-tool --all; RANDOM_WORD x"), tmp_path).findings
+    assert [f.message.split(" ")[0] for f in found if f.code == "CM501"] == ["backup-tool"]
