@@ -151,6 +151,15 @@ def parse_entry(
                 pos,
                 "system crontabs name the user after the time fields",
             )
+        pasted = _pasted_fields(rest)
+        if pasted:  # `0 0 12 * * ? root /x`: the "user" is a sixth time field
+            return err(
+                dg.BAD_COMMAND_START,
+                f"{pasted!r} where the user field goes is a time field: Quartz or EventBridge "
+                "syntax (a seconds or year field, '?') pasted into a crontab",
+                pos,
+                "Unix cron has five time fields: minute hour day-of-month month day-of-week",
+            )
         uend = _token_end(rest, 0)
         user = rest[:uend]
         cpos = _skip(rest, uend)
