@@ -77,13 +77,13 @@ def _fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _parse_now(now: str | None) -> dt.datetime:
+def _parse_now(now: str | None, option: str = "--now") -> dt.datetime:
     if now is None:
         return dt.datetime.now(dt.UTC)
     try:
         moment = dt.datetime.fromisoformat(now)
     except ValueError:
-        raise UsageError(f"--now: {now!r} is not an ISO 8601 date and time") from None
+        raise UsageError(f"{option}: {now!r} is not an ISO 8601 date and time") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -367,6 +367,51 @@ def lint(ctx: typer.Context) -> None:
     from cronmigrate.cli.lint import main as lint_main
 
     raise typer.Exit(lint_main(list(ctx.args)))
+
+
+@app.command("run")
+def run_job(
+    outdir: Annotated[Path, typer.Argument(help="A directory written by `cronmigrate generate`.")],
+    job: Annotated[str, typer.Argument(help="The job: its function name, or FILE:LINE.")],
+    time_: Annotated[
+        str | None,
+        typer.Option("--time", help="The scheduled time the event says (ISO 8601; default now)."),
+    ] = None,
+    use_aws: Annotated[
+        bool,
+        typer.Option("--aws", help="Use the duplicate guard and SSM (AWS_* variables)."),
+    ] = False,
+    local: Annotated[
+        bool, typer.Option("--local", help="Run a Run Command job's script here with bash.")
+    ] = False,
+    timeout: Annotated[
+        int | None,
+        typer.Option("--timeout", min=1, max=900, help="Seconds (default: the function's)."),
+    ] = None,
+    debug: Debug = False,
+) -> None:
+    """Run one generated job on this machine as Lambda would: its zip, the bash runtime, the
+    event its schedule sends, its timeout. No Docker, no AWS account."""
+
+    def run() -> int:
+        from cronmigrate.local import run as local_run
+
+        when = _parse_now(time_, "--time")
+        spec = local_run.load_job(outdir, job)
+        if spec["target"] == "runcommand":
+            result = local_run.run_script(spec, local)
+        else:
+            result = local_run.run_lambda(outdir, spec, when, use_aws, timeout)
+        sys.stdout.flush()
+        what = result.message if result.ok else f"{result.error_type}: {result.message}"
+        print(
+            f"{spec['function']}: {'ok' if result.ok else 'failed'} ({what}) in "
+            f"{result.seconds:.2f} s; exit {result.exit_code}",
+            file=sys.stderr,
+        )
+        return 0 if result.ok else 1
+
+    _guarded(debug, run)
 
 
 @app.command("init-config")

@@ -51,7 +51,7 @@ def handler_text(job: DeployJob) -> str:
         secrets=secret_variables(job),
         lock_ttl_days=job.settings.lock_ttl_days,
         tz=None if any(k == "TZ" for k, _ in env) else job.timezone,
-        zoneinfo=f"/opt/{ZONEINFO}",
+        zoneinfo=ZONEINFO,
     )
 
 

@@ -20,6 +20,7 @@ from cronmigrate.render import (
     Artifacts,
     cloudformation,
     functions,
+    jobs_index,
     limits,
     readme,
     runtime,
@@ -63,4 +64,5 @@ def generate(
         lock_table = f"cronmigrate-locks-{host}" if host else "cronmigrate-locks"
         artifacts.update(terraform.render(infra, ", ".join(plan.files) or "-", lock_table))
     artifacts.update(readme.render(deployment, infra, iac))
+    artifacts.update(jobs_index.render(deployment, infra))
     return Generated(artifacts, deployment, infra, tuple(limits.quota_warnings(infra)))

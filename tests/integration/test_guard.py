@@ -23,9 +23,9 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from cronmigrate.local.runtime_api import running_bootstrap, runtime_api, unzip
 from tests.helpers import ROOT, generate_into
 from tests.helpers.iac import cfn_text
-from tests.helpers.runtime_api import running_bootstrap, runtime_api, unzip
 
 GUARD = ROOT / "cronmigrate/runtime/aws.sh"
 CREDS = {
@@ -189,7 +189,7 @@ def test_generated_function_runs_once_per_scheduled_time(
         **CREDS,
         "GUARD_ENDPOINT": moto,
         "CRONMIGRATE_LOCK_TABLE": table,
-        "CRONMIGRATE_AWS_SH": str(tmp_path / "opt/cronmigrate/aws.sh"),
+        "CRONMIGRATE_LAYER": str(tmp_path / "opt"),
     }
     event = {"source": "cronmigrate", "scheduled_time": "2026-11-25T03:00:00Z"}
     with (
@@ -272,7 +272,7 @@ def test_secrets_stay_out_of_every_file_and_reach_the_job(
         "GUARD_ENDPOINT": moto,
         "SSM_ENDPOINT": moto,
         "CRONMIGRATE_LOCK_TABLE": table,
-        "CRONMIGRATE_AWS_SH": str(tmp_path / "opt/cronmigrate/aws.sh"),
+        "CRONMIGRATE_LAYER": str(tmp_path / "opt"),
     }
     with (
         runtime_api() as api,

@@ -122,9 +122,14 @@ def _handler(api: RuntimeAPI) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a runtime that went away mid-request (shutting down): nothing to report
+
+
 @contextmanager
 def runtime_api() -> Iterator[RuntimeAPI]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    server = _Server(("127.0.0.1", 0), BaseHTTPRequestHandler)
     api = RuntimeAPI(server)
     server.RequestHandlerClass = _handler(api)
     server.daemon_threads = True
@@ -147,14 +152,15 @@ def running_bootstrap(
     env: dict[str, str] | None = None,
     stdout: int | IO[bytes] = subprocess.PIPE,
     private_tmp: str | None = None,
+    hide_zoneinfo: bool = False,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``bootstrap`` as Lambda would: cwd and LAMBDA_TASK_ROOT = task_root.
 
     ``private_tmp="1m"``: in a private mount namespace (``unshare -m``; ``-r`` maps the
     user to root where it is not root) with a tmpfs of that size on /tmp, as Lambda's
     /tmp, so that a job cleaning or filling /tmp cannot reach this machine's; the layer is
-    bound on /opt and the function on /mnt (the sandbox itself is under /tmp), and
-    /usr/share/zoneinfo is hidden, as provided.al2023 has none."""
+    bound on /opt and the function on /mnt (the sandbox itself may be under /tmp).
+    ``hide_zoneinfo``: /usr/share/zoneinfo hidden too, as provided.al2023 has none."""
     if private_tmp is not None:
         script = (
             'set -e; mount --bind "$1" /opt; mount --bind "$2" /mnt; '
@@ -166,6 +172,7 @@ def running_bootstrap(
         command = [
             "unshare", "-m", *root, "--propagation", "private", "--",
             "sh", "-c", script, "sh", str(bootstrap.parent), str(task_root), private_tmp,
+            "hide" if hide_zoneinfo else "show",
         ]  # fmt: skip
         task_env = {"LAMBDA_TASK_ROOT": "/mnt", "TMPDIR": "/tmp"}
     else:
