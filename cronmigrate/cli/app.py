@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer import TyperException  # click's ClickException, which typer vendors
@@ -164,6 +164,7 @@ def _build_plan(
     system: bool | None,
     now: str | None,
     root: Path | None = None,
+    settings: Any = None,
 ) -> Plan:
     from cronmigrate.crontab.read import missing_input
     from cronmigrate.plan.build import PlanOptions, build_plan
@@ -177,7 +178,24 @@ def _build_plan(
     forced = None if system is None else (CrontabKind.SYSTEM if system else CrontabKind.USER)
     if root is not None and not root.is_dir():
         raise UsageError(f"--root {root}: no such directory")
-    options = PlanOptions(timezone, target, allow_drift, forced, _parse_now(now), root=root)
+    from cronmigrate.deploy import settings as config_mod
+    from cronmigrate.plan.cost import CostOptions
+    from cronmigrate.prices import PRICES
+
+    conf = settings if settings is not None else config_mod.load(None)
+    d = conf.defaults
+    cost = CostOptions(
+        d.memory,
+        d.architecture or "x86_64",
+        float(d.expected_duration),
+        d.lock == "dynamodb",
+        conf.error_alarms,
+        target,
+        PRICES | conf.prices,
+    )
+    options = PlanOptions(
+        timezone, target, allow_drift, forced, _parse_now(now), root=root, cost=cost
+    )
     stdin_text = None
     if "-" in crontabs:
         stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
@@ -322,7 +340,7 @@ def generate(
             inputs.append(config)
         refuse_dangerous(output, inputs)  # before any work: -o '' or -o . is a mistake
         settings = config_mod.load(str(config) if config else None)
-        result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root)
+        result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root, settings)
         which = set(IAC_CHOICES) if iac is IacChoice.all else {iac.value}
         if host and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,30}", host):
             raise UsageError(f"--host {host!r}: up to 31 lowercase letters, digits and '-'")

@@ -44,6 +44,7 @@ class JobSettings:
     max_errors: str = "0"
     name: str | None = None  # per job only
     kms_key: str | None = None  # the KMS key of the job's SecureString parameters
+    expected_duration: int = 10  # seconds a run takes, for the cost estimate of plan
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Settings:
     notify: tuple[str, ...] = ()  # e-mail addresses told of every failure
     dead_letter: bool = True  # an SQS queue for runs EventBridge could not deliver
     error_alarms: bool = True  # a CloudWatch alarm on each function's Errors
+    prices: dict[str, float] = field(default_factory=dict)  # overrides of cronmigrate.prices
 
     def key_for(self, name: str, source: str) -> str | None:
         """The ``jobs:`` key that names this job: its name, or FILE:LINE with the crontab's
@@ -79,6 +81,7 @@ _INT_RANGES = {
     "function_retries": (0, aws.ASYNC_RETRIES_MAX),
     "lock_ttl_days": (1, 365),
     "execution_timeout": (1, 172_800),
+    "expected_duration": (1, 900),
 }
 _LISTS = {"layers", "iam_statements"}
 _STATEMENT_KEYS = {"Sid", "Effect", "Action", "Resource", "Condition"}
@@ -234,6 +237,7 @@ def load(path: str | None) -> Settings:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1:1: expected a mapping at the top level")
     top = {"name_prefix", "defaults", "jobs", "lint", "notify", "dead_letter", "error_alarms"}
+    top |= {"prices"}
     for key in data:
         if key not in top:
             raise ConfigError(
@@ -275,6 +279,17 @@ def load(path: str | None) -> Settings:
     for key, node in job_map.items():
         jobs[str(key)] = _job_settings(path, node, defaults, per_job=True)
         key_at[str(key)] = _where(path, job_map, key)
+    from cronmigrate.prices import PRICES
+
+    prices = data.get("prices") or {}
+    if not isinstance(prices, dict) or not all(
+        k in PRICES and isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+        for k, v in prices.items()
+    ):
+        raise ConfigError(
+            f"{_where(path, data, 'prices')}: prices maps names of cronmigrate's price list "
+            f"({', '.join(sorted(PRICES))}) to USD amounts"
+        )
     return Settings(
         prefix,
         defaults,
@@ -285,6 +300,7 @@ def load(path: str | None) -> Settings:
         tuple(sorted(set(notify))),
         data.get("dead_letter", True),
         data.get("error_alarms", True),
+        {str(k): float(v) for k, v in prices.items()},
     )
 
 

@@ -109,15 +109,18 @@ def run_lambda(
                 "is this machine's",
                 file=sys.stderr,
             )
-        with runtime_api() as api, running_bootstrap(
-            api,
-            base / "opt/bootstrap",
-            base / "task",
-            job["handler"],
-            env=env,
-            stdout=subprocess.PIPE,
-            private_tmp=private,
-        ) as proc:
+        with (
+            runtime_api() as api,
+            running_bootstrap(
+                api,
+                base / "opt/bootstrap",
+                base / "task",
+                job["handler"],
+                env=env,
+                stdout=subprocess.PIPE,
+                private_tmp=private,
+            ) as proc,
+        ):
             start = time.monotonic()
             api.invoke(event(job, when), timeout_ms=seconds * 1000)
             assert proc.stdout is not None

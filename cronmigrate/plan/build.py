@@ -15,6 +15,7 @@ from cronmigrate.crontab.read import read_crontabs
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.diagnostics import registry as dg
 from cronmigrate.errors import UsageError
+from cronmigrate.plan.cost import CostOptions, job_cost
 from cronmigrate.plan.model import JobPlan, Plan
 from cronmigrate.schedule import calendar as daysets
 from cronmigrate.schedule import proof as fires
@@ -35,6 +36,7 @@ class PlanOptions(NamedTuple):
     now: dt.datetime | None = None  # default: the current time
     root: Path | None = None  # a copy of the server's files: scripts are followed under it
     analyse: bool = True  # read commands and scripts for what cannot move to Lambda
+    cost: CostOptions | None = None  # estimate each job's monthly cost with these
 
     @property
     def moment(self) -> dt.datetime:
@@ -110,7 +112,10 @@ def plan_crontabs(
                 )
             runs = runs_cache[tr.schedules]
             text = describe(job.schedule) if next_runs else ""
-            jobs.append(JobPlan(job, zone, tr, text, runs))
+            jp = JobPlan(job, zone, tr, text, runs)
+            if opts.cost is not None and not job.disabled:
+                jp = jp._replace(cost=job_cost(jp, opts.cost._replace(trigger=opts.trigger)))
+            jobs.append(jp)
     counts = Counter(j.status.value for j in jobs)
     summary = {
         "jobs": len(jobs),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from cronmigrate.crontab.model import CronJob
 from cronmigrate.diagnostics import Diagnostic
 from cronmigrate.schedule.model import Status, Translation, Trigger
+
+if TYPE_CHECKING:
+    from cronmigrate.plan.cost import Cost
 
 
 class JobPlan(NamedTuple):
@@ -15,6 +18,7 @@ class JobPlan(NamedTuple):
     translation: Translation
     description: str
     next_runs: tuple[str, ...]
+    cost: Cost | None = None  # what it costs a month on AWS: an estimate
 
     @property
     def status(self) -> Status:

@@ -16,7 +16,7 @@ from cronmigrate.analysis.secrets import is_secret, parameter_name
 from cronmigrate.diagnostics import Diagnostic, visible
 from cronmigrate.plan.model import JobPlan, Plan
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: a cost estimate per job and in the summary
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
@@ -49,6 +49,7 @@ def _job(j: JobPlan) -> dict[str, Any]:
         "status": tr.status.value,
         "reasons": [_diag(r) | {"source": job.location.short} for r in tr.reasons],
         "eventbridge": [s.to_json() for s in tr.schedules],
+        "cost": j.cost.to_json() if j.cost is not None else None,
         "verified": tr.verified,
         "proof": None
         if proof is None
@@ -71,7 +72,12 @@ def to_dict(plan: Plan) -> dict[str, Any]:
         "files": list(plan.files),
         "jobs": [_job(j) for j in plan.jobs],
         "diagnostics": [_diag(d) for d in plan.diagnostics],
-        "summary": dict(plan.summary),
+        "summary": dict(plan.summary)
+        | {
+            "cost_usd_per_month": None
+            if total_cost(plan) is None
+            else round(total_cost(plan) or 0, 6)
+        },
     }
 
 
@@ -102,6 +108,24 @@ def to_json(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
+def total_cost(plan: Plan) -> float | None:
+    costs = [j.cost.total for j in plan.jobs if j.cost is not None]
+    return sum(costs) if costs else None
+
+
+def cost_line(plan: Plan) -> str:
+    total = total_cost(plan)
+    if total is None:
+        return ""
+    from cronmigrate.prices import AS_OF, FREE_TIERS, REGION
+
+    free = "; ".join(f"{k}: {v}" for k, v in FREE_TIERS.items())
+    return (
+        f"Estimated cost: ${total:,.2f} a month ({REGION} prices of {AS_OF}; an estimate: "
+        f"duration as expected_duration, free tiers not subtracted: {free})"
+    )
+
+
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -126,8 +150,10 @@ def to_markdown(plan: Plan) -> str:
         f"Target: EventBridge {plan.trigger.value}; default time zone `{plan.default_timezone}`."
     )
     out.append("")
-    out.append("| Source | User | Schedule | EventBridge | Time zone | Status | Reasons |")
-    out.append("|---|---|---|---|---|---|---|")
+    out.append(
+        "| Source | User | Schedule | EventBridge | Time zone | Status | Cost/month | Reasons |"
+    )
+    out.append("|---|---|---|---|---|---|---|---|")
     for j in plan.jobs:
         exprs = "<br>".join(f"`{s.expression}`" for s in j.translation.schedules) or "—"
         reasons = "<br>".join(_md_cell(f"{r.code}: {r.message}") for r in j.translation.reasons)
@@ -141,6 +167,7 @@ def to_markdown(plan: Plan) -> str:
                     exprs,
                     _md_cell(j.timezone),
                     f"**{j.status.value}**",
+                    f"${j.cost.total:.4f}" if j.cost is not None else "—",
                     reasons or "",
                 ]
             )
@@ -153,6 +180,8 @@ def to_markdown(plan: Plan) -> str:
             for d in plan.diagnostics
         ]
     out += ["", summary_line(plan), ""]
+    if cost_line(plan):
+        out += [cost_line(plan), ""]
     return "\n".join(out)
 
 
@@ -170,6 +199,10 @@ def job_block(j: JobPlan) -> str:
         out.append(f"  eventbridge: {s.expression}  ({s.timezone})")
     if j.next_runs:
         out.append(f"  next runs:   {', '.join(j.next_runs)}")
+    if j.cost is not None:
+        out.append(
+            f"  cost:        ${j.cost.total:.4f} a month ({j.cost.runs_per_month:,.2f} runs)"
+        )
     if j.translation.proof is not None:
         out.append(f"  verified:    {'yes' if j.translation.verified else 'no'}")
     for r in j.translation.reasons:
@@ -186,6 +219,8 @@ def iter_text(plan: Plan) -> Iterator[str]:
     for j in plan.jobs:
         yield job_block(j)
     yield summary_line(plan) + "\n"
+    if cost_line(plan):
+        yield cost_line(plan) + "\n"
 
 
 def to_text(plan: Plan) -> str:

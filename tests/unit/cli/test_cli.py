@@ -289,7 +289,7 @@ def test_summary_counts_lines_and_says_one_job(tmp_path: Path) -> None:
     tab = tmp_path / "tab"
     tab.write_text("0 1 * * * /x\n99 99 * * * /y\n")  # one line, two bad fields
     res = run_cli("plan", str(tab), "--user")
-    assert res.stdout.splitlines()[-1].startswith("1 job: 1 ok, 0 warnings")
+    assert res.stdout.splitlines()[-2].startswith("1 job: 1 ok, 0 warnings")
     assert "1 malformed line; 1 EventBridge schedule" in res.stdout
 
 
@@ -299,7 +299,7 @@ def test_markdown_cells_escape_pipes_and_sarif_uris_are_encoded(tmp_path: Path) 
     (d / "tab").write_text("CRON_TZ=a|b\n0 1 * * * /x\n")
     md = run_cli("plan", str(d / "tab"), "--user", "--format", "markdown").stdout
     (row,) = [r for r in md.splitlines() if r.startswith("| `")]
-    assert row.count(" | ") == 6 and "a\\|b" in row
+    assert row.count(" | ") == 7 and "a\\|b" in row
     sarif = json.loads(run_cli("lint", str(d / "tab"), "--user", "--format", "sarif").stdout)
     uris = {
         loc["physicalLocation"]["artifactLocation"]["uri"]
@@ -323,3 +323,51 @@ def test_a_disabled_job_shows_its_files_zone(tmp_path: Path) -> None:
         "jobs"
     ]
     assert (job["status"], job["timezone"]) == ("disabled", "Asia/Tokyo")
+
+
+def test_cost_estimate_matches_a_hand_computation(tmp_path: Path) -> None:
+    """A daily job and an every-5-minutes one, 128 MB x86_64, 10 s, with the guard and the
+    Errors alarm, us-east-1 prices: computed here by hand from the price list."""
+    (tmp_path / "tab").write_text("0 3 * * * /x\n*/5 * * * * /y\n")
+    res = run_cli("plan", "tab", "--user", "--format", "json", cwd=tmp_path)
+    doc = json.loads(res.stdout)
+    assert doc["schema_version"] == 2
+    daily, five = (j["cost"] for j in doc["jobs"])
+    days_per_month = 146097 / 4800  # days in 400 Gregorian years / months in them
+    assert daily["runs_per_month"] == pytest.approx(days_per_month, abs=1e-4)
+    assert five["runs_per_month"] == pytest.approx(days_per_month * 288, abs=1e-3)
+    for job in (daily, five):
+        runs = job["runs_per_month"]
+        by_hand = (
+            runs * 1.00e-6  # Scheduler
+            + runs * 0.20e-6  # Lambda requests
+            + runs * 10 * 128 / 1024 * 0.0000166667  # GB-seconds, x86_64
+            + 0.10  # the Errors alarm
+            + runs * 0.625e-6  # the guard's DynamoDB write
+        )
+        assert job["usd_per_month"] == pytest.approx(by_hand, rel=1e-5)
+    assert doc["summary"]["cost_usd_per_month"] == pytest.approx(
+        daily["usd_per_month"] + five["usd_per_month"], rel=1e-6
+    )
+    text = run_cli("plan", "tab", "--user", cwd=tmp_path).stdout
+    assert "Estimated cost: $" in text and "an estimate" in text
+
+
+def test_cost_follows_the_settings(tmp_path: Path) -> None:
+    (tmp_path / "tab").write_text("0 3 * * * /x\n")
+    (tmp_path / "cronmigrate.yaml").write_text(
+        "error_alarms: false\nprices: {lambda_per_request: 1.0}\n"
+        "defaults:\n  memory: 1024\n  architecture: arm64\n  expected_duration: 60\n  lock: none\n"
+    )
+    (job,) = json.loads(run_cli("plan", "tab", "--user", "--format", "json", cwd=tmp_path).stdout)[
+        "jobs"
+    ]
+    runs = job["cost"]["runs_per_month"]
+    assert job["cost"]["items"] == pytest.approx(
+        {
+            "schedule": runs * 1.00e-6,
+            "lambda_requests": runs * 1.0,
+            "lambda_compute": runs * 60 * 1.0 * 0.0000133334,
+        },
+        rel=1e-5,
+    )
