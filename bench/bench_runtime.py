@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from tests.helpers.runtime_api import running_bootstrap, runtime_api  # noqa: E402
+from cronmigrate.local.runtime_api import running_bootstrap, runtime_api  # noqa: E402
 
 SEED = HERE.parent.parent / "shared" / "seeds"
 

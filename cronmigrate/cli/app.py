@@ -432,6 +432,54 @@ def run_job(
     _guarded(debug, run)
 
 
+@app.command("cutover")
+def cutover_cmd(
+    crontabs: Annotated[list[str], typer.Argument(help="The crontab files generate read.")],
+    out: Annotated[Path, typer.Option("--out", help="The directory generate wrote.")],
+    undo: Annotated[
+        bool, typer.Option("--undo", help="Restore the lines cutover commented out.")
+    ] = False,
+    warn_minutes: Annotated[
+        int, typer.Option("--warn-minutes", min=0, help="Warn when a job runs this soon.")
+    ] = 5,
+    now: Now = None,
+    debug: Debug = False,
+) -> None:
+    """Switch the jobs OUT deployed off cron: comment each line out with a marker naming its
+    function (--undo restores them byte for byte). Deploy with the schedules disabled, cut
+    over, then enable them."""
+
+    def run() -> int:
+        from cronmigrate.cutover import cron_next_run, cutover, next_run
+
+        moment = _parse_now(now)
+        switched = cutover(crontabs, out, undo)
+        if undo:
+            print(f"restored the lines cutover had commented out in {', '.join(crontabs)}")
+            return 0
+        soon = 0
+        for job in switched:
+            under_cron = cron_next_run(job.cron, job.zone, moment)
+            under_aws = next_run(job.schedules, moment)
+            same = "the same" if under_cron == under_aws else "DIFFERENT"
+            print(
+                f"{job.source}: now {job.function}; next run under cron "
+                f"{under_cron.isoformat() if under_cron else '-'}, under EventBridge "
+                f"{under_aws.isoformat() if under_aws else '-'} ({same})"
+            )
+            if under_aws is not None and under_aws - moment <= dt.timedelta(minutes=warn_minutes):
+                soon += 1
+                print(
+                    f"warning: {job.function} runs within {warn_minutes} minutes: make sure its "
+                    "schedule is enabled before then, or it misses that run",
+                    file=sys.stderr,
+                )
+        print(f"{len(switched)} jobs switched over; `cronmigrate cutover --undo` restores them")
+        return 0
+
+    _guarded(debug, run)
+
+
 @app.command("init-config")
 def init_config(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")] = Path(

@@ -22,6 +22,7 @@ _STYLE = {
     Status.WARNING: "yellow",
     Status.REFUSED: "red",
     Status.DISABLED: "dim",
+    Status.MIGRATED: "dim",
 }
 CHUNK = 50
 WIDE = 140  # columns a table needs to show every column without breaking words

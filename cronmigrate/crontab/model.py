@@ -25,6 +25,7 @@ class CronJob(NamedTuple):
     raw: str  # the whole line, verbatim
     disabled: bool = False  # a commented-out job line
     timezone: str | None = None  # CRON_TZ/TZ in effect for this entry, if any
+    migrated: str | None = None  # the function `cronmigrate cutover` switched it over to
 
     @property
     def reboot(self) -> bool:

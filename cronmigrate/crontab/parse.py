@@ -33,6 +33,7 @@ from cronmigrate.crontab.lexical import (
     MAX_TAB_LINES,
     USERNAME,
 )
+from cronmigrate.crontab.marker import unmark
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind, EnvLine
 from cronmigrate.crontab.percent import split_percent
 from cronmigrate.diagnostics import Diagnostic, SourceLocation
@@ -118,6 +119,15 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         s = raw.lstrip(BLANKS)
         offset = len(raw) - len(s)
         if not s:
+            continue
+        marked = unmark(raw)
+        if marked is not None:  # switched over to AWS by `cronmigrate cutover`
+            function, original = marked
+            body = original.lstrip(BLANKS)
+            entry = parse_entry(body, len(original) - len(body), kind, loc, raw)
+            if not isinstance(entry, Diagnostic):
+                moved = _job(entry, loc, raw, env, owner, disabled=True, timezone=zone or tz_env)
+                jobs.append(moved._replace(migrated=function))
             continue
         if s.startswith("#"):
             job = _disabled_job(s, kind, loc, raw, env, owner, timezone=zone or tz_env)

@@ -132,7 +132,7 @@ def build(
             and errors
             and all(rules.BY_CODE[e.code] in rules.LAMBDA_ONLY for e in errors)
         )
-        if jp.status in (Status.REFUSED, Status.DISABLED) and not stays:
+        if jp.status in (Status.REFUSED, Status.DISABLED, Status.MIGRATED) and not stays:
             if jp.status is Status.REFUSED:
                 why = errors[0]  # a refused job has an error finding: its reason
                 skipped.append(why._replace(message=f"not generated: {why.message}"))

@@ -248,6 +248,15 @@ RULES: tuple[Rule, ...] = (
         "A line like `#0 3 * * * cmd` is reported and not migrated.",
     ),
     Rule(
+        "CM211",
+        "migrated",
+        INF,
+        "A job switched over to AWS",
+        "`cronmigrate cutover` commented the line out with `#cronmigrate:<function>:` before "
+        "it: the job runs on AWS now. `cronmigrate cutover --undo` restores the line byte for "
+        "byte.",
+    ),
+    Rule(
         "CM203",
         "day-and",
         E,
@@ -602,6 +611,7 @@ NUL_BYTE = BY_CODE["CM120"]
 ENV_VALUE_CUT = BY_CODE["CM121"]
 REBOOT = BY_CODE["CM201"]
 DISABLED = BY_CODE["CM202"]
+MIGRATED = BY_CODE["CM211"]
 DAY_AND = BY_CODE["CM203"]
 DAY_OR_SPLIT = BY_CODE["CM204"]
 DST_DRIFT = BY_CODE["CM205"]

@@ -98,7 +98,7 @@ def plan_crontabs(
                 diags.append(d)
         for job in tab.jobs:
             zone = job.timezone or opts.timezone
-            key = (job.schedule, job.disabled, zone)
+            key = (job.schedule, job.disabled, zone, job.migrated)
             if key not in cache:
                 cache[key] = translate(job, zone, topts)
             notes = line_notes.get(job.location.line, [])
@@ -108,7 +108,7 @@ def plan_crontabs(
             tr = _relocate(cache[key], job, notes)
             if tr.schedules not in runs_cache:
                 runs_cache[tr.schedules] = (
-                    _next_runs(tr.schedules, now) if tr.schedules and next_runs else ()
+                    upcoming_runs(tr.schedules, now) if tr.schedules and next_runs else ()
                 )
             runs = runs_cache[tr.schedules]
             text = describe(job.schedule) if next_runs else ""
@@ -123,6 +123,7 @@ def plan_crontabs(
         "warning": counts["warning"],
         "refused": counts["refused"],
         "disabled": counts["disabled"],
+        "migrated": counts["migrated"],
         # lines, not findings: a line with two errors is one malformed line
         "malformed": len(
             {(d.location.path, d.location.line) for d in diags if d.severity is Severity.ERROR}
@@ -185,7 +186,7 @@ def exit_code(plan: Plan) -> int:
     return 0
 
 
-def _next_runs(
+def upcoming_runs(
     schedules: Sequence[EventBridgeSchedule], now: dt.datetime, count: int = 3
 ) -> tuple[str, ...]:
     """The next instants the emitted schedules fire, ISO 8601 with the offset."""
@@ -266,5 +267,5 @@ def build_hosts(hosts: Sequence[tuple[str, Path]], opts: PlanOptions) -> Plan:
     files = tuple(f for plan in plans for f in plan.files)
     summary = {k: sum(plan.summary[k] for plan in plans) for k in plans[0].summary}
     counts = Counter(j.status.value for j in jobs)
-    summary.update({k: counts[k] for k in ("ok", "warning", "refused", "disabled")})
+    summary.update({k: counts[k] for k in ("ok", "warning", "refused", "disabled", "migrated")})
     return with_quotas(Plan(jobs, diags, files, opts.trigger, opts.timezone, summary))

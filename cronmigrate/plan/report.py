@@ -135,7 +135,8 @@ def summary_line(plan: Plan) -> str:
     return (
         f"{_count(s['jobs'], 'job', 'jobs')}: {s['ok']} ok, "
         f"{_count(s['warning'], 'warning', 'warnings')}, {s['refused']} refused, "
-        f"{s['disabled']} disabled; {_count(s['malformed'], 'malformed line', 'malformed lines')}; "
+        f"{s['disabled']} disabled, {s.get('migrated', 0)} migrated; "
+        f"{_count(s['malformed'], 'malformed line', 'malformed lines')}; "
         f"{_count(s['schedules'], 'EventBridge schedule', 'EventBridge schedules')}"
     )
 

@@ -4,7 +4,9 @@ sends), read from the same model the templates are written from."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 
 from cronmigrate.deploy import names
 from cronmigrate.deploy.infra import Function, Stack
@@ -23,6 +25,8 @@ def render(deployment: Deployment, stack: Stack) -> Artifacts:
         entry: dict[str, object] = {
             "function": job.function_name,
             "source": job.source,
+            "crontab": job.plan.job.location.path,  # as given to generate
+            "line": job.plan.job.location.line,
             "target": job.target,
             "schedules": [s.to_json() for s in job.schedules],
             "event": json.loads(names.input_document(job)),
@@ -45,5 +49,13 @@ def render(deployment: Deployment, stack: Stack) -> Artifacts:
                 secrets=[n for n, _ in names.secret_variables(job)],
             )
         jobs.append(entry)
-    doc = {"schema_version": SCHEMA_VERSION, "jobs": jobs}
+    # What `cronmigrate cutover` checks before it comments the jobs out: the crontabs as they
+    # were when this directory was generated.
+    crontabs = {}
+    for path in deployment.plan.files:
+        try:
+            crontabs[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            continue  # standard input, or gone
+    doc = {"schema_version": SCHEMA_VERSION, "crontabs": crontabs, "jobs": jobs}
     return {INDEX: Artifact.text(json.dumps(doc, indent=2, sort_keys=True) + "\n")}

@@ -13,6 +13,7 @@ class Status(enum.Enum):
     WARNING = "warning"
     REFUSED = "refused"
     DISABLED = "disabled"
+    MIGRATED = "migrated"  # switched over by `cronmigrate cutover`: runs on AWS now
 
 
 class Trigger(enum.Enum):

@@ -55,6 +55,9 @@ class CronJob(Protocol):
     @property
     def disabled(self) -> bool: ...
 
+    @property
+    def migrated(self) -> str | None: ...
+
 
 class Options(NamedTuple):
     trigger: Trigger = Trigger.SCHEDULER
@@ -148,6 +151,19 @@ def _schedules(crons: Sequence[AwsCron], zone: str) -> tuple[EventBridgeSchedule
 
 def translate(job: CronJob, zone: str, opts: Options) -> Translation:
     """Translate and prove one job."""
+    if job.migrated:
+        return Translation(
+            (),
+            Status.MIGRATED,
+            (
+                _diag(
+                    dg.MIGRATED,
+                    f"switched over to {job.migrated} by cronmigrate cutover "
+                    "(`cutover --undo` restores the line)",
+                    job,
+                ),
+            ),
+        )
     if job.disabled:
         return Translation(
             (),

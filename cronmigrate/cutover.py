@@ -1,0 +1,164 @@
+"""``cronmigrate cutover CRONTAB… --out DIR``: switch the jobs a deployment migrated off cron.
+
+Each line the deployment in DIR was generated from is commented out with
+``#cronmigrate:<function>:`` before it, byte for byte (:mod:`cronmigrate.crontab.marker`);
+every other line stays as it is. A crontab that changed since ``generate`` is refused (its
+hash is in DIR's ``cronmigrate-jobs.json``). ``undo`` restores the marked lines exactly. Files
+are written atomically (a temporary file renamed over the target, through links), keeping
+their mode and owner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from cronmigrate.crontab.marker import mark, unmark
+from cronmigrate.errors import CronmigrateError
+
+INDEX = "cronmigrate-jobs.json"
+
+
+class CutoverError(CronmigrateError):
+    exit_code = 1
+
+
+class Switched(NamedTuple):
+    function: str
+    source: str  # crontab:line
+    schedules: tuple[tuple[str, str], ...]  # (expression, zone): where it runs now
+    cron: Any = None  # the line's CronSchedule, for its next run under cron
+    zone: str = "UTC"  # the zone cron ran it in
+
+
+def _index(outdir: Path) -> dict[str, Any]:
+    try:
+        doc: dict[str, Any] = json.loads((outdir / INDEX).read_text())
+    except (OSError, ValueError):
+        raise CutoverError(
+            f"{outdir}: no {INDEX}: not a directory written by `cronmigrate generate`"
+        ) from None
+    return doc
+
+
+def _same(a: str, b: str) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _write_keeping(path: Path, data: bytes) -> None:
+    """Atomically replace ``path``'s target with ``data``, keeping its mode and owner."""
+    real = Path(os.path.realpath(path))
+    st = real.stat()
+    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.cronmigrate-", dir=real.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, st.st_mode & 0o7777)
+        if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+            os.chown(tmp, st.st_uid, st.st_gid)
+        os.replace(tmp, real)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise CutoverError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def cutover(crontabs: list[str], outdir: Path, undo: bool = False) -> list[Switched]:
+    doc = _index(outdir)
+    hashes: dict[str, str] = doc.get("crontabs", {})
+    jobs: list[dict[str, Any]] = doc.get("jobs", [])
+    done: list[Switched] = []
+    for given in crontabs:
+        path = Path(given)
+        known = next((k for k in hashes if _same(k, given)), None)
+        if known is None:
+            raise CutoverError(f"{given}: {outdir} was not generated from it")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CutoverError(f"{given}: cannot read: {exc.strerror or exc}") from None
+        text = data.decode("utf-8", "surrogateescape")
+        lines = text.split("\n")
+        if undo:
+            restored = 0
+            for i, line in enumerate(lines):
+                marked = unmark(line)
+                if marked is not None:
+                    lines[i] = marked[1]
+                    restored += 1
+            if restored:
+                _write_keeping(path, "\n".join(lines).encode("utf-8", "surrogateescape"))
+            continue
+        if hashlib.sha256(data).hexdigest() != hashes[known]:
+            raise CutoverError(
+                f"{given}: changed since {outdir} was generated: generate again, deploy, then "
+                "cut over (nothing was changed)"
+            )
+        from cronmigrate.crontab.parse import decide_kind, parse_crontab
+
+        kind, _ = decide_kind(given, text, None)
+        parsed = {j.location.line: j for j in parse_crontab(text, given, kind).jobs}
+        for job in jobs:
+            if not _same(job["crontab"], known):
+                continue
+            i = job["line"] - 1
+            if i >= len(lines) or unmark(lines[i]) is not None:
+                continue
+            lines[i] = mark(job["function"], lines[i])
+            line_job = parsed.get(job["line"])
+            zones = [s["timezone"] for s in job["schedules"]] or ["UTC"]
+            done.append(
+                Switched(
+                    job["function"],
+                    f"{given}:{job['line']}",
+                    tuple((s["expression"], s["timezone"]) for s in job["schedules"]),
+                    line_job.schedule if line_job is not None else None,
+                    (line_job.timezone if line_job is not None else None) or zones[0],
+                )
+            )
+        _write_keeping(path, "\n".join(lines).encode("utf-8", "surrogateescape"))
+    return done
+
+
+def next_run(schedules: tuple[tuple[str, str], ...], now: dt.datetime) -> dt.datetime | None:
+    """The next instant one of the EventBridge schedules fires (the cron line's, proven)."""
+    from cronmigrate.plan.build import upcoming_runs
+    from cronmigrate.schedule.model import EventBridgeSchedule
+
+    if not schedules:
+        return None
+    runs = upcoming_runs(tuple(EventBridgeSchedule(e, z) for e, z in schedules), now, 1)
+    return dt.datetime.fromisoformat(runs[0]) if runs else None
+
+
+def cron_next_run(schedule: Any, zone: str, now: dt.datetime) -> dt.datetime | None:
+    """The next minute the cron line itself fires (its fields, in its zone), found day by
+    day: computed apart from the EventBridge form, so the two can be compared."""
+    from cronmigrate.schedule.timezones import get_zone
+
+    if schedule is None:
+        return None
+    tz = get_zone(zone)
+    local = now.astimezone(tz)
+    times = sorted((h, m) for h in schedule.hours for m in schedule.minutes)
+    day = local.date()
+    for _ in range(366 * 5):
+        dom_ok = day.day in schedule.doms
+        dow_ok = (day.isoweekday() % 7) in schedule.dows
+        fits = (dom_ok and dow_ok) if schedule.day_rule == "and" else (dom_ok or dow_ok)
+        if day.month in schedule.months and fits:
+            for h, m in times:
+                naive = dt.datetime.combine(day, dt.time(h, m))
+                aware = naive.replace(tzinfo=tz)
+                if aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
+                    continue  # in a daylight-saving gap
+                if aware > local:
+                    return aware
+        day += dt.timedelta(days=1)
+    return None
