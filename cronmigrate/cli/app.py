@@ -199,7 +199,32 @@ def _build_plan(
     stdin_text = None
     if "-" in crontabs:
         stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
-    return build_plan(crontabs, options, stdin_text)
+    plan = build_plan(crontabs, options, stdin_text)
+    return _per_job_costs(plan, conf, cost, root) if conf.jobs else plan
+
+
+def _per_job_costs(plan: Plan, conf: Any, cost: Any, root: Path | None) -> Plan:
+    """Jobs with their own settings (memory, duration, target: runcommand) in
+    cronmigrate.yaml are costed with them."""
+    from cronmigrate.deploy.names import job_key, job_source
+    from cronmigrate.plan.cost import job_cost
+
+    base = root or Path("/")
+    jobs = []
+    for jp in plan.jobs:
+        key = conf.key_for(job_key(jp, conf.name_prefix, base), job_source(jp, base))
+        if key is None or jp.cost is None:
+            jobs.append(jp)
+            continue
+        js = conf.jobs[key]
+        opts = cost._replace(
+            memory_mb=js.memory,
+            architecture=js.architecture or cost.architecture,
+            duration_seconds=float(js.expected_duration),
+            lock=js.lock == "dynamodb",
+        )
+        jobs.append(jp._replace(cost=job_cost(jp, opts, runcommand=js.target == "runcommand")))
+    return plan._replace(jobs=tuple(jobs))
 
 
 def _guarded(debug: bool, action: Callable[[], int]) -> NoReturn:

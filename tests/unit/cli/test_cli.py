@@ -371,3 +371,14 @@ def test_cost_follows_the_settings(tmp_path: Path) -> None:
         },
         rel=1e-5,
     )
+
+
+def test_a_run_command_job_is_costed_in_state_transitions() -> None:
+    server = ROOT / "samples/server-root"
+    res = run_cli("plan", "etc/cron.d/app", "--root", ".", "--format", "json", cwd=server)
+    jobs = {j["source"]: j["cost"] for j in json.loads(res.stdout)["jobs"]}
+    backup = jobs["etc/cron.d/app:12"]  # target: runcommand in the sample's cronmigrate.yaml
+    assert set(backup["items"]) == {"schedule", "stepfunctions", "duplicate_guard"}
+    runs = backup["runs_per_month"]  # daily: 146097 days / 4800 months
+    assert backup["items"]["stepfunctions"] == pytest.approx(runs * 12 * 0.000025, rel=1e-6)
+    assert "lambda_compute" in jobs["etc/cron.d/app:8"]["items"]
