@@ -1,4 +1,5 @@
-"""Read a shell command with a real bash parser (bashlex): what it runs, what it redirects.
+"""Read a shell command: what it runs, what it redirects (plain commands by a small tokenizer,
+the rest with tree-sitter's bash grammar, :mod:`cronmigrate.analysis.tsbash`).
 
 Wrappers are looked through (``nice``, ``ionice``, ``timeout 600``, ``flock -n LOCK``,
 ``sudo -u u``, ``env``, ``nohup``, ``exec``), interpreters give their script (``bash x.sh``,
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from cronmigrate.analysis.words import ASSIGNMENT, SCRIPT_INTERPRETERS
 
@@ -95,33 +96,6 @@ class _Reader:
     def use(self, words: list[str], via: str) -> None:
         self.uses.append(Use(words[0], tuple(words[1:]), via, self.cwd, self.depth > 0))
 
-    def walk(self, node: Any, nested: bool) -> None:
-        kind = getattr(node, "kind", "")
-        if kind == "function" and hasattr(node, "name"):
-            self.functions.add(node.name.word)
-        if kind == "command":
-            self.command(node, nested)
-            return
-        for child in _children(node):
-            self.walk(child, nested)
-
-    def command(self, node: Any, nested: bool) -> None:
-        words: list[str] = []
-        for part in node.parts:
-            if part.kind in ("word", "assignment"):
-                if part.kind == "word":
-                    words.append(part.word)
-                for sub in getattr(part, "parts", []):  # $(...) inside a word
-                    self.depth += 1
-                    self.walk(sub, nested=True)
-                    self.depth -= 1
-            elif part.kind == "redirect":
-                target = part.output
-                if hasattr(target, "word"):
-                    start, end = (-1, -1) if nested else part.pos
-                    self.redirects.append(Redirect(part.type, target.word, start, end))
-        self.argv(words, "")
-
     def argv(self, words: list[str], via: str) -> None:
         while words and ASSIGNMENT.match(words[0]):  # `SERVICE_MODE=1 /sbin/e2scrub_all`
             words = words[1:]
@@ -174,7 +148,7 @@ class _Reader:
 
 def _read_simple(command: str) -> Reading:
     """Commands without quotes, expansions or compound syntax (most crontab lines), read
-    without importing bashlex (which costs ~100 ms, and lint runs in every commit)."""
+    without loading a parser (lint runs in every commit)."""
     reader = _Reader()
     words: list[str] = []
     pending: tuple[str, int] | None = None
@@ -198,39 +172,18 @@ def _read_simple(command: str) -> Reading:
 
 
 def read(command: str) -> Reading:
+    """What ``command`` runs. Plain commands are read without a parser (lint runs in every
+    commit); the rest with tree-sitter's bash grammar, which reads real scripts and names
+    the lines it cannot read while reading the others."""
     if _SIMPLE.match(command):
         return _read_simple(command)
-    import bashlex
-    import bashlex.errors
+    from cronmigrate.analysis.tsbash import read_tree
 
-    try:
-        trees = bashlex.parse(command)
-    except (
-        bashlex.errors.ParsingError,
-        NotImplementedError,
-        AssertionError,
-        IndexError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        KeyError,
-    ) as exc:
-        return Reading((), (), (), False, str(exc).splitlines()[0] if str(exc) else "")
-    reader = _Reader()
-    for tree in trees:
-        reader.walk(tree, nested=False)
-    return reader.reading()
-
-
-def _children(node: Any) -> list[Any]:
-    out: list[Any] = []
-    for attr in ("parts", "list", "command", "body"):
-        value = getattr(node, attr, None)
-        if isinstance(value, list):
-            out.extend(value)
-        elif value is not None and hasattr(value, "kind"):
-            out.append(value)
-    return out
+    reading, bad_lines = read_tree(command)
+    if bad_lines:
+        shown = ", ".join(map(str, bad_lines[:5])) + (" …" if len(bad_lines) > 5 else "")
+        return reading._replace(error=f"line {shown}" if len(bad_lines) == 1 else f"lines {shown}")
+    return reading
 
 
 def _skip(args: list[str], wrapper: str) -> list[str]:

@@ -1,6 +1,6 @@
 """Commands and the scripts they call → findings, the files to bundle, the command for Lambda.
 
-``analyse`` reads the crontab command with bashlex (:mod:`cronmigrate.analysis.shell`),
+``analyse`` reads the crontab command with a bash parser (:mod:`cronmigrate.analysis.shell`),
 follows scripts under ``--root`` (and what they ``source``, recursively), and reports what
 cannot move as it is: tools the runtime lacks, writes outside /tmp, localhost services,
 long jobs, root privileges, compiled programs for another architecture.  Log redirections
@@ -163,10 +163,16 @@ class _Walker:
         if not reading.parsed:
             self.note(
                 UNPARSED,
-                f"not analysed: bashlex cannot read it ({reading.error or 'unsupported syntax'})",
+                f"not analysed: cannot read it ({reading.error or 'unsupported syntax'})",
                 where,
             )
             return
+        if reading.error:  # read, but for these lines
+            self.note(
+                UNPARSED,
+                f"{reading.error} not read (the rest is analysed)",
+                where,
+            )
         self.functions |= reading.functions
         for inc in reading.includes:  # first: a library defines functions the rest calls
             path = self.resolve(inc, None) or inc
@@ -427,7 +433,7 @@ def _is_shell(path: str, data: bytes) -> bool:
 
 
 def _strip_comments(text: str) -> str:
-    """Drop full-line comments (bashlex reads them poorly); keep the line count."""
+    """Drop full-line comments; keep the line count (lines are reported by number)."""
     return "\n".join("" if line.lstrip().startswith("#") else line for line in text.split("\n"))
 
 
@@ -461,8 +467,7 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
                 walker.use(found[0], tuple(found[1]), "", None, "")
         walker.note(
             UNPARSED,
-            "read approximately: bashlex cannot parse it "
-            f"({reading.error or 'unsupported syntax'})",
+            f"read approximately: cannot parse it ({reading.error or 'unsupported syntax'})",
         )
     else:
         walker.reading(reading, "")

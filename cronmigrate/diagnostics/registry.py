@@ -399,9 +399,10 @@ RULES: tuple[Rule, ...] = (
         "CM507",
         "unparsed",
         INF,
-        "A command bashlex cannot read",
-        "The command uses syntax the bash parser does not handle (`case`, arithmetic); it is "
-        "read approximately and its scripts may not all be found.",
+        "A command or script with lines the parser cannot read",
+        "tree-sitter's bash grammar could not read some lines of the command or of a script "
+        "(the finding names them): the rest is analysed, but what those lines run or write "
+        "is not known.",
     ),
     Rule(
         "CM508",

@@ -69,7 +69,7 @@ CASES: dict[str, tuple[str, str, CrontabKind]] = {
     "CM504": (M + "0 3 * * * sleep 1000\n", M + "0 3 * * * sleep 10\n", U),
     "CM505": (M + "0 3 * * * sudo -u a /x\n", M + "0 3 * * * /x\n", U),
     "CM506": (M + "0 3 * * * /x >> /var/log/x.log\n", M + "0 3 * * * /x\n", U),
-    "CM507": (M + "0 3 * * * case a in a) /x;; esac\n", M + "0 3 * * * /x\n", U),
+    "CM507": (M + "0 3 * * * echo $(( 1 +  ; fi\n", M + "0 3 * * * /x\n", U),
     "CM510": ("MAILTO=root\n0 3 * * * /x\n", M + "0 3 * * * /x\n", U),
     "CM511": (M + "API_TOKEN=x\n0 3 * * * /x\n", M + "API_HOST=x\n0 3 * * * /x\n", U),
     "CM401": (M + "0 0 31 * * /x\n", M + "0 0 1 * * /x\n", U),
