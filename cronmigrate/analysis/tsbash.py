@@ -135,3 +135,30 @@ def read_tree(command: str) -> tuple[Reading, tuple[int, ...]]:
     tree = _parser().parse(source)
     reader.visit(tree.root_node, nested=False)
     return reader.reading(), tuple(sorted(set(reader.errors)))
+
+
+def bashisms(text: str) -> list[tuple[int, str]]:
+    """(line, construct) of what bash reads and POSIX sh (dash, Debian's /bin/sh) does not:
+    ``[[ ]]``, arrays, ``function f``, ``<<<``, ``$'…'``, ``<( )``."""
+    source = text.encode("utf-8", "surrogateescape")
+    found: list[tuple[int, str]] = []
+    stack = [_parser().parse(source).root_node]
+    while stack:
+        node = stack.pop()
+        what = None
+        if node.type == "test_command" and _text(node).startswith("[["):
+            what = "[[ ]]"
+        elif node.type == "array":
+            what = "an array"
+        elif node.type == "function_definition" and _text(node).startswith("function "):
+            what = "the function keyword"
+        elif node.type == "herestring_redirect":
+            what = "<<<"
+        elif node.type == "ansi_c_string":
+            what = "$'…'"
+        elif node.type == "process_substitution":
+            what = "<( )"
+        if what is not None:
+            found.append((node.start_point[0] + 1, what))
+        stack.extend(reversed(node.children))
+    return sorted(set(found))

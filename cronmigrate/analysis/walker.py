@@ -49,6 +49,7 @@ from cronmigrate.diagnostics.registry import (
     READ_ONLY,
     RUN_PARTS_BUNDLED,
     SECRET,
+    SH_BASHISM,
     UNPARSED,
     Rule,
 )
@@ -347,6 +348,16 @@ class _Walker:
         if _is_shell(path, data):
             text = data.decode("utf-8", "surrogateescape")
             self.reading(read(_strip_comments(text)), path)
+            if re.match(rb"#!\s*(/usr)?/bin/(env\s+)?sh\b", data):
+                from cronmigrate.analysis.tsbash import bashisms
+
+                for line, what in bashisms(text)[:3]:
+                    self.note(
+                        SH_BASHISM,
+                        f"line {line}: {what} is bash, but the script says #!/bin/sh "
+                        "(dash on Debian refused it; bash runs it on Lambda)",
+                        path,
+                    )
 
     def binary(self, path: str, info: elf.ElfInfo) -> None:
         if info.architecture is None:

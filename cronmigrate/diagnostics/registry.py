@@ -379,6 +379,16 @@ RULES: tuple[Rule, ...] = (
         "`x.sh`, `su - app -c 'TEXT'` runs TEXT) and the job runs as the function's role.",
     ),
     Rule(
+        "CM516",
+        "sh-bashism",
+        W,
+        "Bash syntax in a #!/bin/sh script",
+        "The script says `#!/bin/sh` but uses bash (`[[ ]]`, arrays, `<<<`, `$'…'`, `<( )`). "
+        "Debian's /bin/sh is dash, which refuses these: on the server that line failed. On "
+        "provided.al2023 /bin/sh is bash, so it now runs: check that this is what was meant, "
+        "and say `#!/bin/bash` if it is.",
+    ),
+    Rule(
         "CM515",
         "privileges-kept",
         E,
@@ -647,6 +657,7 @@ NOT_BUNDLED = BY_CODE["CM512"]
 ARCHITECTURE_DETECTED = BY_CODE["CM513"]
 RUN_PARTS_BUNDLED = BY_CODE["CM514"]
 PRIVILEGES_KEPT = BY_CODE["CM515"]
+SH_BASHISM = BY_CODE["CM516"]
 RECOMMEND_RUNCOMMAND = BY_CODE["CM601"]
 RUNCOMMAND_INSTANCES = BY_CODE["CM602"]
 SAME_JOB_ON_HOSTS = BY_CODE["CM603"]

@@ -349,3 +349,18 @@ def test_an_unknown_name_is_a_missing_tool_only_when_the_server_has_it(tmp_path:
     (tmp_path / "usr/bin/backup-tool").write_text("#!/bin/sh\n")
     found = analyse(job("backup-tool --all; RANDOM_WORD x"), tmp_path).findings
     assert [f.message.split(" ")[0] for f in found if f.code == "CM501"] == ["backup-tool"]
+
+
+def test_bashisms_in_a_posix_sh_script_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "opt").mkdir()
+    (tmp_path / "opt/sh.sh").write_text("#!/bin/sh\nif [[ -f /x ]]; then echo y; fi\ncat <<< hi\n")
+    (tmp_path / "opt/bash.sh").write_text("#!/bin/bash\nif [[ -f /x ]]; then echo y; fi\n")
+    a = analyse(job("/opt/sh.sh"), tmp_path)
+    found = [f.message for f in a.findings if f.code == "CM516"]
+    assert found == [
+        "/opt/sh.sh: line 2: [[ ]] is bash, but the script says #!/bin/sh (dash on Debian "
+        "refused it; bash runs it on Lambda)",
+        "/opt/sh.sh: line 3: <<< is bash, but the script says #!/bin/sh (dash on Debian "
+        "refused it; bash runs it on Lambda)",
+    ]
+    assert not [f for f in analyse(job("/opt/bash.sh"), tmp_path).findings if f.code == "CM516"]

@@ -100,6 +100,7 @@ TESTED_ELSEWHERE = {
     "CM513": "test_walker.py::test_compiled_program_sets_the_architecture",
     "CM514": "test_walker.py::test_run_parts_directory_is_bundled_with_a_run_parts",
     "CM302": "test_walker.py::test_missing_run_parts_directory_is_a_refusal",
+    "CM516": "test_walker.py::test_bashisms_in_a_posix_sh_script_are_reported",
     "CM211": "test_cutover.py::test_cutover_marks_only_the_migrated_lines_and_undo_restores_them",
     "CM515": "test_walker.py::test_command_findings",
     "CM509": "test_analysis.py::test_shared_libraries_beyond_glibc_are_reported",
