@@ -51,8 +51,8 @@ def _word_end(text: str, i: int) -> int | None:
         if c == "\\":
             i += 2
             continue
-        if c == "'":
-            j = text.find("'", i + 1)
+        if c in "'`":  # to the closing one: nothing inside is special
+            j = text.find(c, i + 1)
             if j < 0:
                 return None
             i = j + 1
@@ -64,12 +64,6 @@ def _word_end(text: str, i: int) -> int | None:
             if i >= n:
                 return None
             i += 1
-            continue
-        if c == "`":
-            j = text.find("`", i + 1)
-            if j < 0:
-                return None
-            i = j + 1
             continue
         if c == "$" and text.startswith("$(", i):
             depth += 1
