@@ -10,7 +10,7 @@ fast path cannot read.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from cronmigrate.analysis.shell import Reading, Redirect, _Reader
@@ -25,6 +25,12 @@ def _parser() -> Any:
     from tree_sitter import Language, Parser
 
     return Parser(Language(tree_sitter_bash.language()))
+
+
+@lru_cache(maxsize=32)
+def _tree(source: bytes) -> Any:
+    """One parse per text: a script is read for its commands and checked for bashisms."""
+    return _parser().parse(source)
 
 
 def _text(node: Any) -> str:
@@ -132,7 +138,7 @@ def read_tree(command: str) -> tuple[Reading, tuple[int, ...]]:
             offsets.extend([i] * len(ch.encode("utf-8", "surrogateescape")))
         offsets.append(len(command))
     reader = _TreeReader(source, offsets)
-    tree = _parser().parse(source)
+    tree = _tree(source)
     reader.visit(tree.root_node, nested=False)
     return reader.reading(), tuple(sorted(set(reader.errors)))
 
@@ -142,7 +148,7 @@ def bashisms(text: str) -> list[tuple[int, str]]:
     ``[[ ]]``, arrays, ``function f``, ``<<<``, ``$'…'``, ``<( )``."""
     source = text.encode("utf-8", "surrogateescape")
     found: list[tuple[int, str]] = []
-    stack = [_parser().parse(source).root_node]
+    stack = [_tree(source).root_node]
     while stack:
         node = stack.pop()
         what = None

@@ -346,8 +346,8 @@ class _Walker:
             self.binary(path, info)
             return
         if _is_shell(path, data):
-            text = data.decode("utf-8", "surrogateescape")
-            self.reading(read(_strip_comments(text)), path)
+            text = _strip_comments(data.decode("utf-8", "surrogateescape"))  # lines kept
+            self.reading(read(text), path)
             if re.match(rb"#!\s*(/usr)?/bin/(env\s+)?sh\b", data):
                 from cronmigrate.analysis.tsbash import bashisms
 
