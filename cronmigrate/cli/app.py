@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from typer import TyperException  # click's ClickException, which typer vendors
@@ -23,6 +23,7 @@ from cronmigrate.errors import CronmigrateError, UsageError, error_line, run_gua
 from cronmigrate.schedule.model import Trigger
 
 if TYPE_CHECKING:
+    from cronmigrate.deploy.settings import Settings
     from cronmigrate.plan.model import Plan
 
 app = typer.Typer(
@@ -164,7 +165,7 @@ def _build_plan(
     system: bool | None,
     now: str | None,
     root: Path | None = None,
-    settings: Any = None,
+    settings: Settings | None = None,
 ) -> Plan:
     from cronmigrate.crontab.read import missing_input
     from cronmigrate.plan.build import PlanOptions, build_plan
@@ -178,21 +179,11 @@ def _build_plan(
     forced = None if system is None else (CrontabKind.SYSTEM if system else CrontabKind.USER)
     if root is not None and not root.is_dir():
         raise UsageError(f"--root {root}: no such directory")
+    from cronmigrate.deploy import costs
     from cronmigrate.deploy import settings as config_mod
-    from cronmigrate.plan.cost import CostOptions
-    from cronmigrate.prices import PRICES
 
     conf = settings if settings is not None else config_mod.load(None)
-    d = conf.defaults
-    cost = CostOptions(
-        d.memory,
-        d.architecture or "x86_64",
-        float(d.expected_duration),
-        d.lock == "dynamodb",
-        conf.error_alarms,
-        target,
-        PRICES | conf.prices,
-    )
+    cost = costs.options(conf, target)
     options = PlanOptions(
         timezone, target, allow_drift, forced, _parse_now(now), root=root, cost=cost
     )
@@ -200,31 +191,7 @@ def _build_plan(
     if "-" in crontabs:
         stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
     plan = build_plan(crontabs, options, stdin_text)
-    return _per_job_costs(plan, conf, cost, root) if conf.jobs else plan
-
-
-def _per_job_costs(plan: Plan, conf: Any, cost: Any, root: Path | None) -> Plan:
-    """Jobs with their own settings (memory, duration, target: runcommand) in
-    cronmigrate.yaml are costed with them."""
-    from cronmigrate.deploy.names import job_key, job_source
-    from cronmigrate.plan.cost import job_cost
-
-    base = root or Path("/")
-    jobs = []
-    for jp in plan.jobs:
-        key = conf.key_for(job_key(jp, conf.name_prefix, base), job_source(jp, base))
-        if key is None or jp.cost is None:
-            jobs.append(jp)
-            continue
-        js = conf.jobs[key]
-        opts = cost._replace(
-            memory_mb=js.memory,
-            architecture=js.architecture or cost.architecture,
-            duration_seconds=float(js.expected_duration),
-            lock=js.lock == "dynamodb",
-        )
-        jobs.append(jp._replace(cost=job_cost(jp, opts, runcommand=js.target == "runcommand")))
-    return plan._replace(jobs=tuple(jobs))
+    return costs.per_job(plan, conf, cost, root)
 
 
 def _guarded(debug: bool, action: Callable[[], int]) -> NoReturn:

@@ -72,12 +72,7 @@ def to_dict(plan: Plan) -> dict[str, Any]:
         "files": list(plan.files),
         "jobs": [_job(j) for j in plan.jobs],
         "diagnostics": [_diag(d) for d in plan.diagnostics],
-        "summary": dict(plan.summary)
-        | {
-            "cost_usd_per_month": None
-            if total_cost(plan) is None
-            else round(total_cost(plan) or 0, 6)
-        },
+        "summary": dict(plan.summary) | {"cost_usd_per_month": _rounded(total_cost(plan))},
     }
 
 
@@ -111,6 +106,10 @@ def to_json(plan: Plan) -> str:
 def total_cost(plan: Plan) -> float | None:
     costs = [j.cost.total for j in plan.jobs if j.cost is not None]
     return sum(costs) if costs else None
+
+
+def _rounded(total: float | None) -> float | None:
+    return None if total is None else round(total, 9)
 
 
 def cost_line(plan: Plan) -> str:
@@ -181,8 +180,9 @@ def to_markdown(plan: Plan) -> str:
             for d in plan.diagnostics
         ]
     out += ["", summary_line(plan), ""]
-    if cost_line(plan):
-        out += [cost_line(plan), ""]
+    cost = cost_line(plan)
+    if cost:
+        out += [cost, ""]
     return "\n".join(out)
 
 
@@ -220,8 +220,9 @@ def iter_text(plan: Plan) -> Iterator[str]:
     for j in plan.jobs:
         yield job_block(j)
     yield summary_line(plan) + "\n"
-    if cost_line(plan):
-        yield cost_line(plan) + "\n"
+    cost = cost_line(plan)
+    if cost:
+        yield cost + "\n"
 
 
 def to_text(plan: Plan) -> str:
