@@ -73,7 +73,7 @@ def event(job: dict[str, Any], when: dt.datetime) -> dict[str, Any]:
     return out
 
 
-def _can_unshare() -> bool:
+def can_unshare() -> bool:
     if shutil.which("unshare") is None:
         return False
     root = [] if os.geteuid() == 0 else ["-r"]
@@ -101,7 +101,7 @@ def run_lambda(
             env["CRONMIGRATE_LOCAL"] = "1"
         else:
             env.update({k: v for k, v in os.environ.items() if k.startswith("AWS_")})
-        private = "64m" if _can_unshare() else None
+        private = "64m" if can_unshare() else None
         if private is None:
             env["CRONMIGRATE_LAYER"] = str(base / "opt")
             print(

@@ -21,6 +21,10 @@ EXPECTED_FAILURES = {
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # The sample jobs write to /tmp (daily-export.sh): they must get a private one.
+    from cronmigrate.local.run import can_unshare
+
+    assert can_unshare(), "running jobs needs a private /tmp (unshare -m, as root or -r)"
     out = tmp_path_factory.mktemp("run") / "out"
     generate_into(out, root=SAMPLES, iac=frozenset({"sam"}))
     return out
@@ -53,7 +57,7 @@ def test_the_job_gets_the_event_of_its_schedule_and_its_output_streams(out: Path
     assert "daily housekeeping at" in res.stdout
 
 
-def test_a_job_past_its_timeout_is_stopped(tmp_path: Path) -> None:
+def test_a_job_past_its_timeout_is_stopped(out: Path, tmp_path: Path) -> None:
     (tmp_path / "tab").write_text("0 1 * * * echo started; sleep 30\n")
     out = tmp_path / "out"
     generate_into(out, [str(tmp_path / "tab")], cwd=tmp_path, root=tmp_path, iac=frozenset({"sam"}))
