@@ -67,7 +67,7 @@ def sparse_unix_expression(draw: st.DrawFn) -> str:
 
 
 def has_equal_range(expr: str) -> bool:
-    """Does ``expr`` hold a range like ``6-6`` or ``sat-6``? (cronsim and croniter widen it.)"""
+    """Does ``expr`` hold a range like ``6-6`` or ``sat-6``? (croniter, cronsim < 2.9 widen it.)"""
     names = {n: i for i, n in enumerate(DOW_NAMES)} | {n: i + 1 for i, n in enumerate(MONTH_NAMES)}
     for part in expr.lower().replace(" ", ",").split(","):
         bounds = [str(names.get(b, b)) for b in part.split("/")[0].split("-")]

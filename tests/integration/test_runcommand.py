@@ -96,7 +96,7 @@ def _asl_validator(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--no-save",
             "--no-audit",
             "--no-fund",
-            "asl-validator@4",
+            "asl-validator@4.0.0",  # the version .ci/run pins
         ],
         check=True,
         capture_output=True,

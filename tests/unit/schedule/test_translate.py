@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 from cronsim import CronSim
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cronmigrate.diagnostics import Severity
@@ -155,8 +155,9 @@ def test_translation_fires_when_cron_fires(expr: str) -> None:
     if tr.status is Status.REFUSED:
         assert tr.reasons[-1].code in {dg.DAY_AND.code, dg.NEVER_RUNS.code}
         return
-    if has_equal_range(expr):
-        return  # cronsim widens 1-1/1; see test_cronexpr
+    # cronsim before 2.9 widened an equal range (1-1/1); such ranges are checked against Debian's
+    # own reading in test_unix, whatever cronsim's version, and left out of this comparison.
+    assume(not has_equal_range(expr))
     start = dt.datetime(2028, 1, 15, tzinfo=dt.UTC)
     end = dt.datetime(2028, 4, 15, tzinfo=dt.UTC)
     cron_runs = list(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 
 import pytest
 from cronsim import CronSim
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cronmigrate.schedule import calendar as daysets
@@ -136,23 +137,64 @@ def _our_runs(expr: str, start: dt.datetime, count: int) -> list[dt.datetime]:
     return out
 
 
-def test_cronsim_and_croniter_misread_equal_ranges() -> None:
-    """Both widen an equal range; cron (and Debian's oracle fixtures) read one value."""
-    from croniter import croniter
+ORACLE = Path(__file__).parents[2] / "oracle"
 
+
+def _debian_reading(line: str) -> list[str]:
+    """What Debian's own parser printed for ``line`` (tests/oracle: its fields as bit strings)."""
+    cases = (ORACLE / "cases.txt").read_text().split("\n")
+    printed = [x for x in (ORACLE / "debian_cron.txt").read_text().split("\n") if x and x[0] != "#"]
+    return printed[cases.index(line)].split()
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "value"),
+    [
+        # An equal range with a step is one value for Debian: "6-6/11" in day-of-week is Saturday.
+        ("29 19 4,2 sep 6-6 cmd", DOW, 6),
+        ("54-39 * 15-25,4 3-6/8 6-6/11,* cmd", DOW, None),  # ",*" widens it to every day
+        ("0 0 12-12 * * e", DOM, 12),
+        ("38 12-12/5 10-30/7 FEB-jan 3-3 cmd", HOUR, 12),
+    ],
+)
+def test_an_equal_range_is_one_value_as_debian_reads_it(
+    line: str, field: object, value: int | None
+) -> None:
+    """Some evaluators (older cronsim, croniter) widen ``6-6/1``; Debian's parser reads one value,
+    and so does cronmigrate: compared with Debian's own reading, not with theirs."""
+    schedule = parse_schedule(" ".join(line.split()[:5]))
+    assert isinstance(schedule, CronSchedule)
+    ours = {
+        DOW: schedule.dows | ({7} if 0 in schedule.dows else set()),
+        DOM: schedule.doms,
+        HOUR: schedule.hours,
+    }[field]  # type: ignore[index]
+    column, low = {DOW: (6, 0), DOM: (4, 1), HOUR: (3, 0)}[field]  # type: ignore[index]
+    debian = {low + i for i, bit in enumerate(_debian_reading(line)[column]) if bit == "1"}
+    assert set(ours) == debian
+    if value is not None:
+        assert set(ours) - {7} == {value} or set(ours) == {0, 7}
+
+
+def test_an_equal_range_with_a_step_fires_once_a_month() -> None:
     start = dt.datetime(2027, 1, 1)
-    assert _our_runs("0 0 6-6/1 * *", start, 2)[1] == dt.datetime(2027, 2, 6)
-    assert next(iter(CronSim("0 0 6-6/1 * *", start))) == dt.datetime(2027, 1, 6)
-    assert list(itertools.islice(CronSim("0 0 6-6/1 * *", start), 2))[1] != dt.datetime(2027, 2, 6)
-    it = croniter("0 12-12 * * *", start)
-    assert [it.get_next(dt.datetime) for _ in range(2)][1] != dt.datetime(2027, 1, 2, 12)
+    assert _our_runs("0 0 6-6/1 * *", start, 3) == [
+        dt.datetime(2027, 1, 6),
+        dt.datetime(2027, 2, 6),
+        dt.datetime(2027, 3, 6),
+    ]
+    assert _our_runs("0 12-12 * * *", start, 2) == [
+        dt.datetime(2027, 1, 1, 12),
+        dt.datetime(2027, 1, 2, 12),
+    ]
 
 
 @given(sparse_unix_expression(), st.integers(0, 3000))
 def test_fire_times_agree_with_cronsim(expr: str, offset_days: int) -> None:
     """cronsim implements Vixie's day rule; compare the next 40 runs."""
-    if _has_equal_range(expr):
-        return  # cronsim widens 6-6/1 (see test_cronsim_and_croniter_misread_equal_ranges)
+    # cronsim before 2.9 widened an equal range such as 6-6/1 to the whole field; such ranges are
+    # compared with Debian's own reading above instead, whatever cronsim's version.
+    assume(not _has_equal_range(expr))
     start = dt.datetime(2026, 1, 1) + dt.timedelta(days=offset_days)
     theirs = list(itertools.islice(CronSim(expr.lower(), start), 40))
     assert _our_runs(expr, start, 40) == theirs
@@ -171,16 +213,19 @@ def test_masks_agree_with_minute_matcher(expr: str, minute: int) -> None:
     assert by_matcher == by_mask
 
 
-def test_croniter_differs_where_the_issue_says() -> None:
-    """croniter ORs '*/2' day-of-month with a weekday; cron ANDs it (the '*' rule)."""
-    from croniter import croniter
-
+def test_a_day_field_starting_with_a_star_is_anded() -> None:
+    """``*/2`` day-of-month with Monday: Mondays that are odd days (cron.c's '*' rule; croniter
+    ORs them, so it is no oracle here)."""
     start = dt.datetime(2027, 3, 1)
-    it = croniter("0 0 */2 * 1", start)
-    theirs = [it.get_next(dt.datetime) for _ in range(6)]
     ours = _our_runs("0 0 */2 * 1", start, 6)
-    assert all(d.weekday() == 0 and d.day % 2 == 1 for d in ours)
-    assert theirs != ours
+    assert ours == [  # after 1 March 00:00, a Monday on an odd day
+        dt.datetime(2027, 3, 15),
+        dt.datetime(2027, 3, 29),
+        dt.datetime(2027, 4, 5),
+        dt.datetime(2027, 4, 19),
+        dt.datetime(2027, 5, 3),
+        dt.datetime(2027, 5, 17),
+    ]
 
 
 @given(sparse_unix_expression())
@@ -189,10 +234,10 @@ def test_fire_times_agree_with_croniter_where_it_follows_cron(expr: str) -> None
     from croniter import croniter
 
     dom, dow = expr.split()[2], expr.split()[4]
-    if ("*" in dom and dom != "*") or ("*" in dow and dow != "*"):
-        return  # croniter's difference in the day rule, tested above
-    if _has_equal_range(expr):
-        return  # croniter widens an equal range such as 12-12 to '*'
+    # croniter ORs a day field that starts with '*' (cron ANDs it) and widens an equal range such
+    # as 12-12: those lines are checked against Debian's reading above, not against croniter.
+    assume(not (("*" in dom and dom != "*") or ("*" in dow and dow != "*")))
+    assume(not _has_equal_range(expr))
     start = dt.datetime(2027, 5, 1)
     it = croniter(expr, start)
     theirs = [it.get_next(dt.datetime) for _ in range(20)]
