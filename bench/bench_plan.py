@@ -72,9 +72,7 @@ def main() -> None:
 
     from cronmigrate.crontab.model import CrontabKind
     from cronmigrate.crontab.parse import parse_crontab
-    from cronmigrate.schedule import calendar as daysets
-    from cronmigrate.schedule import local
-    from cronmigrate.schedule import proof as fires
+    from cronmigrate.schedule import daysets, fires, local
 
     t0 = time.perf_counter()
     tab = parse_crontab(text, "bench", CrontabKind.USER)

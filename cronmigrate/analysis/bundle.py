@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from cronmigrate.analysis.words import BUNDLE_DIR, SYSTEM_DIRS
+from cronmigrate.analysis.commands import BUNDLE_DIR, SYSTEM_DIRS
 
 
 class BundledFile(NamedTuple):

@@ -13,7 +13,7 @@ import posixpath
 import re
 from typing import NamedTuple
 
-from cronmigrate.analysis.words import ASSIGNMENT, SCRIPT_INTERPRETERS
+from cronmigrate.analysis.commands import ASSIGNMENT, SCRIPT_INTERPRETERS
 
 _WRAPPERS_WITH_VALUE = {
     "timeout": 1,

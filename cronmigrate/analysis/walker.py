@@ -15,9 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from cronmigrate.analysis import elf
-from cronmigrate.analysis import words as commands
+from cronmigrate.analysis import commands, elf
 from cronmigrate.analysis.bundle import BundledFile, replace_word, rewrite
+from cronmigrate.analysis.commands import SCRIPT_INTERPRETERS
 from cronmigrate.analysis.privileges import strip_privileges
 from cronmigrate.analysis.rootfs import locate
 from cronmigrate.analysis.runtime_tools import (
@@ -28,11 +28,10 @@ from cronmigrate.analysis.runtime_tools import (
 )
 from cronmigrate.analysis.secrets import is_secret
 from cronmigrate.analysis.shell import Reading, read
-from cronmigrate.analysis.words import SCRIPT_INTERPRETERS
 from cronmigrate.crontab.model import CronJob
 from cronmigrate.crontab.percent import open_construct
 from cronmigrate.diagnostics import Diagnostic
-from cronmigrate.diagnostics.registry import (
+from cronmigrate.diagnostics.rules import (
     ARCHITECTURE,
     ARCHITECTURE_DETECTED,
     LIBRARIES,

@@ -95,7 +95,7 @@ def _codes(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
         raise _Usage(f"{where}: expected a list of rule codes")
     codes = tuple(i.strip().upper() for i in items if i.strip())
-    from cronmigrate.diagnostics.registry import BY_CODE, GROUPS
+    from cronmigrate.diagnostics.rules import BY_CODE, GROUPS
 
     for c in codes:
         if (
@@ -144,7 +144,7 @@ def fix_file(path: Path, kind: Any = None) -> int:
 
 def run(argv: list[str]) -> int:
     args = parser().parse_args(argv)
-    from cronmigrate.diagnostics.registry import RULES, explain
+    from cronmigrate.diagnostics.rules import RULES, explain
     from cronmigrate.lint import output
 
     if args.list_rules:

@@ -12,9 +12,8 @@ from cronmigrate.crontab.lexical import (
     USERNAME,
 )
 from cronmigrate.crontab.model import CrontabKind
-from cronmigrate.diagnostics import Diagnostic, SourceLocation
-from cronmigrate.diagnostics import registry as dg
-from cronmigrate.diagnostics.registry import Rule
+from cronmigrate.diagnostics import Diagnostic, SourceLocation, rules
+from cronmigrate.diagnostics.rules import Rule
 from cronmigrate.schedule.unix import (
     MACROS,
     REBOOT,
@@ -90,7 +89,7 @@ def parse_entry(
             hint = ""
             if word.lower() in MACROS or word.lower() == REBOOT:
                 hint = f"macros are case-sensitive: write {word.lower()}"
-            return err(dg.BAD_MACRO, f"bad time specifier {word!r}", 0, hint)
+            return err(rules.BAD_MACRO, f"bad time specifier {word!r}", 0, hint)
         schedule_text = word
         pos = _skip(s, end)
     else:
@@ -102,14 +101,16 @@ def parse_entry(
             end = _token_end(s, pos)
             token = s[pos:end]
             if not token:
-                return err(dg.SYNTAX, f"bad {spec.name}: the field is missing", pos)
+                return err(rules.SYNTAX, f"bad {spec.name}: the field is missing", pos)
             parsed = parse_field(token, spec)
             if isinstance(parsed, FieldError):
                 quartz = _quartz_hint(token)
                 if quartz:
-                    return err(dg.QUARTZ, f"bad {spec.name} {token!r}: {quartz}", pos)
+                    return err(rules.QUARTZ, f"bad {spec.name} {token!r}: {quartz}", pos)
                 return err(
-                    dg.SYNTAX, f"bad {spec.name} {token!r}: {parsed.message}", pos + parsed.offset
+                    rules.SYNTAX,
+                    f"bad {spec.name} {token!r}: {parsed.message}",
+                    pos + parsed.offset,
                 )
             fields.append(parsed)
             starts.append(pos)
@@ -122,7 +123,7 @@ def parse_entry(
                 if f.ignored.startswith("#"):
                     why = " ('#' is Quartz's n-th weekday, which cron does not have)"
                 notes.append(
-                    dg.IGNORED_TEXT.at(
+                    rules.IGNORED_TEXT.at(
                         f"cron ignores {f.ignored!r} after {used!r} in the {spec.name} field "
                         f"and reads it as {used!r}{why}",
                         at,
@@ -131,7 +132,7 @@ def parse_entry(
                 )
             for r in f.reversed_ranges:
                 notes.append(
-                    dg.REVERSED_RANGE.at(
+                    rules.REVERSED_RANGE.at(
                         f"reversed range {r!r} in the {spec.name} field selects nothing "
                         "(cron accepts it silently)",
                         at,
@@ -146,7 +147,7 @@ def parse_entry(
     if kind is CrontabKind.SYSTEM:
         if not rest.strip(C_SPACE):
             return err(
-                dg.MISSING_USER,
+                rules.MISSING_USER,
                 "missing user and command",
                 pos,
                 "system crontabs name the user after the time fields",
@@ -154,7 +155,7 @@ def parse_entry(
         pasted = _pasted_fields(rest)
         if pasted:  # `0 0 12 * * ? root /x`: the "user" is a sixth time field
             return err(
-                dg.BAD_COMMAND_START,
+                rules.BAD_COMMAND_START,
                 f"{pasted!r} where the user field goes is a time field: Quartz or EventBridge "
                 "syntax (a seconds or year field, '?') pasted into a crontab",
                 pos,
@@ -165,10 +166,10 @@ def parse_entry(
         cpos = _skip(rest, uend)
         command = rest[cpos:]
         if not command.strip(C_SPACE):
-            return err(dg.MISSING_COMMAND, f"missing command after user {user!r}", pos + uend)
+            return err(rules.MISSING_COMMAND, f"missing command after user {user!r}", pos + uend)
         if not USERNAME.match(user):
             return err(
-                dg.MISSING_USER,
+                rules.MISSING_USER,
                 f"{user!r} is not a user name",
                 pos,
                 "system crontabs (/etc/crontab, cron.d) need a user field",
@@ -176,10 +177,10 @@ def parse_entry(
     else:
         command = rest
         if not command.strip(C_SPACE):
-            return err(dg.MISSING_COMMAND, "missing command", pos)
+            return err(rules.MISSING_COMMAND, "missing command", pos)
         if command.startswith("*"):
             return err(
-                dg.BAD_COMMAND_START,
+                rules.BAD_COMMAND_START,
                 "bad command: it starts with '*'",
                 pos,
                 "six time fields? Unix cron has five; there is no seconds or year field",
@@ -187,7 +188,7 @@ def parse_entry(
     pasted = _pasted_fields(command)
     if pasted:
         return err(
-            dg.BAD_COMMAND_START,
+            rules.BAD_COMMAND_START,
             f"the command starts with {pasted!r}, a time field: Quartz or EventBridge syntax "
             "(a seconds or year field, '?') pasted into a crontab, which cron would run as a "
             "command",
@@ -196,7 +197,7 @@ def parse_entry(
         )
     if "\x00" in command:  # a C string: the command ends there
         notes.append(
-            dg.NUL_BYTE.at(
+            rules.NUL_BYTE.at(
                 "a NUL byte in the command: cron runs only what comes before it",
                 SourceLocation(loc.path, loc.line, offset + pos + command.index("\x00") + 1),
                 raw,
@@ -206,7 +207,7 @@ def parse_entry(
     size = len(command.encode("utf-8", "surrogateescape"))
     if size >= MAX_COMMAND - 1:
         return err(
-            dg.COMMAND_TOO_LONG,
+            rules.COMMAND_TOO_LONG,
             f"the command is {size} bytes: Debian's cron refuses a command of "
             f"{MAX_COMMAND - 1} bytes or more (MAX_COMMAND)",
             pos,

@@ -36,8 +36,7 @@ from cronmigrate.crontab.lexical import (
 from cronmigrate.crontab.marker import unmark
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind, EnvLine
 from cronmigrate.crontab.percent import split_percent
-from cronmigrate.diagnostics import Diagnostic, SourceLocation
-from cronmigrate.diagnostics import registry as dg
+from cronmigrate.diagnostics import Diagnostic, SourceLocation, rules
 from cronmigrate.schedule import timezones
 
 
@@ -88,7 +87,7 @@ def decide_kind(
         why = "its entries name a user" if kind is CrontabKind.SYSTEM else "its location"
         if sniffed is CrontabKind.USER:
             why = "its entries have no user field"
-        note = dg.FORMAT_DETECTED.at(
+        note = rules.FORMAT_DETECTED.at(
             f"read as a {kind.value} crontab ({why}); use --system or --user to say otherwise",
             SourceLocation(path, 0),
         )
@@ -139,7 +138,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
             name, value = pair
             if "\x00" in value:
                 diags.append(
-                    dg.NUL_BYTE.at(
+                    rules.NUL_BYTE.at(
                         f"a NUL byte in the value of {name}: cron keeps only what comes before it",
                         loc,
                         raw,
@@ -149,7 +148,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
             data = value.encode("utf-8", "surrogateescape")
             if len(data) > ENV_VALUE_MAX:
                 diags.append(
-                    dg.ENV_VALUE_CUT.at(
+                    rules.ENV_VALUE_CUT.at(
                         f"the value of {name} is {len(data)} bytes: Debian's cron keeps its "
                         f"first {ENV_VALUE_MAX} (MAX_ENVSTR)",
                         loc,
@@ -163,7 +162,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
             if name in ("CRON_TZ", "TZ"):
                 if not timezones.is_valid(value):
                     diags.append(
-                        dg.UNKNOWN_TIMEZONE.at(
+                        rules.UNKNOWN_TIMEZONE.at(
                             f"unknown time zone {value!r} in {name}",
                             loc,
                             raw,
@@ -180,14 +179,14 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
             if ENV_LIKE.match(s):
                 empty = s.rstrip().endswith("=")
                 why = ' (an empty value needs quotes: NAME="")' if empty else ""
-                entry = dg.BAD_ENV.at(
+                entry = rules.BAD_ENV.at(
                     f"bad environment line {s.rstrip()!r}: cron does not read it as "
                     f"NAME=value{why}, so it rejects it as a job line",
                     SourceLocation(path, number, offset + 1),
                     raw,
                 )
             elif s == "\r":
-                entry = dg.CRLF_BREAKS_LINE.at(
+                entry = rules.CRLF_BREAKS_LINE.at(
                     "a line holding only a carriage return is a syntax "
                     "error for cron (CRLF line endings)",
                     loc,
@@ -207,7 +206,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
             else "crontab -e and cron expect every line to end in one"
         )
         diags.append(
-            dg.MISSING_NEWLINE.at(
+            rules.MISSING_NEWLINE.at(
                 f"the last line has no newline: {what}",
                 SourceLocation(path, len(lines)),
                 lines[-1],
@@ -216,7 +215,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         )
     if crlf:
         diags.append(
-            dg.CRLF.at(
+            rules.CRLF.at(
                 f"{crlf} line(s) end in CRLF: cron passes the carriage return to the shell "
                 "as part of the command (cronmigrate drops it)",
                 SourceLocation(path, 0),
@@ -226,7 +225,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         )
     if first_error:
         diags.append(
-            dg.FILE_IGNORED.at(
+            rules.FILE_IGNORED.at(
                 f"Debian's cron ignores this whole file because of the error at line "
                 f"{first_error} (cronie skips only the bad lines): none of its jobs run today",
                 SourceLocation(path, 0),
@@ -234,7 +233,7 @@ def parse_crontab(text: str, path: str, kind: CrontabKind, owner: str | None = N
         )
     if len(lines) > MAX_TAB_LINES:
         diags.append(
-            dg.FILE_IGNORED.at(
+            rules.FILE_IGNORED.at(
                 f"{len(lines)} lines: Debian's cron ignores crontabs longer than "
                 f"{MAX_TAB_LINES} lines",
                 SourceLocation(path, 0),

@@ -10,8 +10,7 @@ from cronmigrate.crontab.lexical import (
 )
 from cronmigrate.crontab.model import Crontab, CrontabKind
 from cronmigrate.crontab.parse import decide_kind, location_kind, parse_crontab
-from cronmigrate.diagnostics import Diagnostic, SourceLocation
-from cronmigrate.diagnostics import registry as dg
+from cronmigrate.diagnostics import Diagnostic, SourceLocation, rules
 
 
 class Source(NamedTuple):
@@ -41,7 +40,7 @@ def collect_sources(
                     continue
                 if not CRON_D_NAME.match(child.name):
                     diags.append(
-                        dg.SKIPPED_FILE.at(
+                        rules.SKIPPED_FILE.at(
                             f"skipped {child.name!r}: cron ignores files in a cron directory "
                             "whose names are not letters, digits, '-' and '_'",
                             SourceLocation(str(child), 0),
@@ -98,7 +97,7 @@ def _read(p: Path, diags: list[Diagnostic]) -> list[Source]:
         data = p.read_bytes()
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
-        diags.append(dg.UNREADABLE.at(f"cannot read: {reason}", SourceLocation(str(p), 0)))
+        diags.append(rules.UNREADABLE.at(f"cannot read: {reason}", SourceLocation(str(p), 0)))
         return []
     owner = p.name if location_kind(str(p)) == (CrontabKind.USER, True) else None
     return [Source(str(p), _decode(data), owner)]

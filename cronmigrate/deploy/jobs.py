@@ -12,8 +12,7 @@ from cronmigrate.analysis.bundle import BundledFile
 from cronmigrate.analysis.walker import analyse
 from cronmigrate.deploy.names import job_key, job_source, logical_id, short_hash, tf_label
 from cronmigrate.deploy.settings import ConfigError, JobSettings, Settings
-from cronmigrate.diagnostics import Diagnostic, Severity
-from cronmigrate.diagnostics import registry as rules
+from cronmigrate.diagnostics import Diagnostic, Severity, rules
 from cronmigrate.errors import CronmigrateError
 from cronmigrate.plan.model import JobPlan, Plan
 from cronmigrate.schedule.model import EventBridgeSchedule, Status, Trigger

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cronmigrate import aws_facts as aws
-from cronmigrate.analysis import words
+from cronmigrate.analysis import commands
 from cronmigrate.analysis.secrets import is_secret, parameter_name
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def job_key(jp: JobPlan, prefix: str, root: Path, digits: int = 6, host: str = "
     (``digits``), so that names never clash and the others keep theirs. ``host`` (the
     ``--host`` option) tells apart servers deployed into one account."""
     room = aws.FUNCTION_NAME_MAX - len(prefix) - digits - 1
-    stem = words.stem(jp.job.command)[:room].rstrip("-_") or "job"
+    stem = commands.stem(jp.job.command)[:room].rstrip("-_") or "job"
     # With --host, the server's name is part of what is hashed: two servers' /etc/crontab
     # line 18 are two functions in one account.
     where = f"{host}:{job_source(jp, root)}" if host else job_source(jp, root)

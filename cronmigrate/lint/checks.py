@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cronmigrate.analysis import words as commands
+from cronmigrate.analysis import commands
 from cronmigrate.analysis.secrets import is_secret
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
 from cronmigrate.crontab.percent import escape_percents, open_construct
-from cronmigrate.diagnostics import Diagnostic, SourceLocation, echo
-from cronmigrate.diagnostics import registry as rules
-from cronmigrate.diagnostics.registry import Rule
+from cronmigrate.diagnostics import Diagnostic, SourceLocation, echo, rules
+from cronmigrate.diagnostics.rules import Rule
 from cronmigrate.schedule.describe import MONTH_NAMES
 
 _REDIRECT = re.compile(r"(^|[^<])(>|>>|&>)|\|\s*(logger|tee|systemd-cat)\b|\bchronic\b")

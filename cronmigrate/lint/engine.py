@@ -14,7 +14,7 @@ from typing import NamedTuple
 from cronmigrate.crontab.model import Crontab, CrontabKind
 from cronmigrate.crontab.read import read_crontabs
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
-from cronmigrate.diagnostics.registry import BY_CODE, GROUPS
+from cronmigrate.diagnostics.rules import BY_CODE, GROUPS
 from cronmigrate.errors import UsageError
 from cronmigrate.lint import checks
 from cronmigrate.schedule import timezones

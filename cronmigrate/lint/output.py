@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from cronmigrate import __version__
 from cronmigrate.diagnostics import Diagnostic, Severity
-from cronmigrate.diagnostics.registry import BY_CODE, RULES
+from cronmigrate.diagnostics.rules import BY_CODE, RULES
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

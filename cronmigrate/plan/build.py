@@ -12,20 +12,17 @@ from cronmigrate import aws_facts as aws
 from cronmigrate.analysis.walker import analyse
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
 from cronmigrate.crontab.read import read_crontabs
-from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
-from cronmigrate.diagnostics import registry as dg
+from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation, rules
 from cronmigrate.errors import UsageError
 from cronmigrate.plan.cost import CostOptions, job_cost
 from cronmigrate.plan.model import JobPlan, Plan
-from cronmigrate.schedule import calendar as daysets
-from cronmigrate.schedule import proof as fires
-from cronmigrate.schedule import timezones
+from cronmigrate.schedule import daysets, fires, timezones
 from cronmigrate.schedule.describe import describe
 from cronmigrate.schedule.eventbridge import parse as parse_aws
 from cronmigrate.schedule.model import EventBridgeSchedule, Status, Translation, Trigger
 from cronmigrate.schedule.translate import Options, translate
 
-_LINE_NOTES = frozenset({dg.IGNORED_TEXT.code, dg.REVERSED_RANGE.code})
+_LINE_NOTES = frozenset({rules.IGNORED_TEXT.code, rules.REVERSED_RANGE.code})
 
 
 class PlanOptions(NamedTuple):
@@ -68,7 +65,7 @@ def with_quotas(plan: Plan) -> Plan:
         counts.append((schedules, aws.SCHEDULER_SCHEDULES_DEFAULT, "Scheduler schedules"))
     where = SourceLocation(plan.files[0] if plan.files else "-", 0)
     notes = tuple(
-        dg.ACCOUNT_QUOTA.at(
+        rules.ACCOUNT_QUOTA.at(
             f"{n:,} {what} for {len(jobs):,} jobs: more than an account's default quota of "
             f"{limit:,}; raise it through Service Quotas before deploying",
             where,
@@ -137,11 +134,11 @@ def plan_crontabs(
 
 # Findings that say a job needs its server (state, tools, services, time), not Lambda.
 _NEEDS_SERVER = {
-    dg.MISSING_TOOL.code: "a tool the runtime lacks",
-    dg.READ_ONLY.code: "writes to the server's disk",
-    dg.LOCALHOST.code: "a service on the server",
-    dg.LONG_JOB.code: "longer than 15 minutes",
-    dg.NOT_BUNDLED.code: "files on the server",
+    rules.MISSING_TOOL.code: "a tool the runtime lacks",
+    rules.READ_ONLY.code: "writes to the server's disk",
+    rules.LOCALHOST.code: "a service on the server",
+    rules.LONG_JOB.code: "longer than 15 minutes",
+    rules.NOT_BUNDLED.code: "files on the server",
 }
 
 
@@ -157,7 +154,7 @@ def recommend_target(job: CronJob, found: Sequence[Diagnostic]) -> list[Diagnost
     if not why:
         return []
     return [
-        dg.RECOMMEND_RUNCOMMAND.at(
+        rules.RECOMMEND_RUNCOMMAND.at(
             f"recommended target: runcommand ({', '.join(why)})"
             "; set target: runcommand and instances: for this job in "
             "cronmigrate.yaml to keep it on its server",
@@ -248,7 +245,7 @@ def build_hosts(hosts: Sequence[tuple[str, Path]], opts: PlanOptions) -> Plan:
         for name, jp in same:
             others = ", ".join(n for n in names if n != name)
             notes.setdefault(id(jp), []).append(
-                dg.SAME_JOB_ON_HOSTS.at(
+                rules.SAME_JOB_ON_HOSTS.at(
                     f"the same job runs on {others}: moved as it is, it runs "
                     f"{len(names)} times; keep one (enabled: false in cronmigrate.yaml for "
                     "the others)",

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from cronmigrate.plan.model import JobPlan
 from cronmigrate.prices import PRICES
-from cronmigrate.schedule import proof
+from cronmigrate.schedule import fires
 from cronmigrate.schedule.eventbridge import parse
 from cronmigrate.schedule.model import Trigger
 
@@ -49,7 +49,7 @@ def runs_per_month(jp: JobPlan) -> float:
     """Invocations a month: every EventBridge schedule's fire times over the cycle."""
     total = 0
     for s in jp.translation.schedules:
-        days, times = proof.aws_pair(parse(s.expression))
+        days, times = fires.aws_pair(parse(s.expression))
         total += days.bit_count() * times.bit_count()
     return total / MONTHS_PER_CYCLE
 

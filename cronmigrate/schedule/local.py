@@ -4,9 +4,8 @@ day-of-week rule as two expressions, the AND rule refused unless it is whole wee
 
 from __future__ import annotations
 
-from cronmigrate.diagnostics import Diagnostic, SourceLocation
-from cronmigrate.diagnostics import registry as dg
-from cronmigrate.diagnostics.registry import Rule
+from cronmigrate.diagnostics import Diagnostic, SourceLocation, rules
+from cronmigrate.diagnostics.rules import Rule
 from cronmigrate.schedule.eventbridge import (
     MONTHS,
     AwsCron,
@@ -118,7 +117,7 @@ def local_crons(s: CronSchedule) -> tuple[list[AwsCron], list[Diagnostic]]:
             return crons, notes
         star = "day-of-month" if s.dom_star else "day-of-week"
         raise Refusal(
-            dg.DAY_AND,
+            rules.DAY_AND,
             f"cron runs this only on days that match both day-of-month "
             f"{_field_text(s, 2)!r} and day-of-week {_field_text(s, 4)!r} (the {star} "
             "field starts with '*', which makes cron AND the two); EventBridge cannot "
@@ -131,7 +130,7 @@ def local_crons(s: CronSchedule) -> tuple[list[AwsCron], list[Diagnostic]]:
     if not s.dows:
         return [mk(dom_text(), "?")], notes
     notes.append(
-        dg.DAY_OR_SPLIT.at(
+        rules.DAY_OR_SPLIT.at(
             f"cron runs this on day-of-month {_field_text(s, 2)!r} OR day-of-week "
             f"{_field_text(s, 4)!r} (neither starts with '*'); EventBridge needs two "
             "schedules for that",

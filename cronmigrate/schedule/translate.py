@@ -24,11 +24,9 @@ from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
 from cronmigrate import aws_facts as aws
-from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
-from cronmigrate.diagnostics import registry as dg
-from cronmigrate.diagnostics.registry import Rule
-from cronmigrate.schedule import proof as fires
-from cronmigrate.schedule import timezones
+from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation, rules
+from cronmigrate.diagnostics.rules import Rule
+from cronmigrate.schedule import fires, timezones
 from cronmigrate.schedule.eventbridge import (
     AwsCron,
     AwsCronError,
@@ -157,7 +155,7 @@ def translate(job: CronJob, zone: str, opts: Options) -> Translation:
             Status.MIGRATED,
             (
                 _diag(
-                    dg.MIGRATED,
+                    rules.MIGRATED,
                     f"switched over to {job.migrated} by cronmigrate cutover "
                     "(`cutover --undo` restores the line)",
                     job,
@@ -168,25 +166,25 @@ def translate(job: CronJob, zone: str, opts: Options) -> Translation:
         return Translation(
             (),
             Status.DISABLED,
-            (_diag(dg.DISABLED, "commented out: not migrated", job),),
+            (_diag(rules.DISABLED, "commented out: not migrated", job),),
         )
     s = job.schedule
     if s is None:
         return _refused(
-            dg.REBOOT,
+            rules.REBOOT,
             "@reboot runs when the server boots; there is no boot "
             "to schedule on AWS (run it once at deploy time instead)",
             job,
         )
     if not timezones.is_valid(zone):
-        return _refused(dg.UNKNOWN_TIMEZONE, f"unknown time zone {zone!r}", job)
+        return _refused(rules.UNKNOWN_TIMEZONE, f"unknown time zone {zone!r}", job)
     return _translate_schedule(s, job, zone, opts)
 
 
 def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options) -> Translation:
     truth = fires.cron_pair(s)
     if not truth[0] or not truth[1]:
-        return _refused(dg.NEVER_RUNS, _never_reason(s), job)
+        return _refused(rules.NEVER_RUNS, _never_reason(s), job)
     try:
         local, notes = local_crons(s)
     except Refusal as r:
@@ -204,7 +202,7 @@ def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options)
         made = _utc_for(local, offs[0])
         if made is None:
             return _refused(
-                dg.NO_UTC_FORM,
+                rules.NO_UTC_FORM,
                 f"no exact UTC form of {s.text!r} at {timezones.fmt_offset(offs[0])} ({zone})",
                 job,
             )
@@ -232,7 +230,7 @@ def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options)
                     "; use the default EventBridge Scheduler target (it takes the time zone),"
                     " or --allow-drift"
                 )
-                return _refused(dg.NO_UTC_FORM, why + hint, job, reasons)
+                return _refused(rules.NO_UTC_FORM, why + hint, job, reasons)
             crons = chosen
             truths = fires.shift_pairs(truth, main)
             for off in offs:
@@ -246,7 +244,7 @@ def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options)
                     )
             reasons.append(
                 _diag(
-                    dg.UTC_DRIFT,
+                    rules.UTC_DRIFT,
                     "drift accepted (--allow-drift): " + "; ".join(drift),
                     job,
                 )
@@ -254,10 +252,10 @@ def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options)
     try:  # AWS takes at most 256 characters: longer ones become several schedules
         crons = [part for c in crons for part in fit(c, aws.SCHEDULE_EXPRESSION_MAX)]
     except AwsCronError as exc:
-        return _refused(dg.UNVERIFIED, f"internal: {exc}", job)
+        return _refused(rules.UNVERIFIED, f"internal: {exc}", job)
     if len(crons) > MAX_SCHEDULES:
         return _refused(
-            dg.NO_UTC_FORM,
+            rules.NO_UTC_FORM,
             f"needs {len(crons)} EventBridge schedules (more than {MAX_SCHEDULES})",
             job,
             reasons,
@@ -281,14 +279,14 @@ def _prove(
         problems = expression_problems(c.expression)
         if problems:  # a bug in our own rendering: never hand AWS what it refuses
             why = f"internal: emitted {c.expression}, which AWS refuses: {problems[0]}"
-            return _refused(dg.UNVERIFIED, why, job)
+            return _refused(rules.UNVERIFIED, why, job)
     try:
         cmp = fires.compare(truths, [fires.aws_pair(c) for c in crons])
     except AwsCronError as exc:  # pragma: no cover - a bug in our own rendering
-        return _refused(dg.UNVERIFIED, f"internal: emitted an invalid expression: {exc}", job)
+        return _refused(rules.UNVERIFIED, f"internal: emitted an invalid expression: {exc}", job)
     if not cmp.equal:
         return _refused(
-            dg.UNVERIFIED,
+            rules.UNVERIFIED,
             (
                 f"the EventBridge form does not fire at the same instants ({cmp.missing} "
                 f"missing, {cmp.extra} extra per 400 years): refused"
@@ -302,11 +300,11 @@ def _prove(
     dst = [_dst_detail(d, zone, target) for d in diffs]
     if diffs:
         message = _dst_message(diffs, zone, target, window)
-        reasons.append(_diag(dg.DST_DRIFT, message, job))
+        reasons.append(_diag(rules.DST_DRIFT, message, job))
     if cmp.duplicates:
         reasons.append(
             _diag(
-                dg.DAY_OR_DUPLICATES,
+                rules.DAY_OR_DUPLICATES,
                 f"on days matching both fields the two schedules fire at the "
                 f"same minute ({cmp.duplicates} such instants per 400 years): "
                 "the target is invoked twice where cron ran once",

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cronmigrate.schedule import calendar as daysets
-from cronmigrate.schedule import proof as fires
+from cronmigrate.schedule import daysets, fires
 from cronmigrate.schedule.eventbridge import (
     MONTHS,
     AwsCron,

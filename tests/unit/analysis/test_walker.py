@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from cronmigrate.analysis import elf
+from cronmigrate.analysis.commands import stem
 from cronmigrate.analysis.shell import read
 from cronmigrate.analysis.walker import analyse
-from cronmigrate.analysis.words import stem
 from cronmigrate.crontab.model import CronJob, CrontabKind
 from cronmigrate.crontab.parse import parse_crontab
 from cronmigrate.diagnostics import Severity

@@ -13,8 +13,7 @@ from cronmigrate.crontab.model import Crontab, CrontabKind
 from cronmigrate.crontab.parse import decide_kind, parse_crontab
 from cronmigrate.crontab.percent import split_percent
 from cronmigrate.crontab.read import read_crontabs
-from cronmigrate.diagnostics import Severity
-from cronmigrate.diagnostics import registry as dg
+from cronmigrate.diagnostics import Severity, rules
 from tests.helpers import ROOT
 
 
@@ -96,7 +95,7 @@ def test_cron_tz_applies_to_later_entries() -> None:
 def test_unknown_time_zone_is_a_diagnostic() -> None:
     tab = user("CRON_TZ=Mars/Olympus\n0 2 * * * b\n")
     (d,) = tab.diagnostics
-    assert d.code == dg.UNKNOWN_TIMEZONE.code
+    assert d.code == rules.UNKNOWN_TIMEZONE.code
     assert str(d.location) == "f:1"
 
 
@@ -119,16 +118,16 @@ def test_system_header_example_is_not_a_job() -> None:
 @pytest.mark.parametrize(
     ("text", "code", "column"),
     [
-        ("0/15 * * * * x\n", dg.QUARTZ.code, 1),
-        ("0 0 L * * x\n", dg.QUARTZ.code, 5),
-        ("0 3 * * * * x\n", dg.BAD_COMMAND_START.code, 11),
-        ("0 3 * * *\n", dg.MISSING_COMMAND.code, 10),
-        ("0 3 * *\n", dg.SYNTAX.code, 8),
-        ("@Daily x\n", dg.BAD_MACRO.code, 1),
-        ("FOO=\n", dg.BAD_ENV.code, 1),
-        ("  FOO='a' b\n", dg.BAD_ENV.code, 3),
-        ("  0 3 32 * * x\n", dg.SYNTAX.code, 7),
-        ("0 3 * * mon-fry x\n", dg.SYNTAX.code, 13),
+        ("0/15 * * * * x\n", rules.QUARTZ.code, 1),
+        ("0 0 L * * x\n", rules.QUARTZ.code, 5),
+        ("0 3 * * * * x\n", rules.BAD_COMMAND_START.code, 11),
+        ("0 3 * * *\n", rules.MISSING_COMMAND.code, 10),
+        ("0 3 * *\n", rules.SYNTAX.code, 8),
+        ("@Daily x\n", rules.BAD_MACRO.code, 1),
+        ("FOO=\n", rules.BAD_ENV.code, 1),
+        ("  FOO='a' b\n", rules.BAD_ENV.code, 3),
+        ("  0 3 32 * * x\n", rules.SYNTAX.code, 7),
+        ("0 3 * * mon-fry x\n", rules.SYNTAX.code, 13),
     ],
 )
 def test_malformed_lines_are_diagnostics_with_file_line_col(
@@ -139,21 +138,21 @@ def test_malformed_lines_are_diagnostics_with_file_line_col(
     errors = [d for d in tab.diagnostics if d.severity is Severity.ERROR]
     assert [(d.code, d.location.line, d.location.column) for d in errors] == [(code, 1, column)]
     assert errors[0].text == text.rstrip("\n")
-    ignored = [d for d in tab.diagnostics if d.code == dg.FILE_IGNORED.code]
+    ignored = [d for d in tab.diagnostics if d.code == rules.FILE_IGNORED.code]
     assert ignored
     assert "whole file" in ignored[0].message
 
 
 def test_system_crontab_needs_a_user() -> None:
     tab = system("0 3 * * * /opt/x.sh\n")
-    assert tab.diagnostics[0].code == dg.MISSING_COMMAND.code
+    assert tab.diagnostics[0].code == rules.MISSING_COMMAND.code
     tab = system("0 3 * * * * root /x\n")
-    assert tab.diagnostics[0].code == dg.MISSING_USER.code
+    assert tab.diagnostics[0].code == rules.MISSING_USER.code
 
 
 def test_missing_final_newline() -> None:
     tab = user("0 3 * * * /a")
-    assert tab.diagnostics[0].code == dg.MISSING_NEWLINE.code
+    assert tab.diagnostics[0].code == rules.MISSING_NEWLINE.code
     (d,) = user("0 3 * * * /a\n# trailing comment").diagnostics  # CM107 whatever the line
     assert (d.code, d.location.line) == ("CM107", 2) and "Debian" not in d.message
 
@@ -161,16 +160,16 @@ def test_missing_final_newline() -> None:
 def test_crlf_is_reported_and_the_carriage_return_dropped() -> None:
     tab = user("0 3 * * * /a\r\n")
     assert tab.jobs[0].command == "/a"
-    assert [d.code for d in tab.diagnostics] == [dg.CRLF.code]
+    assert [d.code for d in tab.diagnostics] == [rules.CRLF.code]
     tab = user("0 3 * * * /a\r\n\r\n")
     errors = {d.code for d in tab.diagnostics if d.severity is Severity.ERROR}
-    assert dg.CRLF_BREAKS_LINE.code in errors
+    assert rules.CRLF_BREAKS_LINE.code in errors
 
 
 def test_over_ten_thousand_lines_is_flagged() -> None:
     tab = user("0 3 * * * /a\n" * 10_001)
     assert any(
-        d.code == dg.FILE_IGNORED.code and "10000 lines" in d.message for d in tab.diagnostics
+        d.code == rules.FILE_IGNORED.code and "10000 lines" in d.message for d in tab.diagnostics
     )
 
 
@@ -216,7 +215,7 @@ def test_spool_file_name_is_the_user(tmp_path: Path) -> None:
 
 def test_unreadable_file_is_a_diagnostic(tmp_path: Path) -> None:
     _, diags = read_crontabs([str(tmp_path / "missing")])
-    assert diags[0].code == dg.UNREADABLE.code
+    assert diags[0].code == rules.UNREADABLE.code
     assert diags[0].one_line().startswith(f"{tmp_path / 'missing'}: CM109 error: cannot read")
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from cronmigrate.crontab.model import CrontabKind
 from cronmigrate.diagnostics import Severity
-from cronmigrate.diagnostics.registry import BY_CODE, RULES, markdown
+from cronmigrate.diagnostics.rules import BY_CODE, RULES, markdown
 from cronmigrate.lint.engine import LintOptions, lint
 from tests.helpers import ROOT, run_cli
 
@@ -153,7 +153,7 @@ def test_a_guessed_format_is_said(tmp_path: Path) -> None:
 
 def test_rules_catalog_and_docs_agree() -> None:
     assert (ROOT / "docs/rules.md").read_text() == markdown(), (
-        "docs/rules.md is stale: python -m cronmigrate.diagnostics.registry > docs/rules.md"
+        "docs/rules.md is stale: python -m cronmigrate.diagnostics.rules > docs/rules.md"
     )
     assert len({r.name for r in RULES}) == len(RULES)
     for r in RULES:

@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cronmigrate.diagnostics import registry as dg
-from cronmigrate.schedule import proof as fires
-from cronmigrate.schedule import timezones
+from cronmigrate.diagnostics import rules
+from cronmigrate.schedule import fires, timezones
 from cronmigrate.schedule.local import local_crons
 from cronmigrate.schedule.model import Status, Trigger
 from cronmigrate.schedule.translate import Options
@@ -102,7 +101,7 @@ def test_plan_status_in_berlin(expr: str, verified: bool) -> None:
     assert tr.verified is verified
     assert tr.status is (Status.OK if verified else Status.WARNING)
     if not verified:
-        assert any(r.code == dg.DST_DRIFT.code for r in tr.reasons)
+        assert any(r.code == rules.DST_DRIFT.code for r in tr.reasons)
 
 
 def test_rules_target_uniform_in_dst_zone_checks_transitions() -> None:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cronmigrate.schedule import calendar as daysets
+from cronmigrate.schedule import daysets
 from cronmigrate.schedule.eventbridge import AwsCron, AwsCronError, evaluate, parse, render_values
 
 UTC = dt.UTC
@@ -194,7 +194,7 @@ def _subset(lo: int, hi: int) -> st.SearchStrategy[str]:
 def test_fit_cuts_long_expressions_into_schedules_that_fire_the_same(
     minutes: str, hours: str, dom: str, month: str, limit: int
 ) -> None:
-    from cronmigrate.schedule import proof as fires
+    from cronmigrate.schedule import fires
     from cronmigrate.schedule.eventbridge import fit
 
     cron = AwsCron(minutes, hours, dom, month, "?")

@@ -11,8 +11,7 @@ from cronsim import CronSim
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from cronmigrate.diagnostics import Severity
-from cronmigrate.diagnostics import registry as dg
+from cronmigrate.diagnostics import Severity, rules
 from cronmigrate.schedule.grammar import expression_problems
 from cronmigrate.schedule.model import Status, Translation, Trigger
 from cronmigrate.schedule.translate import Options
@@ -71,19 +70,19 @@ def test_either_rule_is_two_schedules_with_a_warning() -> None:
     assert tr.verified
     assert tr.proof is not None
     assert tr.proof.duplicates_per_cycle > 0
-    assert {r.code for r in tr.reasons} == {dg.DAY_OR_SPLIT.code, dg.DAY_OR_DUPLICATES.code}
+    assert {r.code for r in tr.reasons} == {rules.DAY_OR_SPLIT.code, rules.DAY_OR_DUPLICATES.code}
     assert {r.severity for r in tr.reasons} == {Severity.INFO, Severity.WARNING}
 
 
 @pytest.mark.parametrize(
     ("schedule", "code", "words"),
     [
-        ("0 0 */2 * 1", dg.DAY_AND.code, "EventBridge cannot combine"),
-        ("0 0 30 2 *", dg.NEVER_RUNS.code, "never runs"),
-        ("0 0 31 4,6,9,11 *", dg.NEVER_RUNS.code, "never runs"),
-        ("0 17-9 * * *", dg.NEVER_RUNS.code, "reversed range '17-9'"),
-        ("0 0 * * fri-sun", dg.NEVER_RUNS.code, "reversed range"),
-        ("@reboot", dg.REBOOT.code, "boot"),
+        ("0 0 */2 * 1", rules.DAY_AND.code, "EventBridge cannot combine"),
+        ("0 0 30 2 *", rules.NEVER_RUNS.code, "never runs"),
+        ("0 0 31 4,6,9,11 *", rules.NEVER_RUNS.code, "never runs"),
+        ("0 17-9 * * *", rules.NEVER_RUNS.code, "reversed range '17-9'"),
+        ("0 0 * * fri-sun", rules.NEVER_RUNS.code, "reversed range"),
+        ("@reboot", rules.REBOOT.code, "boot"),
     ],
 )
 def test_refusals_say_why(schedule: str, code: str, words: str) -> None:
@@ -122,7 +121,7 @@ def test_rules_target_shifts_into_utc(schedule: str, zone: str, expected: list[s
 def test_rules_target_refuses_dst_zone_without_allow_drift() -> None:
     tr = run("30 2 * * *", "America/New_York", RULES)
     assert tr.status is Status.REFUSED
-    assert tr.reasons[-1].code == dg.NO_UTC_FORM.code
+    assert tr.reasons[-1].code == rules.NO_UTC_FORM.code
     assert "--allow-drift" in tr.reasons[-1].message
 
 
@@ -131,7 +130,7 @@ def test_allow_drift_states_the_drift() -> None:
     assert tr.status is Status.WARNING
     assert not tr.verified
     assert exprs(tr) == ["cron(30 6 * * ? *)"]  # EDT is in force most of the year
-    drift = [r for r in tr.reasons if r.code == dg.UTC_DRIFT.code]
+    drift = [r for r in tr.reasons if r.code == rules.UTC_DRIFT.code]
     assert drift
     assert "60 minutes earlier" in drift[0].message
 
@@ -153,7 +152,7 @@ def test_translation_fires_when_cron_fires(expr: str) -> None:
     aws-croniter for the EventBridge expressions, over a window holding 29 Feb 2028."""
     tr = run(expr)
     if tr.status is Status.REFUSED:
-        assert tr.reasons[-1].code in {dg.DAY_AND.code, dg.NEVER_RUNS.code}
+        assert tr.reasons[-1].code in {rules.DAY_AND.code, rules.NEVER_RUNS.code}
         return
     # cronsim before 2.9 widened an equal range (1-1/1); such ranges are checked against Debian's
     # own reading in test_unix, whatever cronsim's version, and left out of this comparison.
@@ -174,7 +173,7 @@ def test_every_accepted_expression_is_proven_or_refused_with_a_reason(expr: str)
     tr = run(expr)
     if tr.status is Status.REFUSED:
         assert tr.reasons
-        assert tr.reasons[-1].code in {dg.DAY_AND.code, dg.NEVER_RUNS.code}
+        assert tr.reasons[-1].code in {rules.DAY_AND.code, rules.NEVER_RUNS.code}
         assert not tr.schedules
     else:
         assert tr.verified

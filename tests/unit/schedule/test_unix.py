@@ -11,8 +11,7 @@ from cronsim import CronSim
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from cronmigrate.schedule import calendar as daysets
-from cronmigrate.schedule import proof as fires
+from cronmigrate.schedule import daysets, fires
 from cronmigrate.schedule.unix import (
     DOM,
     DOW,

@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from cronmigrate.schedule import calendar as daysets
+from cronmigrate.schedule import daysets
 from cronmigrate.schedule.eventbridge import AwsCron, evaluate, time_mask
 from cronmigrate.schedule.timezones import Transition
 from cronmigrate.schedule.unix import CronSchedule
