@@ -19,7 +19,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cronmigrate.crontab.marker import mark, unmark
+from cronmigrate.crontab.parse import decide_kind, parse_crontab
 from cronmigrate.errors import CronmigrateError
+from cronmigrate.plan.build import upcoming_runs
+from cronmigrate.schedule.model import EventBridgeSchedule
+from cronmigrate.schedule.timezones import get_zone
+from cronmigrate.schedule.unix import CronSchedule, matches
 
 INDEX = "cronmigrate-jobs.json"
 
@@ -32,7 +37,7 @@ class Switched(NamedTuple):
     function: str
     source: str  # crontab:line
     schedules: tuple[tuple[str, str], ...]  # (expression, zone): where it runs now
-    cron: Any = None  # the line's CronSchedule, for its next run under cron
+    cron: CronSchedule | None = None  # the line's schedule, for its next run under cron
     zone: str = "UTC"  # the zone cron ran it in
 
 
@@ -100,8 +105,6 @@ def cutover(crontabs: list[str], outdir: Path, undo: bool = False) -> list[Switc
                 f"{given}: changed since {outdir} was generated: generate again, deploy, then "
                 "cut over (nothing was changed)"
             )
-        from cronmigrate.crontab.parse import decide_kind, parse_crontab
-
         kind, _ = decide_kind(given, text, None)
         parsed = {j.location.line: j for j in parse_crontab(text, given, kind).jobs}
         for job in jobs:
@@ -128,20 +131,16 @@ def cutover(crontabs: list[str], outdir: Path, undo: bool = False) -> list[Switc
 
 def next_run(schedules: tuple[tuple[str, str], ...], now: dt.datetime) -> dt.datetime | None:
     """The next instant one of the EventBridge schedules fires (the cron line's, proven)."""
-    from cronmigrate.plan.build import upcoming_runs
-    from cronmigrate.schedule.model import EventBridgeSchedule
-
     if not schedules:
         return None
     runs = upcoming_runs(tuple(EventBridgeSchedule(e, z) for e, z in schedules), now, 1)
     return dt.datetime.fromisoformat(runs[0]) if runs else None
 
 
-def cron_next_run(schedule: Any, zone: str, now: dt.datetime) -> dt.datetime | None:
-    """The next minute the cron line itself fires (its fields, in its zone), found day by
-    day: computed apart from the EventBridge form, so the two can be compared."""
-    from cronmigrate.schedule.timezones import get_zone
-
+def cron_next_run(schedule: CronSchedule | None, zone: str, now: dt.datetime) -> dt.datetime | None:
+    """The next minute the cron line itself fires (its fields, in its zone, as cron.c matches
+    them), found day by day: computed apart from the EventBridge form, so the two can be
+    compared."""
     if schedule is None:
         return None
     tz = get_zone(zone)
@@ -149,16 +148,14 @@ def cron_next_run(schedule: Any, zone: str, now: dt.datetime) -> dt.datetime | N
     times = sorted((h, m) for h in schedule.hours for m in schedule.minutes)
     day = local.date()
     for _ in range(366 * 5):
-        dom_ok = day.day in schedule.doms
-        dow_ok = (day.isoweekday() % 7) in schedule.dows
-        fits = (dom_ok and dow_ok) if schedule.day_rule == "and" else (dom_ok or dow_ok)
-        if day.month in schedule.months and fits:
-            for h, m in times:
-                naive = dt.datetime.combine(day, dt.time(h, m))
-                aware = naive.replace(tzinfo=tz)
-                if aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
-                    continue  # in a daylight-saving gap
-                if aware > local:
-                    return aware
+        for h, m in times:
+            if not matches(schedule, m, h, day.day, day.month, day.isoweekday() % 7):
+                break  # the day does not match: no minute of it does
+            naive = dt.datetime.combine(day, dt.time(h, m))
+            aware = naive.replace(tzinfo=tz)
+            if aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
+                continue  # in a daylight-saving gap
+            if aware > local:
+                return aware
         day += dt.timedelta(days=1)
     return None

@@ -2,18 +2,19 @@
 here-documents, functions, loops), and where the text holds something it cannot read, the
 rest of it still, with the unreadable lines named.
 
-Produces the same :class:`~cronmigrate.analysis.shell.Reading` as the other readers, through
-the same ``_Reader`` (wrappers, interpreters, ``sh -c``, ``cd``). tree-sitter-bash 0.25 and
-tree-sitter 0.26 are wheels on PyPI; the parser loads in ~10 ms, and only for text the plain
-fast path cannot read.
+Produces the same :class:`~cronmigrate.analysis.reader.Reading` as the plain tokenizer,
+through the same :class:`~cronmigrate.analysis.reader.Reader` (wrappers, interpreters,
+``sh -c``, ``cd``). tree-sitter-bash 0.25 and tree-sitter 0.26 are wheels on PyPI; the
+parser loads in ~10 ms, and only for text the plain fast path cannot read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
-from cronmigrate.analysis.shell import Reading, Redirect, _Reader
+from cronmigrate.analysis.reader import Reader, Reading, Redirect
 
 _WRITES = {">", ">>", "&>", ">|", "&>>"}
 _STATEMENTS = {"pipeline", "command", "list", "redirected_statement", "subshell"}
@@ -21,8 +22,9 @@ _STATEMENTS = {"pipeline", "command", "list", "redirected_statement", "subshell"
 
 @cache
 def _parser() -> Any:
-    import tree_sitter_bash
-    from tree_sitter import Language, Parser
+    # Loaded on the first text the plain tokenizer cannot read: lint's start-up stays small.
+    import tree_sitter_bash  # noqa: PLC0415
+    from tree_sitter import Language, Parser  # noqa: PLC0415
 
     return Parser(Language(tree_sitter_bash.language()))
 
@@ -53,9 +55,11 @@ def _value(node: Any) -> str:
     return _text(node)
 
 
-class _TreeReader(_Reader):
-    def __init__(self, source: bytes, offsets: list[int] | None) -> None:
-        super().__init__()
+class _TreeReader(Reader):
+    def __init__(
+        self, source: bytes, offsets: list[int] | None, read_nested: Callable[[str], Reading]
+    ) -> None:
+        super().__init__(read_nested)
         self.source = source
         self.offsets = offsets  # byte → character offset (non-ASCII text)
         self.errors: list[int] = []  # first line of each unreadable region
@@ -128,8 +132,11 @@ class _TreeReader(_Reader):
                 self.visit_substitutions(c)
 
 
-def read_tree(command: str) -> tuple[Reading, tuple[int, ...]]:
-    """The reading, and the lines of the regions the grammar could not read."""
+def read_tree(
+    command: str, read_nested: Callable[[str], Reading]
+) -> tuple[Reading, tuple[int, ...]]:
+    """The reading, and the lines of the regions the grammar could not read; text run by
+    ``sh -c``/``su -c`` is read with ``read_nested``."""
     source = command.encode("utf-8", "surrogateescape")
     offsets = None
     if len(source) != len(command):
@@ -137,7 +144,7 @@ def read_tree(command: str) -> tuple[Reading, tuple[int, ...]]:
         for i, ch in enumerate(command):
             offsets.extend([i] * len(ch.encode("utf-8", "surrogateescape")))
         offsets.append(len(command))
-    reader = _TreeReader(source, offsets)
+    reader = _TreeReader(source, offsets, read_nested)
     tree = _tree(source)
     reader.visit(tree.root_node, nested=False)
     return reader.reading(), tuple(sorted(set(reader.errors)))

@@ -28,6 +28,7 @@ from cronmigrate.analysis.runtime_tools import (
 )
 from cronmigrate.analysis.secrets import is_secret
 from cronmigrate.analysis.shell import Reading, read
+from cronmigrate.analysis.tsbash import bashisms
 from cronmigrate.crontab.model import CronJob
 from cronmigrate.crontab.percent import open_construct
 from cronmigrate.diagnostics import Diagnostic
@@ -52,6 +53,7 @@ from cronmigrate.diagnostics.rules import (
     UNPARSED,
     Rule,
 )
+from cronmigrate.shipped import runtime_file
 
 RUN_PARTS = "/usr/lib/cronmigrate/run-parts"  # where the bundled run-parts goes
 # Debian's default PATH for cron jobs and login shells (_PATH_DEFPATH, /etc/profile)
@@ -348,8 +350,6 @@ class _Walker:
             text = _strip_comments(data.decode("utf-8", "surrogateescape"))  # lines kept
             self.reading(read(text), path)
             if re.match(rb"#!\s*(/usr)?/bin/(env\s+)?sh\b", data):
-                from cronmigrate.analysis.tsbash import bashisms
-
                 for line, what in bashisms(text)[:3]:
                     self.note(
                         SH_BASHISM,
@@ -399,8 +399,6 @@ class _Walker:
 
 def _with_run_parts(command: str, walker: _Walker) -> str:
     """Debian's run-parts is not in the runtime: bundle cronmigrate's and point at it."""
-    from cronmigrate.shipped import runtime_file
-
     shim = runtime_file("run-parts").encode()
     source = Path(RUN_PARTS)
     walker.files[RUN_PARTS] = BundledFile(RUN_PARTS, source, True, shim)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -56,9 +58,6 @@ def collect_sources(
 def missing_input(arg: str) -> str | None:
     """Why a path given on the command line cannot be read as an input, or None (it is
     there, or reading it will say what is wrong: a permission, say)."""
-    import errno
-    import os
-
     if arg == "-":
         return None
     try:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from cronmigrate import aws_facts as aws
 from cronmigrate.analysis import commands
 from cronmigrate.analysis.secrets import is_secret, parameter_name
+from cronmigrate.analysis.shell import read
 
 if TYPE_CHECKING:
     from cronmigrate.deploy.jobs import DeployJob
@@ -59,11 +60,11 @@ def job_key(jp: JobPlan, prefix: str, root: Path, digits: int = 6, host: str = "
     (``digits``), so that names never clash and the others keep theirs. ``host`` (the
     ``--host`` option) tells apart servers deployed into one account."""
     room = aws.FUNCTION_NAME_MAX - len(prefix) - digits - 1
-    stem = commands.stem(jp.job.command)[:room].rstrip("-_") or "job"
+    readable = stem(jp.job.command)[:room].rstrip("-_") or "job"
     # With --host, the server's name is part of what is hashed: two servers' /etc/crontab
     # line 18 are two functions in one account.
     where = f"{host}:{job_source(jp, root)}" if host else job_source(jp, root)
-    return f"{stem}-{short_hash(where, digits)}"
+    return f"{readable}-{short_hash(where, digits)}"
 
 
 def logical_id(name: str) -> str:
@@ -128,3 +129,60 @@ def secret_variables(job: DeployJob) -> list[tuple[str, str]]:
         if is_variable(name) and is_secret(name, value):
             seen[name] = parameter_name(job.function_name, name)
     return sorted(seen.items())
+
+
+# Programs that are not what a job is about: wrappers, tests, output.
+_NOT_THE_JOB = frozenset(
+    {
+        "cd",
+        "test",
+        "[",
+        "true",
+        ":",
+        "sudo",
+        "su",
+        "flock",
+        "timeout",
+        "nice",
+        "ionice",
+        "env",
+        "nohup",
+        "exec",
+        "command",
+        "time",
+        "chronic",
+        "stdbuf",
+        "echo",
+        "printf",
+        "sleep",
+        "logger",
+    }
+)
+
+
+def stem(command: str) -> str:
+    """A readable name for the job: its first program that is not a wrapper, a test or a
+    command substitution (``[ $(date +%d) -le 7 ] && checkarray`` is checkarray); for
+    ``run-parts DIR`` the directory (``run-parts /etc/cron.daily`` is daily)."""
+    reading = read(command)
+    programs = (
+        [(u.program, u.args) for u in reading.uses if not u.substituted]
+        if reading.parsed
+        else [
+            (found[0], tuple(found[1]))
+            for argv in commands.simple_commands(command)
+            if (found := commands.program(argv))
+        ]
+    )
+    for prog, args in programs:
+        name = PurePosixPath(prog).name
+        if name in _NOT_THE_JOB or name in commands.SCRIPT_INTERPRETERS or name.startswith("$"):
+            continue
+        if name == "run-parts" and args and not args[-1].startswith("-"):
+            # /etc/cron.daily is "daily": with the default prefix, cron-daily-<hash>
+            name = PurePosixPath(args[-1]).name.removeprefix("cron.")
+        name = re.sub(r"\.(sh|bash|php|py|pl|rb|js)$", "", name)
+        name = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-_").lower()
+        if name:
+            return name
+    return "job"

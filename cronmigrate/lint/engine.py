@@ -17,6 +17,7 @@ from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.diagnostics.rules import BY_CODE, GROUPS
 from cronmigrate.errors import UsageError
 from cronmigrate.lint import checks
+from cronmigrate.plan.build import PlanOptions, plan_crontabs
 from cronmigrate.schedule import timezones
 
 _DIRECTIVE = re.compile(r"#\s*cronmigrate:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_, ]+)")
@@ -84,8 +85,6 @@ def _keep(d: Diagnostic, opts: LintOptions) -> bool:
 
 
 def lint(paths: Sequence[str], opts: LintOptions, stdin_text: str | None = None) -> LintResult:
-    from cronmigrate.plan.build import PlanOptions, plan_crontabs
-
     if not timezones.is_valid(opts.timezone):
         raise UsageError(f"unknown time zone {opts.timezone!r}")
     tabs, diags = read_crontabs(list(paths), opts.forced_kind, stdin_text)

@@ -14,6 +14,7 @@ import subprocess
 import threading
 import time
 import uuid
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -215,8 +216,6 @@ def running_bootstrap(
 
 def unzip(zip_path: Path, dest: Path) -> None:
     """Unpack as Lambda does: files only, Unix modes from the entries."""
-    import zipfile
-
     with zipfile.ZipFile(zip_path) as zf:
         for info in zf.infolist():
             target = dest / info.filename

@@ -15,6 +15,7 @@ from cronmigrate import __version__
 from cronmigrate.analysis.secrets import is_secret, parameter_name
 from cronmigrate.diagnostics import Diagnostic, visible
 from cronmigrate.plan.model import JobPlan, Plan
+from cronmigrate.prices import AS_OF, FREE_TIERS, REGION
 
 SCHEMA_VERSION = 2  # 2: a cost estimate per job and in the summary
 _SURROGATE = re.compile("[\udc80-\udcff]")
@@ -116,8 +117,6 @@ def cost_line(plan: Plan) -> str:
     total = total_cost(plan)
     if total is None:
         return ""
-    from cronmigrate.prices import AS_OF, FREE_TIERS, REGION
-
     free = "; ".join(f"{k}: {v}" for k, v in FREE_TIERS.items())
     return (
         f"Estimated cost: ${total:,.2f} a month ({REGION} prices of {AS_OF}; an estimate: "

@@ -36,7 +36,7 @@ from cronmigrate.deploy.infra import (
 )
 from cronmigrate.deploy.keys import s3_key
 from cronmigrate.render import Artifact, Artifacts
-from cronmigrate.render.hcl import Block, Expr, document, template
+from cronmigrate.render.hcl import Block, Expr, document, template, value
 from cronmigrate.render.templating import render as render_template
 
 POLICY_VERSION = "2012-10-17"
@@ -133,8 +133,6 @@ class _Writer:
         return out
 
     def policy_document(self, statements: list[dict[str, Any]]) -> Expr:
-        from cronmigrate.render.hcl import value
-
         doc = {"Version": POLICY_VERSION, "Statement": statements}
         return Expr("jsonencode(" + value(doc, 1) + ")")
 

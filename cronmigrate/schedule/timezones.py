@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.resources
 import zoneinfo
 from functools import cache
 from typing import NamedTuple
@@ -113,8 +114,6 @@ def fmt_local(utc_minute: int, name: str) -> str:
 def zone_file(name: str) -> bytes | None:
     """The compiled (TZif) file of zone ``name`` from the ``tzdata`` package, the same data on
     every machine; None for a name it does not have."""
-    import importlib.resources
-
     parts = name.split("/")
     if not name or any(
         p in ("", ".", "..") or not p.replace("_", "").replace("-", "").replace("+", "").isalnum()

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from cronmigrate.analysis import elf
-from cronmigrate.analysis.commands import stem
 from cronmigrate.analysis.shell import read
 from cronmigrate.analysis.walker import analyse
 from cronmigrate.crontab.model import CronJob, CrontabKind
 from cronmigrate.crontab.parse import parse_crontab
+from cronmigrate.deploy.names import stem
 from cronmigrate.diagnostics import Severity
 from tests.helpers import ROOT
 
