@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from cronmigrate.deploy import names
 from cronmigrate.deploy.infra import (
+    ACCOUNT_ID,
     Arn,
     Policy,
     Role,
@@ -23,6 +24,14 @@ LOCK_ID = "LockTable"
 def allow(actions: str | tuple[str, ...], *resources: Value, **kw: object) -> Statement:
     acts = (actions,) if isinstance(actions, str) else actions
     return Statement(acts, resources, kw.get("condition"), str(kw.get("comment", "")))
+
+
+def trust(service: str, *, source_account: bool = False) -> tuple[Statement, ...]:
+    """A role's trust policy: ``service`` may assume it; with ``source_account``, only when it
+    acts for this account (the confused-deputy condition, "Cross-service confused deputy
+    prevention", IAM User Guide)."""
+    condition = {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}} if source_account else None
+    return (Statement(("sts:AssumeRole",), (), condition, principal=service),)
 
 
 def own_keys(job: DeployJob) -> Statement:
@@ -57,10 +66,9 @@ def scheduler_role(
     return Role(
         id,
         tf,
-        "scheduler.amazonaws.com",
+        trust("scheduler.amazonaws.com", source_account=True),
         name_prefix,
         (Policy("start-own-jobs", "", tuple(statements)),),
-        source_account=True,
     )
 
 
@@ -133,7 +141,7 @@ def function_role(job: DeployJob) -> Role:
     return Role(
         f"{lid}Role",
         names.tf_label(job.key),
-        "lambda.amazonaws.com",
+        trust("lambda.amazonaws.com"),
         job.function_name[:32] + "-",
         tuple(policies),
     )

@@ -48,7 +48,7 @@ Doc: TypeAlias = object
 
 
 class Statement(NamedTuple):
-    """A statement of an IAM policy."""
+    """A statement of an IAM policy (a trust policy's has a principal and no resources)."""
 
     actions: tuple[str, ...]
     resources: tuple[Value, ...]
@@ -56,7 +56,7 @@ class Statement(NamedTuple):
     comment: str = ""  # why the statement is as wide as it is
     effect: str = "Allow"
     sid: str = ""
-    principal: str = ""  # a service, in a resource's own policy (a queue's)
+    principal: str = ""  # a service: in a trust policy, or in a resource's own policy
 
 
 class Policy(NamedTuple):
@@ -68,10 +68,9 @@ class Policy(NamedTuple):
 class Role(NamedTuple):
     id: str
     tf: str
-    service: str  # the principal allowed to assume it: lambda.amazonaws.com, …
+    trust: tuple[Statement, ...]  # who may assume it (its trust policy), and on what terms
     name_prefix: str  # Terraform's name_prefix (CloudFormation generates the name)
     policies: tuple[Policy, ...]
-    source_account: bool = False  # trust only calls on behalf of this account
     managed_policies: tuple[tuple[str, Arn], ...] = ()  # (key, ARN)
 
 
@@ -124,6 +123,7 @@ class Function(NamedTuple):
     # How long a throttled asynchronous invocation may wait before Lambda drops it (its
     # default is 6 hours: a run could start that late).
     max_event_age_seconds: int = 21_600
+    log_format: str = "Text"  # what the job prints, as it prints it (not JSON records)
 
 
 class Table(NamedTuple):
@@ -133,6 +133,7 @@ class Table(NamedTuple):
     tf: str
     hash_key: str
     ttl_attribute: str
+    billing_mode: str = "PAY_PER_REQUEST"  # a write per run: no capacity to provision
 
 
 class Topic(NamedTuple):
@@ -159,6 +160,7 @@ class StateMachine(NamedTuple):
     definition: Doc  # its content, with ${Name} placeholders
     substitutions: tuple[tuple[str, Value], ...]  # placeholder → value
     source: str
+    type: str = "STANDARD"  # runs that wait on a command for up to hours (EXPRESS: 5 min)
 
 
 class RetryPolicy(NamedTuple):
@@ -173,6 +175,7 @@ class Queue(NamedTuple):
     tf: str
     retention_seconds: int
     comment: str = ""
+    managed_sse: bool = True  # encrypted at rest with SQS-owned keys (SSE-SQS)
 
 
 class QueuePolicy(NamedTuple):
@@ -185,8 +188,9 @@ class QueuePolicy(NamedTuple):
 
 
 class Alarm(NamedTuple):
-    """A CloudWatch alarm: the metric above ``threshold`` in one ``period`` notifies
-    ``actions`` (missing data is not a breach: no run, no alarm)."""
+    """A CloudWatch alarm: the metric ``comparison`` ``threshold`` over ``evaluation_periods``
+    periods of ``period`` seconds notifies ``actions``; ``missing_data`` says what no data
+    is (``notBreaching``: no run, no alarm)."""
 
     id: str
     tf: str
@@ -199,6 +203,9 @@ class Alarm(NamedTuple):
     period: int
     threshold: int
     actions: tuple[Ref, ...]
+    evaluation_periods: int = 1
+    comparison: str = "GreaterThanThreshold"
+    missing_data: str = "notBreaching"
 
 
 class Schedule(NamedTuple):
@@ -217,6 +224,7 @@ class Schedule(NamedTuple):
     input: str
     retry: RetryPolicy
     dead_letter: Ref | None = None  # the SQS queue for runs that could not be delivered
+    flexible_window: str = "OFF"  # at the scheduled minute, as cron, not within a window
 
 
 class Rule(NamedTuple):
@@ -244,6 +252,7 @@ class Permission(NamedTuple):
     principal: str
     source: Ref
     statement_id: str
+    action: str  # lambda:InvokeFunction
 
 
 class Output(NamedTuple):

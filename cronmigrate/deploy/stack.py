@@ -17,6 +17,7 @@ from cronmigrate.deploy.iam import (
     instances_statement,
     own_keys,
     scheduler_role,
+    trust,
 )
 from cronmigrate.deploy.infra import (
     Alarm,
@@ -295,6 +296,7 @@ def _lambda_job(
                 R(rule.id),
                 # One statement per rule in the function's resource policy: ids must differ.
                 f"AllowEventBridgeRule{n}",
+                "lambda:InvokeFunction",
             )
         )
     return out
@@ -412,7 +414,7 @@ def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> lis
     role = Role(
         f"{lid}StateMachineRole",
         f"{tf}_sfn",
-        "states.amazonaws.com",
+        trust("states.amazonaws.com"),
         job.function_name[:32] + "-",
         (Policy("run-command-on-own-instances", "", tuple(statements)),),
     )

@@ -31,24 +31,23 @@ from cronmigrate.deploy.infra import (
     QueuePolicy,
     Ref,
     Resource,
+    RetryPolicy,
     Role,
     Rule,
     Schedule,
     Stack,
     StateMachine,
-    Statement,
     Subscription,
     Table,
     Topic,
 )
 from cronmigrate.deploy.keys import s3_key
 from cronmigrate.errors import CronmigrateError
-from cronmigrate.render import Artifact, Artifacts
+from cronmigrate.render import Artifact, Artifacts, policy
 from cronmigrate.render.limits import template_problems
 from cronmigrate.render.templating import render as render_template
 from cronmigrate.render.yaml import dump
 
-POLICY_VERSION = "2012-10-17"
 Doc = dict[str, Any]
 
 # The attribute CloudFormation gives for a reference: Ref returns the ARN of some types
@@ -101,28 +100,8 @@ class _Writer:
             return {"Fn::GetAtt": [r.id, "Arn"]}  # a log group's Arn ends in ":*"
         raise ValueError(f"no CloudFormation form for {r}")
 
-    def statement(self, s: Statement) -> Doc:
-        out: Doc = {}
-        if s.sid:
-            out["Sid"] = s.sid
-        out["Effect"] = s.effect
-        if s.principal:
-            out["Principal"] = {"Service": s.principal}
-        out["Action"] = s.actions[0] if len(s.actions) == 1 else list(s.actions)
-        res = [self.value(x) for x in s.resources]
-        out["Resource"] = res[0] if len(res) == 1 else res
-        if s.condition:
-            out["Condition"] = self.value(s.condition)
-        return out
-
     def policy(self, p: Policy) -> Doc:
-        return {
-            "PolicyName": p.name,
-            "PolicyDocument": {
-                "Version": POLICY_VERSION,
-                "Statement": [self.statement(s) for s in p.statements],
-            },
-        }
+        return {"PolicyName": p.name, "PolicyDocument": policy.document(p.statements, self.value)}
 
     def code(self, code: Code, bucket_key: str, uri_key: str) -> Doc:
         if self.sam:
@@ -137,15 +116,8 @@ class _Writer:
     # ---------------------------------------------------------------- resources
 
     def role(self, r: Role) -> Doc:
-        trust: Doc = {
-            "Effect": "Allow",
-            "Principal": {"Service": r.service},
-            "Action": "sts:AssumeRole",
-        }
-        if r.source_account:
-            trust["Condition"] = {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
         props: Doc = {
-            "AssumeRolePolicyDocument": {"Version": POLICY_VERSION, "Statement": [trust]},
+            "AssumeRolePolicyDocument": policy.document(r.trust, self.value),
             "Policies": [self.policy(p) for p in r.policies],
         }
         if r.managed_policies:
@@ -173,7 +145,7 @@ class _Writer:
         return {
             "Type": "AWS::DynamoDB::Table",
             "Properties": {
-                "BillingMode": "PAY_PER_REQUEST",
+                "BillingMode": r.billing_mode,
                 "AttributeDefinitions": [{"AttributeName": r.hash_key, "AttributeType": "S"}],
                 "KeySchema": [{"AttributeName": r.hash_key, "KeyType": "HASH"}],
                 "TimeToLiveSpecification": {"AttributeName": r.ttl_attribute, "Enabled": True},
@@ -204,7 +176,7 @@ class _Writer:
             "Timeout": r.timeout,
             "Role": self.ref(r.role),
             "Layers": [self.value(v) for v in r.layers],
-            "LoggingConfig": {"LogGroup": self.ref(r.log_group), "LogFormat": "Text"},
+            "LoggingConfig": {"LogGroup": self.ref(r.log_group), "LogFormat": r.log_format},
         }
         if r.environment:
             props["Environment"] = {"Variables": {k: self.value(v) for k, v in r.environment}}
@@ -246,7 +218,7 @@ class _Writer:
                 "Type": "AWS::Serverless::StateMachine",
                 "Properties": {
                     "Name": r.name,
-                    "Type": "STANDARD",
+                    "Type": r.type,
                     "Definition": r.definition,
                     "DefinitionSubstitutions": subs,
                     "Role": self.ref(r.role),
@@ -257,7 +229,7 @@ class _Writer:
             "Type": "AWS::StepFunctions::StateMachine",
             "Properties": {
                 "StateMachineName": r.name,
-                "StateMachineType": "STANDARD",
+                "StateMachineType": r.type,
                 # A JSON string, as the statemachines/ file: CloudFormation then reads no
                 # YAML null or number out of the definition.
                 "DefinitionString": json.dumps(r.definition, separators=(",", ":")),
@@ -273,14 +245,8 @@ class _Writer:
             "Description": r.description,
             "ScheduleExpression": r.expression,
             "ScheduleExpressionTimezone": r.timezone,
-            "FlexibleTimeWindow": {"Mode": "OFF"},
-            "State": _state(r.enabled),
-        }
-
-    def retry(self, r: Schedule) -> Doc:
-        return {
-            "MaximumRetryAttempts": r.retry.attempts,
-            "MaximumEventAgeInSeconds": r.retry.max_event_age_seconds,
+            "FlexibleTimeWindow": {"Mode": r.flexible_window},
+            "State": policy.state(r.enabled),
         }
 
     def dead_letter(self, r: Schedule | Rule) -> Doc:
@@ -294,7 +260,7 @@ class _Writer:
                 "Target": {
                     "Arn": self.ref(r.target),
                     "RoleArn": self.ref(r.role),
-                    "RetryPolicy": self.retry(r),
+                    "RetryPolicy": _retry(r.retry),
                     **self.dead_letter(r),
                     "Input": r.input,
                 },
@@ -306,7 +272,7 @@ class _Writer:
             "Type": "AWS::SQS::Queue",
             "Properties": {
                 "MessageRetentionPeriod": r.retention_seconds,
-                "SqsManagedSseEnabled": True,
+                "SqsManagedSseEnabled": r.managed_sse,
             },
         }
 
@@ -315,10 +281,7 @@ class _Writer:
             "Type": "AWS::SQS::QueuePolicy",
             "Properties": {
                 "Queues": [self.ref(r.queue)],
-                "PolicyDocument": {
-                    "Version": POLICY_VERSION,
-                    "Statement": [self.statement(s) for s in r.statements],
-                },
+                "PolicyDocument": policy.document(r.statements, self.value),
             },
         }
 
@@ -333,10 +296,10 @@ class _Writer:
                 "Dimensions": [{"Name": k, "Value": self.value(v)} for k, v in r.dimensions],
                 "Statistic": r.statistic,
                 "Period": r.period,
-                "EvaluationPeriods": 1,
+                "EvaluationPeriods": r.evaluation_periods,
                 "Threshold": r.threshold,
-                "ComparisonOperator": "GreaterThanThreshold",
-                "TreatMissingData": "notBreaching",
+                "ComparisonOperator": r.comparison,
+                "TreatMissingData": r.missing_data,
                 "AlarmActions": [self.ref(a) for a in r.actions],
             },
         }
@@ -348,7 +311,7 @@ class _Writer:
                 "Name": r.name,
                 "Description": r.description,
                 "ScheduleExpression": r.expression,
-                "State": _state(r.enabled),
+                "State": policy.state(r.enabled),
                 "Targets": [self.rule_target(r)],
             },
         }
@@ -356,10 +319,7 @@ class _Writer:
     def rule_target(self, r: Rule) -> Doc:
         target: Doc = {"Arn": self.ref(r.target), "Id": r.target_id, **self.dead_letter(r)}
         if r.retry:
-            target["RetryPolicy"] = {
-                "MaximumRetryAttempts": r.retry.attempts,
-                "MaximumEventAgeInSeconds": r.retry.max_event_age_seconds,
-            }
+            target["RetryPolicy"] = _retry(r.retry)
         return target
 
     def permission(self, r: Permission) -> Doc:
@@ -367,7 +327,7 @@ class _Writer:
         return {
             "Type": "AWS::Lambda::Permission",
             "Properties": {
-                "Action": "lambda:InvokeFunction",
+                "Action": r.action,
                 "FunctionName": self.ref(r.function),
                 "Principal": r.principal,
                 "SourceArn": self.ref(r.source),
@@ -384,7 +344,7 @@ class _Writer:
                     "Properties": {
                         **self.schedule_common(r),
                         "RoleArn": self.ref(r.role),
-                        "RetryPolicy": self.retry(r),
+                        "RetryPolicy": _retry(r.retry),
                         **self.dead_letter(r),
                         "Input": r.input,
                     },
@@ -396,17 +356,8 @@ class _Writer:
                         "Name": r.name,
                         "Description": r.description,
                         "Schedule": r.expression,
-                        "State": _state(r.enabled),
-                        **(
-                            {
-                                "RetryPolicy": {
-                                    "MaximumRetryAttempts": r.retry.attempts,
-                                    "MaximumEventAgeInSeconds": r.retry.max_event_age_seconds,
-                                }
-                            }
-                            if r.retry
-                            else {}
-                        ),
+                        "State": policy.state(r.enabled),
+                        **({"RetryPolicy": _retry(r.retry)} if r.retry else {}),
                         **self.dead_letter(r),
                     },
                 }
@@ -484,8 +435,11 @@ def _sub(template: str) -> str:
     )
 
 
-def _state(enabled: bool) -> str:
-    return "ENABLED" if enabled else "DISABLED"
+def _retry(r: RetryPolicy) -> Doc:
+    return {
+        "MaximumRetryAttempts": r.attempts,
+        "MaximumEventAgeInSeconds": r.max_event_age_seconds,
+    }
 
 
 class Templates(NamedTuple):

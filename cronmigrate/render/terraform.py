@@ -35,11 +35,10 @@ from cronmigrate.deploy.infra import (
     Topic,
 )
 from cronmigrate.deploy.keys import s3_key
-from cronmigrate.render import Artifact, Artifacts
+from cronmigrate.render import Artifact, Artifacts, policy
 from cronmigrate.render.hcl import Block, Expr, document, template, value
 from cronmigrate.render.templating import render as render_template
 
-POLICY_VERSION = "2012-10-17"
 PARTITION = Expr("data.aws_partition.current.partition")
 REGION = Expr("data.aws_region.current.name")
 ACCOUNT = Expr("data.aws_caller_identity.current.account_id")
@@ -118,23 +117,8 @@ class _Writer:
             return [self.value(x) for x in v]
         return v
 
-    def statement(self, s: Statement) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if s.sid:
-            out["Sid"] = s.sid
-        out["Effect"] = s.effect
-        if s.principal:
-            out["Principal"] = {"Service": s.principal}
-        out["Action"] = s.actions[0] if len(s.actions) == 1 else list(s.actions)
-        res = [self.value(x) for x in s.resources]
-        out["Resource"] = res[0] if len(res) == 1 else res
-        if s.condition:
-            out["Condition"] = self.value(s.condition)
-        return out
-
-    def policy_document(self, statements: list[dict[str, Any]]) -> Expr:
-        doc = {"Version": POLICY_VERSION, "Statement": statements}
-        return Expr("jsonencode(" + value(doc, 1) + ")")
+    def policy_document(self, statements: tuple[Statement, ...]) -> Expr:
+        return Expr("jsonencode(" + value(policy.document(statements, self.value), 1) + ")")
 
     def code(self, tf: str, code: Code) -> tuple[Block, list[tuple[str, Any]]]:
         """The zip as an S3 object, and the function's or layer's code settings.
@@ -190,20 +174,13 @@ class _Writer:
     # ---------------------------------------------------------------- resources
 
     def role(self, r: Role) -> list[Block]:
-        trust: dict[str, Any] = {
-            "Effect": "Allow",
-            "Principal": {"Service": r.service},
-            "Action": "sts:AssumeRole",
-        }
-        if r.source_account:
-            trust["Condition"] = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
         out = [
             Block(
                 "resource",
                 ("aws_iam_role", r.tf),
                 (
                     ("name_prefix", r.name_prefix),
-                    ("assume_role_policy", self.policy_document([trust])),
+                    ("assume_role_policy", self.policy_document(r.trust)),
                     ("tags", TAGS),
                 ),
             )
@@ -227,7 +204,7 @@ class _Writer:
             (
                 ("name", p.name),
                 ("role", Expr(f"aws_iam_role.{role.tf}.id")),
-                ("policy", self.policy_document([self.statement(s) for s in p.statements])),
+                ("policy", self.policy_document(p.statements)),
             ),
             comment="; ".join(comments),
         )
@@ -265,7 +242,7 @@ class _Writer:
                 ("aws_dynamodb_table", r.tf),
                 (
                     ("name", Expr("var.lock_table_name")),
-                    ("billing_mode", "PAY_PER_REQUEST"),
+                    ("billing_mode", r.billing_mode),
                     ("hash_key", r.hash_key),
                     ("attribute", Block("attribute", (), (("name", r.hash_key), ("type", "S")))),
                     (
@@ -325,7 +302,7 @@ class _Writer:
                 Block(
                     "logging_config",
                     (),
-                    (("log_format", "Text"), ("log_group", self.ref(r.log_group))),
+                    (("log_format", r.log_format), ("log_group", self.ref(r.log_group))),
                 ),
             )
         )
@@ -365,7 +342,7 @@ class _Writer:
                 (
                     ("name", r.name),
                     ("role_arn", self.ref(r.role)),
-                    ("type", "STANDARD"),
+                    ("type", r.type),
                     ("definition", Expr(text)),
                     ("tags", TAGS),
                 ),
@@ -402,8 +379,8 @@ class _Writer:
                     ("description", r.description),
                     ("schedule_expression", r.expression),
                     ("schedule_expression_timezone", r.timezone),
-                    ("state", _state(r.enabled)),
-                    ("", Block("flexible_time_window", (), (("mode", "OFF"),))),
+                    ("state", policy.state(r.enabled)),
+                    ("", Block("flexible_time_window", (), (("mode", r.flexible_window),))),
                     ("", target),
                 ),
             )
@@ -421,7 +398,7 @@ class _Writer:
                 ("aws_sqs_queue", r.tf),
                 (
                     ("message_retention_seconds", r.retention_seconds),
-                    ("sqs_managed_sse_enabled", True),
+                    ("sqs_managed_sse_enabled", r.managed_sse),
                     ("tags", TAGS),
                 ),
                 comment=r.comment,
@@ -435,7 +412,7 @@ class _Writer:
                 ("aws_sqs_queue_policy", r.tf),
                 (
                     ("queue_url", self.ref(r.queue)),
-                    ("policy", self.policy_document([self.statement(s) for s in r.statements])),
+                    ("policy", self.policy_document(r.statements)),
                 ),
             )
         ]
@@ -453,10 +430,10 @@ class _Writer:
                     ("dimensions", {k: self.value(v) for k, v in r.dimensions}),
                     ("statistic", r.statistic),
                     ("period", r.period),
-                    ("evaluation_periods", 1),
+                    ("evaluation_periods", r.evaluation_periods),
                     ("threshold", r.threshold),
-                    ("comparison_operator", "GreaterThanThreshold"),
-                    ("treat_missing_data", "notBreaching"),
+                    ("comparison_operator", r.comparison),
+                    ("treat_missing_data", r.missing_data),
                     ("alarm_actions", [self.ref(a) for a in r.actions]),
                     ("tags", TAGS),
                 ),
@@ -472,7 +449,7 @@ class _Writer:
                     ("name", r.name),
                     ("description", r.description),
                     ("schedule_expression", r.expression),
-                    ("state", _state(r.enabled)),
+                    ("state", policy.state(r.enabled)),
                     ("tags", TAGS),
                 ),
             ),
@@ -515,7 +492,7 @@ class _Writer:
                 ("aws_lambda_permission", r.tf),
                 (
                     ("statement_id", r.statement_id),
-                    ("action", "lambda:InvokeFunction"),
+                    ("action", r.action),
                     ("function_name", self.ref(r.function)),
                     ("principal", r.principal),
                     ("source_arn", self.ref(r.source)),
@@ -572,10 +549,6 @@ class _Writer:
             )
         )
         return out
-
-
-def _state(enabled: bool) -> str:
-    return "ENABLED" if enabled else "DISABLED"
 
 
 def render(stack: Stack, files: str, lock_table: str = "cronmigrate-locks") -> Artifacts:
