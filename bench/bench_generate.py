@@ -30,7 +30,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1000)
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args()
-    from cronmigrate.deploy import settings as config
+    from cronmigrate import settings as config
     from cronmigrate.plan.build import PlanOptions, build_plan
     from cronmigrate.render.generate import generate
     from cronmigrate.writer import write_tree
@@ -43,9 +43,9 @@ def main() -> None:
         t0 = time.perf_counter()
         if prof:
             prof.enable()
-        plan = build_plan([str(tab)], PlanOptions(analyse=True))
+        plan = build_plan([str(tab)], PlanOptions(analyse=True, root=Path("/")))
         t1 = time.perf_counter()
-        gen = generate(plan, config.Settings(), Path("/"), {"sam", "cloudformation", "terraform"})
+        gen = generate(plan, config.Settings(), {"sam", "cloudformation", "terraform"})
         t2 = time.perf_counter()
         write_tree(tmp / "out", gen.artifacts)
         t3 = time.perf_counter()

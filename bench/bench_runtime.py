@@ -59,7 +59,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--invocations", type=int, default=300)
     args = ap.parse_args()
-    from cronmigrate.deploy import settings as config
+    from cronmigrate import settings as config
     from cronmigrate.plan.build import PlanOptions, build_plan
     from cronmigrate.render.generate import generate
 
@@ -68,9 +68,9 @@ def main() -> None:
         tab = tmp / "tab"
         tab.write_text("".join(f"{i % 60} {i % 24} * * * true\n" for i in range(1000)))
         t0 = time.perf_counter()
-        plan = build_plan([str(tab)], PlanOptions())
+        plan = build_plan([str(tab)], PlanOptions(root=Path("/")))
         forms = {"sam", "cloudformation", "terraform"}
-        artifacts = generate(plan, config.Settings(), Path("/"), forms).artifacts
+        artifacts = generate(plan, config.Settings(), forms).artifacts
         took = time.perf_counter() - t0
         print(
             f"generate 1,000 jobs (plan + all artifacts, in memory): {took:.2f} s, "

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -445,7 +444,6 @@ def _strip_comments(text: str) -> str:
     return "\n".join("" if line.lstrip().startswith("#") else line for line in text.split("\n"))
 
 
-@lru_cache(maxsize=8192)  # plan and generate ask for the same job
 def analyse(job: CronJob, root: Path | None, architecture: str | None = None) -> Analysis:
     """``architecture``: what the settings demand (None: take the binaries')."""
     walker = _Walker(job, root, architecture)

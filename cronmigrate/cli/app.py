@@ -23,8 +23,8 @@ from cronmigrate.errors import CronmigrateError, UsageError, error_line, run_gua
 from cronmigrate.schedule.model import Trigger
 
 if TYPE_CHECKING:
-    from cronmigrate.deploy.settings import Settings
     from cronmigrate.plan.model import Plan
+    from cronmigrate.settings import Settings
 
 app = typer.Typer(
     name="cronmigrate",
@@ -166,6 +166,8 @@ def _build_plan(
     now: str | None,
     root: Path | None = None,
     settings: Settings | None = None,
+    target_default: str = "lambda",
+    host: str = "",
 ) -> Plan:
     from cronmigrate.crontab.read import missing_input
     from cronmigrate.plan.build import PlanOptions, build_plan
@@ -179,19 +181,26 @@ def _build_plan(
     forced = None if system is None else (CrontabKind.SYSTEM if system else CrontabKind.USER)
     if root is not None and not root.is_dir():
         raise UsageError(f"--root {root}: no such directory")
-    from cronmigrate.deploy import costs
-    from cronmigrate.deploy import settings as config_mod
+    from cronmigrate import settings as config_mod
+    from cronmigrate.plan import cost
 
     conf = settings if settings is not None else config_mod.load(None)
-    cost = costs.options(conf, target)
     options = PlanOptions(
-        timezone, target, allow_drift, forced, _parse_now(now), root=root, cost=cost
+        timezone,
+        target,
+        allow_drift,
+        forced,
+        _parse_now(now),
+        root=root,
+        cost=cost.options(conf, target),
+        settings=conf,
+        target_default=target_default,
+        host=host,
     )
     stdin_text = None
     if "-" in crontabs:
         stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
-    plan = build_plan(crontabs, options, stdin_text)
-    return costs.per_job(plan, conf, cost, root)
+    return build_plan(crontabs, options, stdin_text)
 
 
 def _guarded(debug: bool, action: Callable[[], int]) -> NoReturn:
@@ -319,7 +328,7 @@ def generate(
     schedules, as SAM, CloudFormation and Terraform."""
 
     def run() -> int:
-        from cronmigrate.deploy import settings as config_mod
+        from cronmigrate import settings as config_mod
         from cronmigrate.plan.build import exit_code
         from cronmigrate.render.generate import IAC_CHOICES
         from cronmigrate.render.generate import generate as generate_tree
@@ -331,12 +340,23 @@ def generate(
         if config is not None:
             inputs.append(config)
         refuse_dangerous(output, inputs)  # before any work: -o '' or -o . is a mistake
-        settings = config_mod.load(str(config) if config else None)
-        result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root, settings)
-        which = set(IAC_CHOICES) if iac is IacChoice.all else {iac.value}
         if host and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,30}", host):
             raise UsageError(f"--host {host!r}: up to 31 lowercase letters, digits and '-'")
-        gen = generate_tree(result, settings, root, which, target_default.value, host)
+        settings = config_mod.load(str(config) if config else None)
+        result = _build_plan(
+            crontabs,
+            timezone,
+            target,
+            allow_drift,
+            system,
+            now,
+            root,
+            settings,
+            target_default.value,
+            host,
+        )
+        which = set(IAC_CHOICES) if iac is IacChoice.all else {iac.value}
+        gen = generate_tree(result, settings, which, host)
         artifacts, deployment = gen.artifacts, gen.deployment
         for w in gen.warnings:
             print(f"warning: {w}", file=sys.stderr)
@@ -482,7 +502,7 @@ def init_config(
     """Write a commented cronmigrate.yaml with every setting and its default."""
 
     def run() -> int:
-        from cronmigrate.deploy.settings import template_text
+        from cronmigrate.settings import template_text
 
         if output.exists() and not force:
             raise UsageError(f"{output}: exists; use --force to overwrite it")

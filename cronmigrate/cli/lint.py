@@ -80,7 +80,7 @@ def _settings(cwd: Path) -> dict[str, Any]:
         if isinstance(section, dict):
             return section
     if (cwd / "cronmigrate.yaml").is_file():
-        from cronmigrate.deploy import settings as config
+        from cronmigrate import settings as config
 
         return dict(config.load(str(cwd / "cronmigrate.yaml")).lint)
     return {}

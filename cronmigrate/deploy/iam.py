@@ -17,6 +17,7 @@ from cronmigrate.deploy.infra import (
 )
 from cronmigrate.deploy.infra import Ref as R
 from cronmigrate.deploy.jobs import DeployJob
+from cronmigrate.plan.identity import tf_label
 
 LOCK_ID = "LockTable"
 
@@ -140,7 +141,7 @@ def function_role(job: DeployJob) -> Role:
         )
     return Role(
         f"{lid}Role",
-        names.tf_label(job.key),
+        tf_label(job.key),
         trust("lambda.amazonaws.com"),
         job.function_name[:32] + "-",
         tuple(policies),

@@ -1,21 +1,17 @@
-"""Plan + settings → the jobs to deploy: names, settings, bundles, schedules (pure data)."""
+"""Plan → the jobs to deploy (pure data): each job the plan calls migratable, with the name,
+settings, command, bundle and schedules the plan decided for it; nothing is read again."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from cronmigrate import aws_facts as aws
 from cronmigrate.analysis.bundle import BundledFile
-from cronmigrate.analysis.walker import analyse
-from cronmigrate.deploy.names import job_key, job_source, logical_id, short_hash, tf_label
-from cronmigrate.deploy.settings import ConfigError, JobSettings, Settings
-from cronmigrate.diagnostics import Diagnostic, Severity, rules
-from cronmigrate.errors import CronmigrateError
+from cronmigrate.diagnostics import Diagnostic, Severity
+from cronmigrate.plan.identity import logical_id, short_hash
 from cronmigrate.plan.model import JobPlan, Plan
 from cronmigrate.schedule.model import EventBridgeSchedule, Status, Trigger
+from cronmigrate.settings import JobSettings, Settings
 
 
 @dataclass(frozen=True)
@@ -100,120 +96,30 @@ class Deployment:
     host: str = ""  # --host: the server's name where several share one account
 
 
-def _settings_for(
-    jp: JobPlan, settings: Settings, root: Path, used: set[str], host: str
-) -> tuple[str, JobSettings]:
-    key = job_key(jp, settings.name_prefix, root, host=host)
-    source = job_source(jp, root)
-    matched = settings.key_for(key, source)
-    if matched is not None:
-        used.add(matched)
-    js = settings.jobs[matched] if matched is not None else settings.defaults
-    return (js.name or key), js
-
-
-def build(
-    plan: Plan, settings: Settings, root: Path, target_default: str = "lambda", host: str = ""
-) -> Deployment:
+def build(plan: Plan, settings: Settings, host: str = "") -> Deployment:
+    """Every job the plan calls migratable; a refused job is listed with its first error."""
     jobs: list[DeployJob] = []
     skipped: list[Diagnostic] = []
-    names: dict[str, str] = {}
-    ids: dict[str, str] = {}
-    labels: dict[str, str] = {}  # Terraform labels: lower case, so "aB" and "ab" are one
-    used: set[str] = set()
     for jp in plan.jobs:
-        job = jp.job
-        key, js = _settings_for(jp, settings, root, used, host)
-        target = js.target or target_default
-        errors = [r for r in jp.translation.reasons if r.severity is Severity.ERROR]
-        stays = (
-            target == "runcommand"
-            and errors
-            and all(rules.BY_CODE[e.code] in rules.LAMBDA_ONLY for e in errors)
-        )
-        if jp.status in (Status.REFUSED, Status.DISABLED, Status.MIGRATED) and not stays:
-            if jp.status is Status.REFUSED:
-                why = errors[0]  # a refused job has an error finding: its reason
-                skipped.append(why._replace(message=f"not generated: {why.message}"))
+        if jp.status is Status.REFUSED:
+            why = next(r for r in jp.translation.reasons if r.severity is Severity.ERROR)
+            skipped.append(why._replace(message=f"not generated: {why.message}"))
             continue
-        function_name = f"{settings.name_prefix}{key}"
-        if len(function_name) > aws.FUNCTION_NAME_MAX:
-            raise CronmigrateError(
-                f"{job.location.short}: function name {function_name!r} is "
-                f"longer than {aws.FUNCTION_NAME_MAX} characters"
+        if jp.status in (Status.DISABLED, Status.MIGRATED):
+            continue
+        found = jp.analysis
+        jobs.append(
+            DeployJob(
+                plan=jp,
+                key=jp.key,
+                function_name=jp.function,
+                logical_id=logical_id(jp.key),
+                settings=jp.settings,
+                command=found.command if found is not None else jp.job.command,
+                bundle=found.bundle if found is not None else (),
+                schedules=jp.translation.schedules,
+                target=jp.target,
+                server_source=jp.source,
             )
-        lid = logical_id(key)
-        digits = 6
-        while (
-            not js.name
-            and (function_name in names or lid in ids or tf_label(key) in labels)
-            and digits < 16
-        ):
-            digits += 2  # a generated name another job has: a longer hash for this one
-            key = job_key(jp, settings.name_prefix, root, digits, host)
-            function_name, lid = f"{settings.name_prefix}{key}", logical_id(key)
-        for table, value in ((names, function_name), (ids, lid), (labels, tf_label(key))):
-            if value in table:
-                raise CronmigrateError(
-                    f"{job.location.short}: the name {value!r} "
-                    f"is already used by the job at {table[value]}; set another name in the "
-                    "config file"
-                )
-            table[value] = job.location.short
-        placed = _place(jp, key, js, function_name, lid, target, root)
-        if isinstance(placed, Diagnostic):
-            skipped.append(placed)
-            del names[function_name], ids[lid], labels[tf_label(key)]
-        else:
-            jobs.append(placed)
-    unused = [k for k in settings.jobs if k not in used]
-    if unused:  # a typo, or a path as typed instead of as on the server: say so
-        where = settings.job_where.get(unused[0], settings.path or "cronmigrate.yaml")
-        raise ConfigError(
-            f"{where}: jobs: {unused[0]!r} matches no job (keys are job names or "
-            "FILE:LINE with the crontab's path on the server, e.g. /etc/cron.d/backup:3)"
         )
     return Deployment(plan, settings, tuple(jobs), tuple(skipped), plan.trigger, host)
-
-
-def _place(
-    jp: JobPlan,
-    key: str,
-    js: JobSettings,
-    function_name: str,
-    lid: str,
-    target: str,
-    root: Path,
-) -> DeployJob | Diagnostic:
-    """The job as deployed, or why it is not generated."""
-    job = jp.job
-    bundle: tuple[BundledFile, ...] = ()
-    if target == "runcommand":
-        if not js.instances:
-            return rules.RUNCOMMAND_INSTANCES.at(
-                "not generated: target runcommand needs instances "
-                "(instances: [tag:Name=web-1] in cronmigrate.yaml)",
-                job.location,
-                job.raw,
-            )
-        command = job.command
-    else:
-        found = analyse(job, root, js.architecture)
-        errors = [f for f in found.findings if f.severity is Severity.ERROR]
-        if errors:
-            return errors[0]._replace(message=f"not generated: {errors[0].message}")
-        arch = js.architecture or found.architecture or "x86_64"
-        js = dataclasses.replace(js, architecture=arch)
-        command, bundle = found.command, found.bundle
-    return DeployJob(
-        plan=jp,
-        key=key,
-        function_name=function_name,
-        logical_id=lid,
-        settings=js,
-        command=command,
-        bundle=bundle,
-        schedules=jp.translation.schedules,
-        target=target,
-        server_source=job_source(jp, root),
-    )

@@ -49,6 +49,7 @@ from cronmigrate.deploy.infra import Ref as R
 from cronmigrate.deploy.jobs import FAILURE_TOPIC, DeployJob, Deployment
 from cronmigrate.deploy.statemachine import definition
 from cronmigrate.errors import CronmigrateError
+from cronmigrate.plan.identity import logical_id, short_hash, tf_label
 from cronmigrate.schedule.model import Trigger
 
 LAYER_ID = "BashRuntimeLayer"
@@ -119,7 +120,7 @@ def groups_of(jobs: tuple[DeployJob, ...]) -> dict[str, list[DeployJob]]:
         for job in members:
             name = slug
             if len(members) > GROUP_MAX_JOBS:
-                name = f"{slug}-{int(names.short_hash(job.key, 8), 16) % BUCKETS:02d}"
+                name = f"{slug}-{int(short_hash(job.key, 8), 16) % BUCKETS:02d}"
             out.setdefault(name, []).append(job)
     return dict(sorted(out.items()))
 
@@ -127,8 +128,8 @@ def groups_of(jobs: tuple[DeployJob, ...]) -> dict[str, list[DeployJob]]:
 def _group(
     name: str, jobs: list[DeployJob], deployment: Deployment, code_sha256: Mapping[str, str]
 ) -> Group:
-    gid = "Jobs" + names.logical_id(name)
-    tf = names.tf_label(name)
+    gid = "Jobs" + logical_id(name)
+    tf = tf_label(name)
     role = R(f"{gid}SchedulerRole")
     dlq = R(DLQ_ID) if deployment.settings.dead_letter else None
     resources: list[Resource] = []
@@ -203,7 +204,7 @@ def _suffix(i: int) -> tuple[str, str]:
 
 
 def _schedules(job: DeployJob, target: R, role: R, dlq: R | None) -> Iterator[Schedule]:
-    tf = names.tf_label(job.key)
+    tf = tf_label(job.key)
     retry = RetryPolicy(job.settings.delivery_retries, job.settings.max_event_age_seconds)
     for i, s in enumerate(job.schedules):
         n, t = _suffix(i)
@@ -227,7 +228,7 @@ def _schedules(job: DeployJob, target: R, role: R, dlq: R | None) -> Iterator[Sc
 def _lambda_job(
     job: DeployJob, deployment: Deployment, code_sha256: Mapping[str, str], scheduler: R
 ) -> list[Resource]:
-    lid, tf, s = job.logical_id, names.tf_label(job.key), job.settings
+    lid, tf, s = job.logical_id, tf_label(job.key), job.settings
     target = deployment.trigger
     dlq = R(DLQ_ID) if deployment.settings.dead_letter else None
     out: list[Resource] = [
@@ -307,7 +308,7 @@ def _errors_alarm(job: DeployJob) -> Alarm:
     Lambda's on-failure destination never sees (a run that was throttled and dropped)."""
     return Alarm(
         f"{job.logical_id}ErrorsAlarm",
-        names.tf_label(job.key),
+        tf_label(job.key),
         f"{job.function_name}-errors"[:255],
         f"{job.source}: the cron job failed"[:1024],
         "AWS/Lambda",
@@ -375,7 +376,7 @@ def _dead_letters(deployment: Deployment) -> list[Resource]:
 
 def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> list[Resource]:
     """Topics, the state machine and its role, and the schedule(s) that start it."""
-    lid, tf = job.logical_id, names.tf_label(job.key)
+    lid, tf = job.logical_id, tf_label(job.key)
     dlq = R(DLQ_ID) if deployment.settings.dead_letter else None
     success, failure = f"{lid}SuccessTopic", f"{lid}FailureTopic"
     out: list[Resource] = [
@@ -385,7 +386,7 @@ def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> lis
     for i, address in enumerate(_addresses(job.mailto, deployment)):
         out.append(
             Subscription(
-                f"{lid}FailureTo{names.short_hash(address, 8)}",
+                f"{lid}FailureTo{short_hash(address, 8)}",
                 f"{tf}_failure_{i + 1}",
                 R(failure),
                 "email",
@@ -464,12 +465,12 @@ def _alerts(deployment: Deployment) -> list[Resource]:
             )
         )
     for tid, comment, mailto in topics:
-        tf = names.tf_label(tid)
+        tf = tf_label(tid)
         out.append(Topic(tid, tf, "cron job failures", comment))
         for i, address in enumerate(_addresses(mailto, deployment)):
             out.append(
                 Subscription(
-                    f"{tid}To{names.short_hash(address, 8)}",
+                    f"{tid}To{short_hash(address, 8)}",
                     f"{tf}_{i + 1}",
                     R(tid),
                     "email",

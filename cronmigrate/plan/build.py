@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
@@ -9,18 +10,20 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cronmigrate import aws_facts as aws
-from cronmigrate.analysis.walker import analyse
+from cronmigrate.analysis.walker import Analysis, analyse
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
 from cronmigrate.crontab.read import read_crontabs
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation, rules
 from cronmigrate.errors import UsageError
 from cronmigrate.plan.cost import CostOptions, job_cost
+from cronmigrate.plan.identity import Namer, job_key, job_source
 from cronmigrate.plan.model import JobPlan, Plan
 from cronmigrate.schedule import daysets, fires, timezones
 from cronmigrate.schedule.describe import describe
 from cronmigrate.schedule.eventbridge import parse as parse_aws
 from cronmigrate.schedule.model import EventBridgeSchedule, Status, Translation, Trigger
 from cronmigrate.schedule.translate import Options, translate
+from cronmigrate.settings import ConfigError, JobSettings, Settings
 
 _LINE_NOTES = frozenset({rules.IGNORED_TEXT.code, rules.REVERSED_RANGE.code})
 
@@ -34,6 +37,10 @@ class PlanOptions(NamedTuple):
     root: Path | None = None  # a copy of the server's files: scripts are followed under it
     analyse: bool = True  # read commands and scripts for what cannot move to Lambda
     cost: CostOptions | None = None  # estimate each job's monthly cost with these
+    settings: Settings = Settings()  # cronmigrate.yaml: names, per-job settings, targets
+    target_default: str = "lambda"  # where a job runs unless its settings say: or runcommand
+    host: str = ""  # generate --host: the server's name, part of every job's name
+    name_jobs: bool = True  # name each job and match it to its settings (not for lint)
 
     @property
     def moment(self) -> dt.datetime:
@@ -79,10 +86,15 @@ def with_quotas(plan: Plan) -> Plan:
 def plan_crontabs(
     tabs: Sequence[Crontab], diags: list[Diagnostic], opts: PlanOptions, next_runs: bool = True
 ) -> Plan:
-    """Translate and prove every job of already-read crontabs (``lint`` shares this)."""
+    """Translate, prove, analyse, name and cost every job of already-read crontabs (``lint``
+    shares this): each job once."""
     now = opts.moment
     year = now.astimezone(dt.UTC).year
     topts = Options(opts.trigger, opts.allow_drift, year, year + 2)
+    settings = opts.settings
+    where = opts.root or Path("/")  # server paths: names and settings keys
+    namer = Namer(settings.name_prefix, where, opts.host) if opts.name_jobs else None
+    matched: set[str] = set()
     cache: dict[tuple[object, ...], Translation] = {}
     runs_cache: dict[tuple[EventBridgeSchedule, ...], tuple[str, ...]] = {}
     jobs: list[JobPlan] = []
@@ -98,10 +110,23 @@ def plan_crontabs(
             key = (job.schedule, job.disabled, zone, job.migrated)
             if key not in cache:
                 cache[key] = translate(job, zone, topts)
+            source = job_source(job, where)
+            name, settings_key, js = "", None, settings.defaults
+            if namer is not None:
+                name, settings_key, js = job_key_or_given(namer, job, settings, source)
+                if settings_key is not None:
+                    matched.add(settings_key)
+            target = js.target or opts.target_default
             notes = line_notes.get(job.location.line, [])
+            found: Analysis | None = None
             if opts.analyse and not job.disabled:
-                found = analyse(job, opts.root).findings
-                notes = [*notes, *found, *recommend_target(job, found)]
+                if target == "runcommand":
+                    notes = [*notes, *_runcommand_notes(job, js)]
+                else:
+                    found = analyse(job, opts.root, js.architecture)
+                    notes = [*notes, *found.findings, *recommend_target(job, found.findings)]
+                    if found.architecture and not js.architecture:
+                        js = dataclasses.replace(js, architecture=found.architecture)
             tr = _relocate(cache[key], job, notes)
             if tr.schedules not in runs_cache:
                 runs_cache[tr.schedules] = (
@@ -109,10 +134,25 @@ def plan_crontabs(
                 )
             runs = runs_cache[tr.schedules]
             text = describe(job.schedule) if next_runs else ""
-            jp = JobPlan(job, zone, tr, text, runs)
+            jp = JobPlan(
+                job,
+                zone,
+                tr,
+                text,
+                runs,
+                analysis=found,
+                source=source,
+                key=name,
+                function=f"{settings.name_prefix}{name}" if name else "",
+                settings_key=settings_key,
+                settings=js,
+                target=target,
+            )
             if opts.cost is not None and not job.disabled:
                 jp = jp._replace(cost=job_cost(jp, opts.cost._replace(trigger=opts.trigger)))
             jobs.append(jp)
+    if namer is not None:
+        _check_every_key_matched(settings, matched)
     counts = Counter(j.status.value for j in jobs)
     summary = {
         "jobs": len(jobs),
@@ -130,6 +170,40 @@ def plan_crontabs(
     return Plan(
         tuple(jobs), tuple(diags), tuple(t.path for t in tabs), opts.trigger, opts.timezone, summary
     )
+
+
+def job_key_or_given(
+    namer: Namer, job: CronJob, settings: Settings, source: str
+) -> tuple[str, str | None, JobSettings]:
+    """The job's name, the ``jobs:`` key of its settings (None: the defaults) and those
+    settings. A job is keyed by its generated name or FILE:LINE; ``name:`` renames it."""
+    generated = job_key(job, settings.name_prefix, namer.root, host=namer.host)
+    settings_key = settings.key_for(generated, source)
+    js = settings.jobs[settings_key] if settings_key is not None else settings.defaults
+    return namer.name(job, js.name, generated), settings_key, js
+
+
+def _check_every_key_matched(settings: Settings, matched: set[str]) -> None:
+    unused = [k for k in settings.jobs if k not in matched]
+    if unused:  # a typo, or a path as typed instead of as on the server: say so
+        where = settings.job_where.get(unused[0], settings.path or "cronmigrate.yaml")
+        raise ConfigError(
+            f"{where}: jobs: {unused[0]!r} matches no job (keys are job names or "
+            "FILE:LINE with the crontab's path on the server, e.g. /etc/cron.d/backup:3)"
+        )
+
+
+def _runcommand_notes(job: CronJob, js: JobSettings) -> list[Diagnostic]:
+    """A job that stays on its server (target: runcommand) needs instances to run on."""
+    if js.instances:
+        return []
+    return [
+        rules.RUNCOMMAND_INSTANCES.at(
+            "target runcommand needs instances (instances: [tag:Name=web-1] in cronmigrate.yaml)",
+            job.location,
+            job.raw,
+        )
+    ]
 
 
 # Findings that say a job needs its server (state, tools, services, time), not Lambda.

@@ -1,16 +1,18 @@
 """What a planned job costs a month on AWS: an estimate from its EventBridge schedules (runs
-per month, exact: the average over the 400-year cycle the proof uses), the function's
-memory, architecture and expected duration, and the prices of :mod:`cronmigrate.prices`."""
+per month, exact: the average over the 400-year cycle the proof uses), its own settings
+(memory, architecture, expected duration, the duplicate guard, where it runs) and the prices
+of :data:`cronmigrate.aws_facts.PRICES` (overridden under ``prices:`` in cronmigrate.yaml)."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from cronmigrate.plan.model import JobPlan
-from cronmigrate.prices import PRICES
+from cronmigrate.aws_facts import PRICES
+from cronmigrate.plan.model import Cost, JobPlan
 from cronmigrate.schedule import fires
 from cronmigrate.schedule.eventbridge import parse
 from cronmigrate.schedule.model import Trigger
+from cronmigrate.settings import Settings
 
 MONTHS_PER_CYCLE = 400 * 12
 # State transitions of one Run Command run that polls once (Claim, Send, Started, Wait,
@@ -20,29 +22,15 @@ RUNCOMMAND_TRANSITIONS = 12
 
 
 class CostOptions(NamedTuple):
-    memory_mb: int = 128
-    architecture: str = "x86_64"
-    duration_seconds: float = 10.0
-    lock: bool = True
+    """What the estimate needs beyond each job's own settings."""
+
     error_alarms: bool = True
     trigger: Trigger = Trigger.SCHEDULER
     prices: dict[str, float] = PRICES
 
 
-class Cost(NamedTuple):
-    runs_per_month: float
-    items: tuple[tuple[str, float], ...]  # (what, USD a month)
-
-    @property
-    def total(self) -> float:
-        return sum(v for _, v in self.items)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "runs_per_month": round(self.runs_per_month, 4),
-            "usd_per_month": round(self.total, 9),
-            "items": {k: round(v, 9) for k, v in self.items},
-        }
+def options(settings: Settings, trigger: Trigger) -> CostOptions:
+    return CostOptions(settings.error_alarms, trigger, PRICES | settings.prices)
 
 
 def runs_per_month(jp: JobPlan) -> float:
@@ -54,27 +42,27 @@ def runs_per_month(jp: JobPlan) -> float:
     return total / MONTHS_PER_CYCLE
 
 
-def job_cost(jp: JobPlan, opts: CostOptions, runcommand: bool = False) -> Cost | None:
+def job_cost(jp: JobPlan, opts: CostOptions) -> Cost | None:
+    """The job's cost with its settings (``jp.settings``) and target (``jp.target``)."""
     if not jp.translation.schedules:
         return None
-    p = opts.prices
+    p, js = opts.prices, jp.settings
     runs = runs_per_month(jp)
     per_invocation = (
         p["rule_per_invocation"] if opts.trigger is Trigger.RULES else p["scheduler_per_invocation"]
     )
     items: list[tuple[str, float]] = [("schedule", runs * per_invocation)]
-    if runcommand:
+    if jp.target == "runcommand":
         items.append(
             ("stepfunctions", runs * RUNCOMMAND_TRANSITIONS * p["stepfunctions_per_transition"])
         )
     else:
-        gb_seconds = runs * opts.duration_seconds * opts.memory_mb / 1024
+        architecture = js.architecture or "x86_64"
+        gb_seconds = runs * js.expected_duration * js.memory / 1024
         items.append(("lambda_requests", runs * p["lambda_per_request"]))
-        items.append(
-            ("lambda_compute", gb_seconds * p[f"lambda_per_gb_second_{opts.architecture}"])
-        )
+        items.append(("lambda_compute", gb_seconds * p[f"lambda_per_gb_second_{architecture}"]))
         if opts.error_alarms:
             items.append(("errors_alarm", p["alarm_per_month"]))
-    if opts.lock:
+    if js.lock == "dynamodb":
         items.append(("duplicate_guard", runs * p["dynamodb_per_write"]))
     return Cost(runs, tuple(items))

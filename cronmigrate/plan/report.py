@@ -13,9 +13,9 @@ from typing import Any
 
 from cronmigrate import __version__
 from cronmigrate.analysis.secrets import is_secret, parameter_name
+from cronmigrate.aws_facts import FREE_TIERS, PRICES_AS_OF, PRICES_REGION
 from cronmigrate.diagnostics import Diagnostic, visible
 from cronmigrate.plan.model import JobPlan, Plan
-from cronmigrate.prices import AS_OF, FREE_TIERS, REGION
 
 SCHEMA_VERSION = 2  # 2: a cost estimate per job and in the summary
 _SURROGATE = re.compile("[\udc80-\udcff]")
@@ -119,7 +119,8 @@ def cost_line(plan: Plan) -> str:
         return ""
     free = "; ".join(f"{k}: {v}" for k, v in FREE_TIERS.items())
     return (
-        f"Estimated cost: ${total:,.2f} a month ({REGION} prices of {AS_OF}; an estimate: "
+        f"Estimated cost: ${total:,.2f} a month ({PRICES_REGION} prices of {PRICES_AS_OF}; "
+        "an estimate: "
         f"duration as expected_duration, free tiers not subtracted: {free})"
     )
 

@@ -7,13 +7,11 @@ crontab → jobs (:mod:`cronmigrate.deploy.jobs`) → the neutral stack
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import NamedTuple
 
 from cronmigrate.deploy import jobs, stack
 from cronmigrate.deploy.infra import Stack
 from cronmigrate.deploy.jobs import Deployment
-from cronmigrate.deploy.settings import Settings
 from cronmigrate.errors import CronmigrateError
 from cronmigrate.plan.model import Plan
 from cronmigrate.render import (
@@ -27,6 +25,7 @@ from cronmigrate.render import (
     statemachine,
     terraform,
 )
+from cronmigrate.settings import Settings
 
 IAC_CHOICES = ("sam", "cloudformation", "terraform")
 
@@ -38,15 +37,10 @@ class Generated(NamedTuple):
     warnings: tuple[str, ...]  # account quotas a deployment passes
 
 
-def generate(
-    plan: Plan,
-    settings: Settings,
-    root: Path,
-    iac: set[str],
-    target_default: str = "lambda",
-    host: str = "",
-) -> Generated:
-    deployment = jobs.build(plan, settings, root, target_default, host)
+def generate(plan: Plan, settings: Settings, iac: set[str], host: str = "") -> Generated:
+    """The output tree of ``plan`` (built with these ``settings``, and ``--root``, ``--host``
+    and ``--target-default`` in its options): every job it calls migratable."""
+    deployment = jobs.build(plan, settings, host)
     artifacts: Artifacts = {}
     artifacts.update(runtime.render(jobs.zones_used(deployment.jobs)))
     artifacts.update(functions.render(deployment))

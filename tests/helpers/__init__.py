@@ -46,7 +46,7 @@ def generated_into(
 ) -> Any:
     """Generate with the library (as the CLI does), from ``cwd`` so paths stay relative;
     the whole result (artifacts, deployment, the neutral stack, warnings)."""
-    from cronmigrate.deploy import settings as config_mod
+    from cronmigrate import settings as config_mod
     from cronmigrate.plan.build import PlanOptions, build_plan
     from cronmigrate.render.generate import generate
     from cronmigrate.schedule.model import Trigger
@@ -55,9 +55,10 @@ def generated_into(
     old = Path.cwd()
     os.chdir(cwd)
     try:
-        plan = build_plan(crontabs or SAMPLE_TABS, PlanOptions(timezone, Trigger(target), now=NOW))
         settings_ = config_mod.load(config)
-        generated = generate(plan, settings_, root, set(iac))
+        options = PlanOptions(timezone, Trigger(target), now=NOW, root=root, settings=settings_)
+        plan = build_plan(crontabs or SAMPLE_TABS, options)
+        generated = generate(plan, settings_, set(iac))
         write_tree(outdir, generated.artifacts)
     finally:
         os.chdir(old)

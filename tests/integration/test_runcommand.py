@@ -17,11 +17,11 @@ import pytest
 from cronmigrate.crontab.model import CrontabKind
 from cronmigrate.crontab.parse import parse_crontab
 from cronmigrate.deploy.jobs import DeployJob
-from cronmigrate.deploy.names import logical_id
-from cronmigrate.deploy.settings import JobSettings
 from cronmigrate.deploy.statemachine import definition, script
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.plan.build import PlanOptions, build_plan, recommend_target
+from cronmigrate.plan.identity import logical_id
+from cronmigrate.settings import JobSettings
 from tests.helpers import ROOT, SAMPLES, generate_into, run_cli
 from tests.helpers.iac import (
     cfn_lint_all,

@@ -74,9 +74,9 @@ def jsonata_in_moto() -> Iterator[None]:
     def evaluate(expression: str) -> Any:
         return json.loads(json.dumps(jsonata.Jsonata(expression).evaluate(None)))
 
-    saved = getattr(moto_jsonata, "_eval_jsonata", None)
-    if saved is None:  # moto's private hook for its JSONata evaluator: pinned in constraints.txt
+    if not hasattr(moto_jsonata, "_eval_jsonata"):  # moto's private hook (None until used)
         pytest.skip("this moto has no _eval_jsonata hook: run with the pins (constraints.txt)")
+    saved = moto_jsonata._eval_jsonata
     moto_jsonata._eval_jsonata = evaluate
     try:
         yield

@@ -13,8 +13,8 @@ from cronmigrate.analysis.shell import read
 from cronmigrate.analysis.walker import analyse
 from cronmigrate.crontab.model import CronJob, CrontabKind
 from cronmigrate.crontab.parse import parse_crontab
-from cronmigrate.deploy.names import stem
 from cronmigrate.diagnostics import Severity
+from cronmigrate.plan.identity import stem
 from tests.helpers import ROOT
 
 SERVER = ROOT / "samples/server-root"

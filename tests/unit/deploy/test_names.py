@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from cronmigrate.deploy.jobs import build
-from cronmigrate.deploy.settings import Settings
 from cronmigrate.plan.build import PlanOptions, build_plan
+from cronmigrate.settings import Settings
 
 
 def _names(tab: Path) -> dict[str, str]:
@@ -16,8 +18,8 @@ def _names(tab: Path) -> dict[str, str]:
         (root / "opt").mkdir(parents=True, exist_ok=True)
         (root / "opt" / script).write_text("#!/bin/sh\necho ok\n")
         (root / "opt" / script).chmod(0o755)
-    plan = build_plan([str(tab)], PlanOptions(analyse=False))
-    deployment = build(plan, Settings(), root)
+    plan = build_plan([str(tab)], PlanOptions(analyse=False, root=root))
+    deployment = build(plan, Settings())
     assert not deployment.skipped
     return {j.source: j.function_name for j in deployment.jobs}
 
@@ -47,13 +49,14 @@ def test_a_job_keeps_its_name_when_others_are_added(tmp_path: Path) -> None:
 def _deploy(tab: str, cwd: Path, root: Path, config: str | None = None) -> object:
     import os
 
-    from cronmigrate.deploy import settings as config_mod
+    from cronmigrate import settings as config_mod
 
     old = Path.cwd()
     os.chdir(cwd)
     try:
-        plan = build_plan([tab], PlanOptions(analyse=False))
-        return build(plan, config_mod.load(config), root)
+        settings = config_mod.load(config)
+        plan = build_plan([tab], PlanOptions(analyse=False, root=root, settings=settings))
+        return build(plan, settings)
     finally:
         os.chdir(old)
 
@@ -79,7 +82,7 @@ def test_names_and_settings_do_not_depend_on_the_path_as_typed(tmp_path: Path) -
 def test_a_settings_key_that_matches_no_job_is_an_error_with_its_line(tmp_path: Path) -> None:
     import pytest
 
-    from cronmigrate.deploy.settings import ConfigError
+    from cronmigrate.settings import ConfigError
 
     cfg = tmp_path / "cronmigrate.yaml"
     cfg.write_text("jobs:\n  etc/cron.d/app:99:\n    memory: 256\n")
@@ -98,11 +101,33 @@ def test_host_tells_two_servers_apart(tmp_path: Path) -> None:
         root = tmp_path / host
         (root / "etc").mkdir(parents=True)
         (root / "etc/crontab").write_text("17 * * * * root echo hourly\n")
-        plan = build_plan([str(root / "etc/crontab")], PlanOptions(analyse=False))
         for h in ("", host):
-            gen = generate(plan, Settings(), root, {"terraform"}, host=h)
+            options = PlanOptions(analyse=False, root=root, host=h)
+            plan = build_plan([str(root / "etc/crontab")], options)
+            gen = generate(plan, Settings(), {"terraform"}, host=h)
             names[h or f"none-{host}"] = {j.function_name for j in gen.deployment.jobs}
             tf = gen.artifacts["terraform/variables.tf"].content.decode()
             assert f'"cronmigrate-locks{"-" + h if h else ""}"' in tf
     assert names["none-web1"] == names["none-web2"]  # without --host they would collide
     assert names["web1"].isdisjoint(names["web2"])
+
+
+def test_each_job_is_analysed_once_from_crontab_to_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plan reads a job's command and scripts once; generate and the cost read the plan."""
+    from cronmigrate.analysis import walker
+    from tests.helpers import SAMPLE_TABS, SAMPLES, generated_into
+
+    made: list[str] = []
+    real = walker._Walker.__init__
+
+    def counting(self: walker._Walker, job: object, *args: object) -> None:
+        made.append(job.location.short)  # type: ignore[attr-defined]
+        real(self, job, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(walker._Walker, "__init__", counting)
+    gen = generated_into(tmp_path / "out", SAMPLE_TABS, cwd=SAMPLES, root=SAMPLES)
+    live = [jp for jp in gen.deployment.plan.jobs if not jp.job.disabled]
+    assert len(made) == len(live) == len(set(made))
+    assert len(gen.deployment.jobs) > 10

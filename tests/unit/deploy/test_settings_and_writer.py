@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cronmigrate.deploy import settings as config
+from cronmigrate import settings as config
 from cronmigrate.render import Artifact
 from cronmigrate.writer import MANIFEST, WriteError, write_tree
 from tests.helpers import run_cli

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from cronmigrate import aws_facts as aws
+from cronmigrate.aws_facts import PRICES
 from cronmigrate.errors import CronmigrateError
-from cronmigrate.prices import PRICES
 from cronmigrate.shipped import read
 
 DEFAULT_PATH = "cronmigrate.yaml"
@@ -60,7 +60,7 @@ class Settings:
     notify: tuple[str, ...] = ()  # e-mail addresses told of every failure
     dead_letter: bool = True  # an SQS queue for runs EventBridge could not deliver
     error_alarms: bool = True  # a CloudWatch alarm on each function's Errors
-    prices: dict[str, float] = field(default_factory=dict)  # overrides of cronmigrate.prices
+    prices: dict[str, float] = field(default_factory=dict)  # overrides of aws_facts.PRICES
 
     def key_for(self, name: str, source: str) -> str | None:
         """The ``jobs:`` key that names this job: its name, or FILE:LINE with the crontab's
