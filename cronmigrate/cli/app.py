@@ -6,9 +6,7 @@ Exit codes (all commands): 0 success; 1 findings (a job refused, a line malforme
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,13 +16,11 @@ import typer
 from typer import TyperException  # click's ClickException, which typer vendors
 
 from cronmigrate import __version__
-from cronmigrate.crontab.model import CrontabKind
-from cronmigrate.errors import CronmigrateError, UsageError, error_line, run_guarded
+from cronmigrate.errors import UsageError, error_line, run_guarded
 from cronmigrate.schedule.model import Trigger
 
 if TYPE_CHECKING:
     from cronmigrate.plan.model import Plan
-    from cronmigrate.settings import Settings
 
 app = typer.Typer(
     name="cronmigrate",
@@ -76,16 +72,6 @@ def _root(
 def _fail(message: str, code: int) -> NoReturn:
     error_line(message)
     raise typer.Exit(code)
-
-
-def _parse_now(now: str | None, option: str = "--now") -> dt.datetime:
-    if now is None:
-        return dt.datetime.now(dt.UTC)
-    try:
-        moment = dt.datetime.fromisoformat(now)
-    except ValueError:
-        raise UsageError(f"{option}: {now!r} is not an ISO 8601 date and time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 Crontabs = Annotated[
@@ -157,52 +143,6 @@ Root = Annotated[
 ]
 
 
-def _build_plan(
-    crontabs: list[str],
-    timezone: str,
-    target: Trigger,
-    allow_drift: bool,
-    system: bool | None,
-    now: str | None,
-    root: Path | None = None,
-    settings: Settings | None = None,
-    target_default: str = "lambda",
-    host: str = "",
-) -> Plan:
-    from cronmigrate.crontab.read import missing_input
-    from cronmigrate.plan.build import PlanOptions, build_plan
-
-    if crontabs.count("-") > 1:
-        raise UsageError("'-' (standard input) can be given once")
-    for path in crontabs:
-        why = missing_input(path)
-        if why:
-            raise UsageError(f"{path}: {why}")
-    forced = None if system is None else (CrontabKind.SYSTEM if system else CrontabKind.USER)
-    if root is not None and not root.is_dir():
-        raise UsageError(f"--root {root}: no such directory")
-    from cronmigrate import settings as config_mod
-    from cronmigrate.plan import cost
-
-    conf = settings if settings is not None else config_mod.load(None)
-    options = PlanOptions(
-        timezone,
-        target,
-        allow_drift,
-        forced,
-        _parse_now(now),
-        root=root,
-        cost=cost.options(conf, target),
-        settings=conf,
-        target_default=target_default,
-        host=host,
-    )
-    stdin_text = None
-    if "-" in crontabs:
-        stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
-    return build_plan(crontabs, options, stdin_text)
-
-
 def _guarded(debug: bool, action: Callable[[], int]) -> NoReturn:
     raise typer.Exit(run_guarded(action, debug))
 
@@ -239,23 +179,16 @@ def plan(
     """Dry run: show how every job would be scheduled on EventBridge, and prove it."""
 
     def run() -> int:
-        from cronmigrate.plan.build import PlanOptions, build_hosts, exit_code
+        from cronmigrate.commands import plan as command
+        from cronmigrate.plan.build import exit_code
 
+        inputs = command.Inputs(timezone, target, allow_drift, system, now, root)
         if hosts:
             if crontabs:
                 raise UsageError("give either CRONTAB files or --host NAME=DIR, not both")
-            pairs = []
-            for h in hosts:
-                name, sep, directory = h.partition("=")
-                if not sep or not name or not Path(directory).is_dir():
-                    raise UsageError(f"--host {h!r}: expected NAME=DIR with an existing DIR")
-                pairs.append((name, Path(directory)))
-            options = PlanOptions(timezone, target, allow_drift, now=_parse_now(now))
-            result = build_hosts(pairs, options)
+            result = command.plan_hosts(hosts, inputs)
         else:
-            if not crontabs:
-                raise UsageError("give CRONTAB files (or --host NAME=DIR)")
-            result = _build_plan(crontabs, timezone, target, allow_drift, system, now, root)
+            result = command.plan(crontabs or [], inputs, sys.stdin.buffer)
         _print_plan(result, fmt)
         return exit_code(result)
 
@@ -328,44 +261,24 @@ def generate(
     schedules, as SAM, CloudFormation and Terraform."""
 
     def run() -> int:
-        from cronmigrate import settings as config_mod
-        from cronmigrate.plan.build import exit_code
-        from cronmigrate.render.generate import IAC_CHOICES
-        from cronmigrate.render.generate import generate as generate_tree
-        from cronmigrate.writer import KEPT_SHOWN, refuse_dangerous, write_tree
+        from cronmigrate.commands.generate import generate as command
+        from cronmigrate.commands.plan import Inputs
+        from cronmigrate.writer import KEPT_SHOWN
 
-        if not root.is_dir():
-            raise UsageError(f"--root {root}: no such directory")
-        inputs = [Path(c) for c in crontabs if c != "-"] + [root]
-        if config is not None:
-            inputs.append(config)
-        refuse_dangerous(output, inputs)  # before any work: -o '' or -o . is a mistake
-        if host and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,30}", host):
-            raise UsageError(f"--host {host!r}: up to 31 lowercase letters, digits and '-'")
-        settings = config_mod.load(str(config) if config else None)
-        result = _build_plan(
+        done = command(
             crontabs,
-            timezone,
-            target,
-            allow_drift,
-            system,
-            now,
-            root,
-            settings,
-            target_default.value,
-            host,
+            output,
+            Inputs(timezone, target, allow_drift, system, now, root),
+            iac=iac.value,
+            config_path=config,
+            force=force,
+            target_default=target_default.value,
+            host=host,
+            stdin=sys.stdin.buffer,
         )
-        which = set(IAC_CHOICES) if iac is IacChoice.all else {iac.value}
-        gen = generate_tree(result, settings, which, host)
-        artifacts, deployment = gen.artifacts, gen.deployment
-        for w in gen.warnings:
-            print(f"warning: {w}", file=sys.stderr)
-        for d in result.diagnostics:  # errors and warnings ("Debian ignores this file")
-            if d.severity.name in ("ERROR", "WARNING"):
-                print(d.one_line(), file=sys.stderr)
-        for d in deployment.skipped:
-            print(d.one_line(), file=sys.stderr)
-        written = write_tree(output, artifacts, force=force, inputs=inputs)
+        for line in done.notices():
+            print(line, file=sys.stderr)
+        deployment, written = done.generated.deployment, done.written
         runcommand = sum(1 for j in deployment.jobs if j.runcommand)
         print(
             f"{output}: {len(deployment.jobs) - runcommand} functions, "
@@ -377,13 +290,12 @@ def generate(
         )
         if written.kept:
             shown = ", ".join(written.kept[:KEPT_SHOWN])
-            more = (
-                f" and {len(written.kept) - KEPT_SHOWN} more"
-                if len(written.kept) > KEPT_SHOWN
-                else ""
+            more = len(written.kept) - KEPT_SHOWN
+            print(
+                f"{output}: kept what cronmigrate did not write: {shown}"
+                + (f" and {more} more" if more > 0 else "")
             )
-            print(f"{output}: kept what cronmigrate did not write: {shown}{more}")
-        return 1 if deployment.skipped or exit_code(result) else 0
+        return done.exit_code
 
     _guarded(debug, run)
 
@@ -424,18 +336,14 @@ def run_job(
     event its schedule sends, its timeout. No Docker, no AWS account."""
 
     def run() -> int:
-        from cronmigrate.local import run as local_run
+        from cronmigrate.commands.run import run as command
 
-        when = _parse_now(time_, "--time")
-        spec = local_run.load_job(outdir, job)
-        if spec["target"] == "runcommand":
-            result = local_run.run_script(spec, local)
-        else:
-            result = local_run.run_lambda(outdir, spec, when, use_aws, timeout)
+        ran = command(outdir, job, time_, use_aws, local, timeout)
         sys.stdout.flush()
+        result = ran.result
         what = result.message if result.ok else f"{result.error_type}: {result.message}"
         print(
-            f"{spec['function']}: {'ok' if result.ok else 'failed'} ({what}) in "
+            f"{ran.job['function']}: {'ok' if result.ok else 'failed'} ({what}) in "
             f"{result.seconds:.2f} s; exit {result.exit_code}",
             file=sys.stderr,
         )
@@ -462,25 +370,21 @@ def cutover_cmd(
     over, then enable them."""
 
     def run() -> int:
-        from cronmigrate.cutover import cron_next_run, cutover, next_run
+        from cronmigrate.commands.cutover import switch
 
-        moment = _parse_now(now)
-        switched = cutover(crontabs, out, undo)
+        switched = switch(crontabs, out, undo, now, warn_minutes)
         if undo:
             print(f"restored the lines cutover had commented out in {', '.join(crontabs)}")
             return 0
-        soon = 0
         for job in switched:
-            under_cron = cron_next_run(job.cron, job.zone, moment)
-            under_aws = next_run(job.schedules, moment)
-            same = "the same" if under_cron == under_aws else "DIFFERENT"
+            cron = job.under_cron.isoformat() if job.under_cron else "-"
+            aws = job.under_aws.isoformat() if job.under_aws else "-"
+            same = "the same" if job.under_cron == job.under_aws else "DIFFERENT"
             print(
-                f"{job.source}: now {job.function}; next run under cron "
-                f"{under_cron.isoformat() if under_cron else '-'}, under EventBridge "
-                f"{under_aws.isoformat() if under_aws else '-'} ({same})"
+                f"{job.source}: now {job.function}; next run under cron {cron}, "
+                f"under EventBridge {aws} ({same})"
             )
-            if under_aws is not None and under_aws - moment <= dt.timedelta(minutes=warn_minutes):
-                soon += 1
+            if job.soon:
                 print(
                     f"warning: {job.function} runs within {warn_minutes} minutes: make sure its "
                     "schedule is enabled before then, or it misses that run",
@@ -502,14 +406,9 @@ def init_config(
     """Write a commented cronmigrate.yaml with every setting and its default."""
 
     def run() -> int:
-        from cronmigrate.settings import template_text
+        from cronmigrate.commands.init_config import init_config as command
 
-        if output.exists() and not force:
-            raise UsageError(f"{output}: exists; use --force to overwrite it")
-        try:
-            output.write_text(template_text())
-        except OSError as exc:
-            raise CronmigrateError(f"{output}: cannot write: {exc.strerror}") from None
+        command(output, force)
         print(f"wrote {output}")
         return 0
 

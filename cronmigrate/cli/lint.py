@@ -1,5 +1,5 @@
-"""``cronmigrate lint``: a fast path that imports only what linting needs (no typer, rich,
-jinja2), because it runs in every commit.
+"""``cronmigrate lint``'s command line: argparse, not typer, and nothing imported before it is
+needed (it runs in every commit); the work is :mod:`cronmigrate.commands.lint`'s.
 
 Settings come from ``[tool.cronmigrate.lint]`` in ./pyproject.toml or ``lint:`` in
 ./cronmigrate.yaml; options on the command line win.
@@ -11,14 +11,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from cronmigrate import __version__
-from cronmigrate.diagnostics import Severity
 from cronmigrate.errors import CronmigrateError, run_guarded
 
-FORMATS = ("text", "json", "sarif", "github")
-SEVERITIES = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
+FORMATS = ("text", "json", "sarif", "github")  # as commands/lint.py takes them
+SEVERITIES = ("error", "warning", "info")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,86 +65,9 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _settings(cwd: Path) -> dict[str, Any]:
-    """[tool.cronmigrate.lint] from pyproject.toml, else lint: from cronmigrate.yaml."""
-    pyproject = cwd / "pyproject.toml"
-    if pyproject.is_file():
-        import tomllib
-
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise CronmigrateError(f"{pyproject}: {exc}") from None
-        section = data.get("tool", {}).get("cronmigrate", {}).get("lint")
-        if isinstance(section, dict):
-            return section
-    if (cwd / "cronmigrate.yaml").is_file():
-        from cronmigrate import settings as config
-
-        return dict(config.load(str(cwd / "cronmigrate.yaml")).lint)
-    return {}
-
-
-def _codes(value: Any, where: str) -> tuple[str, ...]:
-    """Rule codes or prefixes (CM4, CM404, ALL); an unknown one is a usage error, never a
-    silently empty selection."""
-    if value is None:
-        return ()
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
-        raise _Usage(f"{where}: expected a list of rule codes")
-    codes = tuple(i.strip().upper() for i in items if i.strip())
-    from cronmigrate.diagnostics.rules import BY_CODE, GROUPS
-
-    for c in codes:
-        if (
-            c != "ALL"
-            and c.lower() not in GROUPS
-            and not any(code.startswith(c) for code in BY_CODE)
-        ):
-            raise _Usage(f"{where}: {c!r} is not a rule code or a prefix of one (see --list-rules)")
-    return codes
-
-
-def fix_file(path: Path, kind: Any = None) -> int:
-    """CRLF → LF, a final newline, and ``\\%`` for a ``%`` that cuts a command into
-    something broken (CM402); returns how many kinds of fix it made.
-
-    Written in place, through a symbolic link to its target, as editors write a file they
-    do not own: the inode stays, so do its owner, group, mode, hard links and ACLs. The file
-    is short; if the write fails the old content is put back."""
-    from cronmigrate.crontab.parse import decide_kind, parse_crontab
-    from cronmigrate.lint.checks import fix_percents
-
-    real = Path(os.path.realpath(path))
-    data = real.read_bytes()
-    fixed = data.replace(b"\r\n", b"\n")
-    if fixed and not fixed.endswith(b"\n"):
-        fixed += b"\n"
-    text = fixed.decode("utf-8", "surrogateescape")
-    tab_kind, _ = decide_kind(str(path), text, kind)
-    text, percents = fix_percents(parse_crontab(text, str(path), tab_kind))
-    fixed = text.encode("utf-8", "surrogateescape")
-    if fixed == data:
-        return 0
-    with open(real, "r+b") as fh:
-        try:
-            fh.write(fixed)
-            fh.truncate()
-            fh.flush()
-            os.fsync(fh.fileno())
-        except OSError:
-            fh.seek(0)
-            fh.write(data)
-            fh.truncate()
-            raise
-    return int(b"\r\n" in data) + int(bool(data) and not data.endswith(b"\n")) + percents
-
-
 def run(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     from cronmigrate.diagnostics.rules import RULES, explain
-    from cronmigrate.lint import output
 
     if args.list_rules:
         for r in RULES:
@@ -160,62 +82,37 @@ def run(argv: list[str]) -> int:
         return 0
     if not args.files:
         parser().error("no files to lint")
-    from cronmigrate.crontab.read import missing_input
+    from cronmigrate.commands.lint import Request, lint
+    from cronmigrate.lint import output
 
-    if args.files.count("-") > 1:
-        raise _Usage("'-' (standard input) can be given once")
-    for f in args.files:
-        why = missing_input(f)
-        if why:
-            raise _Usage(f"{f}: {why}")
-    conf = _settings(Path.cwd())
-    from cronmigrate.crontab.model import CrontabKind
-    from cronmigrate.lint.engine import LintOptions, lint
-
-    fail_on = args.fail_on or conf.get("fail-on", conf.get("fail_on", "warning"))
-    if fail_on not in SEVERITIES:
-        raise CronmigrateError(f"lint settings: fail-on must be one of {', '.join(SEVERITIES)}")
-    kind = {"system": CrontabKind.SYSTEM, "user": CrontabKind.USER}.get(args.kind or "")
-    opts = LintOptions(
-        select=_codes(args.select, "--select") or _codes(conf.get("select"), "lint.select"),
-        ignore=_codes(args.ignore, "--ignore") + _codes(conf.get("ignore"), "lint.ignore"),
-        extend_select=_codes(args.extend_select, "--extend-select")
-        + _codes(conf.get("extend-select", conf.get("extend_select")), "lint.extend-select"),
-        fail_on=SEVERITIES[fail_on],
-        show_info=bool(args.show_info if args.show_info is not None else conf.get("show-info")),
-        timezone=args.timezone or conf.get("timezone", "UTC"),
-        forced_kind=kind,
-        root=Path(args.root) if args.root else None,
+    request = Request(
+        tuple(args.files),
+        args.select,
+        args.extend_select,
+        args.ignore,
+        args.fail_on,
+        args.show_info,
+        args.timezone,
+        args.root,
+        args.kind,
+        args.fix,
+        args.format,
     )
-    if opts.root is not None and not opts.root.is_dir():
-        raise _Usage(f"--root {args.root}: no such directory")
-    fixed = 0
-    if args.fix:
-        from cronmigrate.crontab.read import crontab_files
-
-        for path in crontab_files(args.files):  # what is linted, and nothing else
-            try:
-                fixed += fix_file(path, kind)
-            except OSError as exc:
-                raise CronmigrateError(f"{path}: cannot fix: {exc.strerror or exc}") from None
-    stdin_text = None
-    if "-" in args.files:
-        stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
-    result = lint(args.files, opts, stdin_text)
-    fmt = args.format or conf.get("format", "text")
-    if fmt == "json":
-        out = output.as_json(result.findings)
-    elif fmt == "sarif":
-        out = output.sarif(result.findings)
-    elif fmt == "github":
-        out = output.github(result.findings)
+    linted = lint(request, Path.cwd(), sys.stdin.buffer if "-" in args.files else None)
+    findings = linted.result.findings
+    if linted.format == "json":
+        out = output.as_json(findings)
+    elif linted.format == "sarif":
+        out = output.sarif(findings)
+    elif linted.format == "github":
+        out = output.github(findings)
     else:
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        out = output.text(result.findings, len(result.files), color)
+        out = output.text(findings, len(linted.result.files), color)
     sys.stdout.buffer.write(out.encode("utf-8", "surrogateescape"))
-    if fixed:
-        sys.stderr.write(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.\n")
-    return 1 if result.failed(opts.fail_on) else 0
+    if linted.fixed:
+        sys.stderr.write(f"Fixed {linted.fixed} problem{'s' if linted.fixed != 1 else ''}.\n")
+    return linted.exit_code
 
 
 class _Usage(CronmigrateError):

@@ -12,7 +12,6 @@ skipped unless ``aws`` is set.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 import subprocess
@@ -22,10 +21,9 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from cronmigrate import jobindex
 from cronmigrate.errors import CronmigrateError
 from cronmigrate.local.runtime_api import running_bootstrap, runtime_api, unzip
-
-INDEX = "cronmigrate-jobs.json"
 
 
 class RunError(CronmigrateError):
@@ -43,18 +41,12 @@ class Result(NamedTuple):
 
 def load_job(outdir: Path, name: str) -> dict[str, Any]:
     """The job named ``name`` (function name, or its crontab line FILE:LINE) in ``outdir``."""
-    try:
-        doc = json.loads((outdir / INDEX).read_text())
-    except (OSError, ValueError):
-        raise RunError(
-            f"{outdir}: no {INDEX}: not a directory written by `cronmigrate generate`"
-        ) from None
-    jobs: list[dict[str, Any]] = doc.get("jobs", [])
-    for job in jobs:
-        if name in (job["function"], job["source"], job["source"].lstrip("/")):
-            return job
-    known = ", ".join(j["function"] for j in jobs[:5])
-    raise RunError(f"{outdir}: no job {name!r} (jobs are named by function, e.g. {known})")
+    doc = jobindex.read(outdir)
+    job = jobindex.find(doc, name)
+    if job is None:
+        known = ", ".join(j["function"] for j in jobindex.jobs(doc)[:5])
+        raise RunError(f"{outdir}: no job {name!r} (jobs are named by function, e.g. {known})")
+    return job
 
 
 def event(job: dict[str, Any], when: dt.datetime) -> dict[str, Any]:

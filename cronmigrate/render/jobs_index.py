@@ -12,10 +12,8 @@ from cronmigrate.deploy import names
 from cronmigrate.deploy.infra import Function, Stack
 from cronmigrate.deploy.jobs import Deployment
 from cronmigrate.deploy.statemachine import script
+from cronmigrate.jobindex import INDEX, SCHEMA_VERSION
 from cronmigrate.render import Artifact, Artifacts
-
-INDEX = "cronmigrate-jobs.json"
-SCHEMA_VERSION = 1
 
 
 def render(deployment: Deployment, stack: Stack) -> Artifacts:

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cronmigrate.cli.lint import fix_file
+from cronmigrate.commands.lint import fix_file
 from cronmigrate.crontab.read import crontab_files
 
 names = st.sampled_from(["app", "backup", "logo.png", "app.dpkg-old", ".hidden", "x~", "README"])

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from cronmigrate import jobindex
+from cronmigrate.commands.inputs import moment
 from cronmigrate.crontab.marker import mark, unmark
 from cronmigrate.crontab.parse import decide_kind, parse_crontab
 from cronmigrate.errors import CronmigrateError
@@ -25,8 +27,6 @@ from cronmigrate.plan.build import upcoming_runs
 from cronmigrate.schedule.model import EventBridgeSchedule
 from cronmigrate.schedule.timezones import get_zone
 from cronmigrate.schedule.unix import CronSchedule, matches
-
-INDEX = "cronmigrate-jobs.json"
 
 
 class CutoverError(CronmigrateError):
@@ -39,16 +39,28 @@ class Switched(NamedTuple):
     schedules: tuple[tuple[str, str], ...]  # (expression, zone): where it runs now
     cron: CronSchedule | None = None  # the line's schedule, for its next run under cron
     zone: str = "UTC"  # the zone cron ran it in
+    under_cron: dt.datetime | None = None  # its next run under cron, from its own fields
+    under_aws: dt.datetime | None = None  # its next run under EventBridge
+    soon: bool = False  # EventBridge runs it within the warning's minutes
 
 
-def _index(outdir: Path) -> dict[str, Any]:
-    try:
-        doc: dict[str, Any] = json.loads((outdir / INDEX).read_text())
-    except (OSError, ValueError):
-        raise CutoverError(
-            f"{outdir}: no {INDEX}: not a directory written by `cronmigrate generate`"
-        ) from None
-    return doc
+def switch(
+    crontabs: Sequence[str],
+    outdir: Path,
+    undo: bool = False,
+    now: str | None = None,
+    warn_minutes: int = 5,
+) -> list[Switched]:
+    """``cronmigrate cutover``: the jobs switched over, each with its next run under cron and
+    under EventBridge (``soon`` when that is within ``warn_minutes``); nothing for ``undo``."""
+    when = moment(now)
+    done = []
+    for job in cutover(list(crontabs), outdir, undo):
+        under_cron = cron_next_run(job.cron, job.zone, when)
+        under_aws = next_run(job.schedules, when)
+        soon = under_aws is not None and under_aws - when <= dt.timedelta(minutes=warn_minutes)
+        done.append(job._replace(under_cron=under_cron, under_aws=under_aws, soon=soon))
+    return done
 
 
 def _same(a: str, b: str) -> bool:
@@ -75,7 +87,7 @@ def _write_keeping(path: Path, data: bytes) -> None:
 
 
 def cutover(crontabs: list[str], outdir: Path, undo: bool = False) -> list[Switched]:
-    doc = _index(outdir)
+    doc = jobindex.read(outdir)
     hashes: dict[str, str] = doc.get("crontabs", {})
     jobs: list[dict[str, Any]] = doc.get("jobs", [])
     done: list[Switched] = []
