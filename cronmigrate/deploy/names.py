@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING
 
 from cronmigrate import aws_facts as aws
 from cronmigrate.analysis.secrets import is_secret, parameter_name
-
-if TYPE_CHECKING:
-    from cronmigrate.deploy.jobs import DeployJob
+from cronmigrate.deploy.jobs import DeployJob
 
 HANDLER = "function.sh"  # the job's script in its zip: Lambda's Handler setting
 LAYER_DIR = "layers/bash-runtime"

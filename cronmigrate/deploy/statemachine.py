@@ -8,7 +8,7 @@ never taken from the event (whoever may start an execution cannot choose the com
 and quoted once for JSON and once for the shell.  The definition is one file,
 ``statemachines/<job>.asl.json``, with ``${…}`` placeholders that CloudFormation/SAM
 (``DefinitionSubstitutions``) and Terraform (``replace``) fill in.  This module builds the
-document; :mod:`cronmigrate.render.statemachine` writes it.
+document; :mod:`cronmigrate.render.generate` writes it to ``statemachines/``.
 """
 
 from __future__ import annotations

@@ -7,14 +7,16 @@ crontab → jobs (:mod:`cronmigrate.deploy.jobs`) → the neutral stack
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import NamedTuple
 
 from cronmigrate.deploy import jobs, stack
-from cronmigrate.deploy.infra import Stack
+from cronmigrate.deploy.infra import Stack, StateMachine
 from cronmigrate.deploy.jobs import Deployment
 from cronmigrate.errors import CronmigrateError
 from cronmigrate.plan.model import Plan
 from cronmigrate.render import (
+    Artifact,
     Artifacts,
     cloudformation,
     functions,
@@ -22,7 +24,6 @@ from cronmigrate.render import (
     limits,
     readme,
     runtime,
-    statemachine,
     terraform,
 )
 from cronmigrate.settings import Settings
@@ -51,7 +52,14 @@ def generate(plan: Plan, settings: Settings, iac: set[str], host: str = "") -> G
     problems = limits.stack_problems(infra)
     if problems:  # never hand AWS what it refuses
         raise CronmigrateError("generated output AWS would refuse: " + "; ".join(problems))
-    artifacts.update(statemachine.render(infra))
+    # The Run Command jobs' state machine definitions, shared by the three forms.
+    artifacts.update(
+        {
+            r.definition_path: Artifact.text(json.dumps(r.definition, indent=2) + "\n")
+            for r in infra.all_resources()
+            if isinstance(r, StateMachine)
+        }
+    )
     if iac & {"sam", "cloudformation"}:
         artifacts.update(cloudformation.render(infra, iac))
     if "terraform" in iac:
