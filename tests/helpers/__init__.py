@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
@@ -16,9 +17,56 @@ NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
 
 
 def run_cli(
-    *args: str, cwd: Path = ROOT, stdin: str | None = None, no_color: bool = True
+    *args: str,
+    cwd: Path = ROOT,
+    stdin: str | None = None,
+    no_color: bool = True,
+    process: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m cronmigrate ARGS`` as a user runs it: a real process, never a traceback."""
+    """``cronmigrate ARGS`` as a user runs it, called in this process through the same entry
+    point (``cronmigrate.cli.entry.main``): its exit code, standard output and error. With
+    ``process`` it runs as ``python -m cronmigrate`` in a process of its own (what only a
+    real process shows: start-up imports, signals, the bytes a pipe receives)."""
+    if process:
+        return _run_process(args, cwd, stdin, no_color)
+    from cronmigrate.cli import entry
+
+    def stream(data: bytes = b"") -> io.TextIOWrapper:
+        return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape")
+
+    out, err = stream(), stream()
+    given = stream((stdin or "").encode("utf-8", "surrogateescape"))
+    saved = (sys.argv, sys.stdin, sys.stdout, sys.stderr, Path.cwd(), os.environ.copy())
+    os.environ.pop("HYPOTHESIS_PROFILE", None)
+    os.environ.pop("NO_COLOR", None)
+    if no_color:
+        os.environ["NO_COLOR"] = "1"
+    sys.argv, sys.stdin, sys.stdout, sys.stderr = ["cronmigrate", *args], given, out, err
+    os.chdir(cwd)
+    code: object = 0
+    try:
+        entry.main()
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        out.flush()
+        err.flush()
+        sys.argv, sys.stdin, sys.stdout, sys.stderr = saved[:4]
+        os.chdir(saved[4])
+        os.environ.clear()
+        os.environ.update(saved[5])
+    returncode = code if isinstance(code, int) else (0 if code is None else 1)
+
+    def text(s: io.TextIOWrapper) -> str:
+        data = s.buffer.getvalue()  # type: ignore[attr-defined]
+        return str(data.decode("utf-8", "surrogateescape"))
+
+    return subprocess.CompletedProcess(["cronmigrate", *args], returncode, text(out), text(err))
+
+
+def _run_process(
+    args: tuple[str, ...], cwd: Path, stdin: str | None, no_color: bool
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"HYPOTHESIS_PROFILE", "NO_COLOR"}}
     if no_color:
         env["NO_COLOR"] = "1"

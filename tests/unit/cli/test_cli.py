@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -114,7 +112,8 @@ def test_stdin_dash() -> None:
 
 
 def test_version_and_help() -> None:
-    assert cli("--version").stdout.startswith("cronmigrate ")
+    """Once through a real process: ``python -m cronmigrate``, the installed entry point."""
+    assert run_cli("--version", process=True).stdout.startswith("cronmigrate ")
     res = cli("plan", "--help")
     assert res.returncode == 0
     assert "Examples" in res.stdout
@@ -270,15 +269,10 @@ def test_garbage_input_gives_bounded_valid_utf8_output(tmp_path: Path) -> None:
         ["lint", str(tab), "--user", "--format", "sarif"],
         ["lint", str(tab), "--user"],
     ):
-        res = subprocess.run(
-            [sys.executable, "-m", "cronmigrate", *args],
-            capture_output=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            check=False,
-        )
-        out = res.stdout + res.stderr
+        res = cli(*args)
+        text = res.stdout + res.stderr
+        out = text.encode("utf-8")  # strictly valid: no byte that is not UTF-8 went out
         assert len(out) < 100_000, (args, len(out))  # not the 2 MB line (SARIF: 36 kB of rules)
-        text = out.decode("utf-8")  # strictly valid
         assert "\\xff\\xfe" in text.replace("\\\\", "\\") and "\\udc" not in text
         if "json" in args or "sarif" in args:
             doc = json.loads(res.stdout)
