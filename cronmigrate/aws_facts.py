@@ -11,6 +11,21 @@ TIMEOUT_MAX_S = 900
 FUNCTION_NAME_MAX = 64
 FUNCTION_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 
+# Lengths of names and descriptions AWS accepts: a function's Description up to 256
+# characters (CreateFunction API reference); an alarm's name up to 255, its description up
+# to 1,024 (PutMetricAlarm API reference); a template's Description up to 1,024
+# (CloudFormation User Guide, "Template format: Description"); a schedule's and a rule's name
+# up to 64 (CreateSchedule, PutRule); a role's name up to 64 (IAM quotas, "IAM name
+# requirements"), of which Terraform's name_prefix may take 38, since the AWS provider adds a
+# 26-character unique suffix (terraform-provider-aws, internal/service/iam/role.go).
+DESCRIPTION_MAX = 256
+ALARM_NAME_MAX = 255
+ALARM_DESCRIPTION_MAX = 1_024
+TEMPLATE_DESCRIPTION_MAX = 1_024
+SCHEDULE_NAME_MAX = 64
+ROLE_NAME_MAX = 64
+ROLE_NAME_PREFIX_MAX = 38
+
 # Architectures (CreateFunction API reference, Architectures).
 ARCHITECTURES = ("x86_64", "arm64")
 

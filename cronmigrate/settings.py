@@ -6,7 +6,9 @@ Every problem is reported as ``FILE:LINE:COL: message`` (a :class:`ConfigError`)
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,11 @@ class JobSettings:
     kms_key: str | None = None  # the KMS key of the job's SecureString parameters
     expected_duration: int = 10  # seconds a run takes, for the cost estimate of plan
 
+    def to_json(self) -> dict[str, Any]:
+        """As recorded in the job index (the next generate says which changed)."""
+        doc: dict[str, Any] = json.loads(json.dumps(dataclasses.asdict(self), sort_keys=True))
+        return doc
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -62,16 +69,17 @@ class Settings:
     error_alarms: bool = True  # a CloudWatch alarm on each function's Errors
     prices: dict[str, float] = field(default_factory=dict)  # overrides of aws_facts.PRICES
 
-    def key_for(self, name: str, source: str) -> str | None:
-        """The ``jobs:`` key that names this job: its name, or FILE:LINE with the crontab's
-        path on the server (``/etc/cron.d/x:3``; ``etc/cron.d/x:3`` reads the same)."""
-        for key in (source, source.lstrip("/"), name):
+    def key_for(self, source: str, names: Sequence[str] = ()) -> str | None:
+        """The ``jobs:`` key that names this job: FILE:LINE with the crontab's path on the
+        server (``/etc/cron.d/x:3``; ``etc/cron.d/x:3`` reads the same), or one of its names
+        (the name it keeps, the name its identity gives), with or without the prefix."""
+        for key in (source, source.lstrip("/"), *names, *(self.name_prefix + n for n in names)):
             if key in self.jobs:
                 return key
         return None
 
-    def for_job(self, name: str, source: str) -> JobSettings:
-        key = self.key_for(name, source)
+    def for_job(self, source: str, names: Sequence[str] = ()) -> JobSettings:
+        key = self.key_for(source, names)
         return self.jobs[key] if key is not None else self.defaults
 
 

@@ -119,6 +119,18 @@ class _Walker:
         self.uses_run_parts = False
         self.escapes: set[str] = set()
 
+    @property
+    def copy(self) -> str:
+        """Where the server's files were looked for, as a message says it: never the path of
+        the copy itself, so that what generate writes does not depend on where it ran."""
+        return "on this machine" if self.root == Path("/") else "in the server's copy (--root)"
+
+    @property
+    def remedy(self) -> str:
+        if self.root == Path("/"):
+            return "run generate on the server, or pass --root with a copy of its files"
+        return "copy it there from the server"
+
     def note(self, rule: Rule, message: str, where: str = "") -> None:
         prefix = f"{where}: " if where else ""
         self.findings.append(rule.at(prefix + message, self.job.location, self.job.raw))
@@ -138,8 +150,8 @@ class _Walker:
             self.escapes.add(path)
             self.note(
                 NOT_BUNDLED,
-                f"{path}: a symbolic link in {self.root} climbs above it; read inside "
-                "--root, as on the server (nothing outside --root is bundled)",
+                f"{path}: a symbolic link in the server's copy (--root) climbs above it; "
+                "read inside the copy, as on the server (nothing outside it is bundled)",
             )
         return found.path
 
@@ -249,8 +261,8 @@ class _Walker:
                 for d in sorted(set(dirs) - set(found)) if root is not None else ():
                     self.note(
                         MISSING_RUN_PARTS_DIR,
-                        f"run-parts {d}: {d} is not under {root}, so the job would run nothing "
-                        "on Lambda",
+                        f"run-parts {d}: {d} is not {self.copy}, so the job would run nothing "
+                        f"on Lambda ({self.remedy})",
                     )
                 self.run_parts_dirs.update(found)
                 return
@@ -267,7 +279,8 @@ class _Walker:
                     elif not self.at(a).exists():
                         self.note(
                             NOT_BUNDLED,
-                            f"{a} is not under {self.root}: the job will not find it on Lambda",
+                            f"{a} is not {self.copy}: the job will not find it on Lambda "
+                            f"({self.remedy})",
                             where,
                         )
         path = self.resolve(program, cwd)
@@ -333,8 +346,7 @@ class _Walker:
                 self.missing.append(path)
                 self.note(
                     MISSING_SCRIPT,
-                    f"{path} is not under {self.root} "
-                    "(copy the server's files there, or pass --root)",
+                    f"{path} is not {self.copy} ({self.remedy})",
                     where,
                 )
             return

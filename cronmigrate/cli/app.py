@@ -10,7 +10,7 @@ import enum
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 from typer import TyperException  # click's ClickException, which typer vendors
@@ -20,6 +20,7 @@ from cronmigrate.errors import UsageError, error_line, run_guarded
 from cronmigrate.schedule.model import Trigger
 
 if TYPE_CHECKING:
+    from cronmigrate.plan.changes import ChangeSet
     from cronmigrate.plan.model import Plan
 
 app = typer.Typer(
@@ -174,13 +175,24 @@ def plan(
             "servers at once and see the jobs they share.",
         ),
     ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="An output directory of `cronmigrate generate`: keep its jobs' names and say "
+            "what generating into it would change (nothing is written).",
+            show_default=False,
+        ),
+    ] = None,
     debug: Debug = False,
 ) -> None:
     """Dry run: show how every job would be scheduled on EventBridge, and prove it."""
 
     def run() -> int:
         from cronmigrate.commands import plan as command
+        from cronmigrate.jobindex import INDEX
         from cronmigrate.plan.build import exit_code
+        from cronmigrate.plan.changes import changes
 
         inputs = command.Inputs(timezone, target, allow_drift, system, now, root)
         if hosts:
@@ -188,8 +200,12 @@ def plan(
                 raise UsageError("give either CRONTAB files or --host NAME=DIR, not both")
             result = command.plan_hosts(hosts, inputs)
         else:
-            result = command.plan(crontabs or [], inputs, sys.stdin.buffer)
+            if against is not None and not (against / INDEX).is_file():
+                raise UsageError(f"--against {against}: no {INDEX}: not an output of generate")
+            result = command.plan(crontabs or [], inputs, sys.stdin.buffer, against=against)
         _print_plan(result, fmt)
+        if against is not None:
+            _print_changes(changes(result.previous, result), against, sys.stdout)
         return exit_code(result)
 
     _guarded(debug, run)
@@ -278,6 +294,8 @@ def generate(
         )
         for line in done.notices():
             print(line, file=sys.stderr)
+        if done.changes is not None:
+            _print_changes(done.changes, output, sys.stdout)
         deployment, written = done.generated.deployment, done.written
         runcommand = sum(1 for j in deployment.jobs if j.runcommand)
         print(
@@ -362,6 +380,14 @@ def cutover_cmd(
     warn_minutes: Annotated[
         int, typer.Option("--warn-minutes", min=0, help="Warn when a job runs this soon.")
     ] = 5,
+    root: Annotated[
+        Path,
+        typer.Option(
+            "--root",
+            help="Where the server's files are here: the output names crontabs by their "
+            "paths on the server (default: this machine is the server).",
+        ),
+    ] = Path("/"),
     now: Now = None,
     debug: Debug = False,
 ) -> None:
@@ -372,7 +398,7 @@ def cutover_cmd(
     def run() -> int:
         from cronmigrate.commands.cutover import switch
 
-        switched = switch(crontabs, out, undo, now, warn_minutes)
+        switched = switch(crontabs, out, undo, now, warn_minutes, root)
         if undo:
             print(f"restored the lines cutover had commented out in {', '.join(crontabs)}")
             return 0
@@ -413,6 +439,13 @@ def init_config(
         return 0
 
     _guarded(False, run)
+
+
+def _print_changes(changed: ChangeSet, outdir: Path, out: TextIO) -> None:
+    """What generating into ``outdir`` changes (or changed): one line per job, then counts."""
+    for line in changed.lines():
+        print(line, file=out)
+    print(f"{outdir}: changes: {changed.summary()}", file=out)
 
 
 def _write(text: str) -> None:

@@ -24,6 +24,7 @@ from cronmigrate.crontab.marker import mark, unmark
 from cronmigrate.crontab.parse import decide_kind, parse_crontab
 from cronmigrate.errors import CronmigrateError
 from cronmigrate.plan.build import upcoming_runs
+from cronmigrate.plan.identity import server_path
 from cronmigrate.schedule.model import EventBridgeSchedule
 from cronmigrate.schedule.timezones import get_zone
 from cronmigrate.schedule.unix import CronSchedule, matches
@@ -50,21 +51,18 @@ def switch(
     undo: bool = False,
     now: str | None = None,
     warn_minutes: int = 5,
+    root: Path = Path("/"),
 ) -> list[Switched]:
     """``cronmigrate cutover``: the jobs switched over, each with its next run under cron and
     under EventBridge (``soon`` when that is within ``warn_minutes``); nothing for ``undo``."""
     when = moment(now)
     done = []
-    for job in cutover(list(crontabs), outdir, undo):
+    for job in cutover(list(crontabs), outdir, undo, root):
         under_cron = cron_next_run(job.cron, job.zone, when)
         under_aws = next_run(job.schedules, when)
         soon = under_aws is not None and under_aws - when <= dt.timedelta(minutes=warn_minutes)
         done.append(job._replace(under_cron=under_cron, under_aws=under_aws, soon=soon))
     return done
-
-
-def _same(a: str, b: str) -> bool:
-    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def _write_keeping(path: Path, data: bytes) -> None:
@@ -86,16 +84,25 @@ def _write_keeping(path: Path, data: bytes) -> None:
         raise CutoverError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
-def cutover(crontabs: list[str], outdir: Path, undo: bool = False) -> list[Switched]:
+def cutover(
+    crontabs: list[str], outdir: Path, undo: bool = False, root: Path = Path("/")
+) -> list[Switched]:
+    """Comment out (or, ``undo``, restore) the lines of the jobs ``outdir`` holds. The index
+    names crontabs by their paths on the server: ``root`` is where the server's files are
+    here (``/`` on the server itself, a copy elsewhere)."""
     doc = jobindex.read(outdir)
     hashes: dict[str, str] = doc.get("crontabs", {})
     jobs: list[dict[str, Any]] = doc.get("jobs", [])
     done: list[Switched] = []
     for given in crontabs:
         path = Path(given)
-        known = next((k for k in hashes if _same(k, given)), None)
-        if known is None:
-            raise CutoverError(f"{given}: {outdir} was not generated from it")
+        known = server_path(given, root)
+        if known not in hashes:
+            raise CutoverError(
+                f"{given}: {outdir} was not generated from it (it holds "
+                f"{', '.join(sorted(hashes)) or 'no crontab'}; --root says where the server's "
+                "files are here)"
+            )
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -120,7 +127,7 @@ def cutover(crontabs: list[str], outdir: Path, undo: bool = False) -> list[Switc
         kind, _ = decide_kind(given, text, None)
         parsed = {j.location.line: j for j in parse_crontab(text, given, kind).jobs}
         for job in jobs:
-            if not _same(job["crontab"], known):
+            if job["crontab"] != known:
                 continue
             i = job["line"] - 1
             if i >= len(lines) or unmark(lines[i]) is not None:

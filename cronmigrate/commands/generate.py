@@ -12,7 +12,9 @@ from cronmigrate.commands.inputs import check_root
 from cronmigrate.commands.plan import Inputs, plan
 from cronmigrate.diagnostics import Severity
 from cronmigrate.errors import UsageError
+from cronmigrate.jobindex import INDEX
 from cronmigrate.plan.build import exit_code
+from cronmigrate.plan.changes import ChangeSet, changes
 from cronmigrate.plan.model import Plan
 from cronmigrate.render.generate import IAC_CHOICES, Generated
 from cronmigrate.render.generate import generate as generate_tree
@@ -23,6 +25,7 @@ class Outcome(NamedTuple):
     plan: Plan
     generated: Generated
     written: WriteResult
+    changes: ChangeSet | None  # against what the directory held (None: it held no output)
 
     @property
     def exit_code(self) -> int:
@@ -63,8 +66,13 @@ def generate(
     if host and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,30}", host):
         raise UsageError(f"--host {host!r}: up to 31 lowercase letters, digits and '-'")
     settings = config.load(str(config_path) if config_path else None)
-    planned = plan(crontabs, inputs._replace(root=root), stdin, settings, target_default, host)
+    before = output if (output / INDEX).is_file() else None
+    planned = plan(
+        crontabs, inputs._replace(root=root), stdin, settings, target_default, host, before
+    )
     which = set(IAC_CHOICES) if iac == "all" else {iac}
     generated = generate_tree(planned, settings, which, host)
     written = write_tree(output, generated.artifacts, force=force, inputs=given)
-    return Outcome(planned, generated, written)
+    return Outcome(
+        planned, generated, written, changes(planned.previous, planned) if before else None
+    )

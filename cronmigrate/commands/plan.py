@@ -35,9 +35,11 @@ def plan(
     settings: Settings | None = None,
     target_default: str = "lambda",
     host: str = "",
+    against: Path | None = None,
 ) -> Plan:
     """Read, translate, prove, analyse, name and cost every job (``settings``: the loaded
-    cronmigrate.yaml, else ./cronmigrate.yaml when there is one)."""
+    cronmigrate.yaml, else ./cronmigrate.yaml when there is one); ``against``: an output
+    directory whose jobs keep their names (and the plan says what would change)."""
     if not crontabs:
         raise UsageError("give CRONTAB files (or --host NAME=DIR)")
     check_crontabs(crontabs)
@@ -57,6 +59,7 @@ def plan(
         settings=conf,
         target_default=target_default,
         host=host,
+        against=against,
     )
     return build_plan(crontabs, options, stdin_text(crontabs, stdin))
 

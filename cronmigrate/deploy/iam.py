@@ -17,7 +17,6 @@ from cronmigrate.deploy.infra import (
 )
 from cronmigrate.deploy.infra import Ref as R
 from cronmigrate.deploy.jobs import DeployJob
-from cronmigrate.plan.identity import tf_label
 
 LOCK_ID = "LockTable"
 
@@ -74,7 +73,7 @@ def scheduler_role(
 
 
 def function_role(job: DeployJob) -> Role:
-    lid = job.logical_id
+    ids = names.JobIds(job)
     policies = [
         Policy(
             "write-own-logs",
@@ -82,7 +81,7 @@ def function_role(job: DeployJob) -> Role:
             (
                 allow(
                     ("logs:CreateLogStream", "logs:PutLogEvents"),
-                    R(f"{lid}LogGroup", "log_streams"),
+                    R(ids.log_group_id, "log_streams"),
                 ),
             ),
         )
@@ -140,10 +139,10 @@ def function_role(job: DeployJob) -> Role:
             )
         )
     return Role(
-        f"{lid}Role",
-        tf_label(job.key),
+        ids.role_id,
+        ids.tf,
         trust("lambda.amazonaws.com"),
-        job.function_name[:32] + "-",
+        ids.role_prefix,
         tuple(policies),
     )
 

@@ -105,8 +105,8 @@ def build(plan: Plan, settings: Settings, host: str = "") -> Deployment:
             why = next(r for r in jp.translation.reasons if r.severity is Severity.ERROR)
             skipped.append(why._replace(message=f"not generated: {why.message}"))
             continue
-        if jp.status in (Status.DISABLED, Status.MIGRATED):
-            continue
+        if jp.status is Status.DISABLED:
+            continue  # a migrated job (cutover) runs on AWS: it is generated again
         found = jp.analysis
         jobs.append(
             DeployJob(

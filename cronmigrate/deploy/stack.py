@@ -49,7 +49,7 @@ from cronmigrate.deploy.infra import Ref as R
 from cronmigrate.deploy.jobs import FAILURE_TOPIC, DeployJob, Deployment
 from cronmigrate.deploy.statemachine import definition
 from cronmigrate.errors import CronmigrateError
-from cronmigrate.plan.identity import logical_id, short_hash, tf_label
+from cronmigrate.plan.identity import short_hash, tf_label
 from cronmigrate.schedule.model import Trigger
 
 LAYER_ID = "BashRuntimeLayer"
@@ -81,10 +81,10 @@ def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
         for name, jobs in groups_of(deployment.jobs).items()
     ]
     _check_unique(base + [r for g in groups for r in g.resources])
-    files = ", ".join(deployment.plan.files) or "-"
+    files = ", ".join(deployment.plan.server_files) or "-"
     text = f"Cron jobs from {files}, migrated by cronmigrate {__version__}"
     return Stack(
-        text if len(text) <= 1024 else text[:1021] + "...",
+        names.cut(text, aws.TEMPLATE_DESCRIPTION_MAX),
         tuple(base),
         (Output("RuntimeLayerArn", "layer", "", "The bash runtime layer", R(LAYER_ID)),),
         tuple(groups),
@@ -128,21 +128,21 @@ def groups_of(jobs: tuple[DeployJob, ...]) -> dict[str, list[DeployJob]]:
 def _group(
     name: str, jobs: list[DeployJob], deployment: Deployment, code_sha256: Mapping[str, str]
 ) -> Group:
-    gid = "Jobs" + logical_id(name)
-    tf = tf_label(name)
-    role = R(f"{gid}SchedulerRole")
+    gids = names.group_ids(name, deployment.settings.name_prefix)
+    role = R(gids.scheduler_role_id)
     dlq = R(DLQ_ID) if deployment.settings.dead_letter else None
     resources: list[Resource] = []
     outputs: list[Output] = []
     functions: list[R] = []
     machines: list[R] = []
     for job in jobs:
+        ids = names.JobIds(job)
         if job.runcommand:
             resources += _runcommand_job(job, role, deployment)
-            machines.append(R(f"{job.logical_id}StateMachine"))
+            machines.append(R(ids.machine_id))
             outputs.append(
                 Output(
-                    f"{job.logical_id}StateMachineArn",
+                    ids.machine_output_id,
                     "state_machines",
                     job.function_name,
                     job.source,
@@ -151,10 +151,10 @@ def _group(
             )
         else:
             resources += _lambda_job(job, deployment, code_sha256, role)
-            functions.append(R(f"{job.logical_id}Function"))
+            functions.append(R(ids.function_id))
             outputs.append(
                 Output(
-                    f"{job.logical_id}FunctionArn",
+                    ids.output_id,
                     "functions",
                     job.function_name,
                     job.source,
@@ -162,13 +162,19 @@ def _group(
                 )
             )
     if machines or deployment.trigger is Trigger.SCHEDULER:
-        prefix = f"{deployment.settings.name_prefix}{name}"[:27] + "-sch-"
         resources.append(
-            scheduler_role(role.id, f"{tf}_scheduler", prefix, functions, machines, dlq)
+            scheduler_role(
+                role.id,
+                gids.scheduler_role_tf,
+                gids.scheduler_role_prefix,
+                functions,
+                machines,
+                dlq,
+            )
         )
     files = sorted({j.source.rsplit(":", 1)[0] for j in jobs})
     return Group(
-        gid,
+        gids.stack_id,
         name,
         f"cronmigrate {__version__}: jobs of {', '.join(files)}",
         tuple(resources),
@@ -198,22 +204,17 @@ def _state_enabled(job: DeployJob) -> bool:
     return job.settings.enabled
 
 
-def _suffix(i: int) -> tuple[str, str]:
-    """(logical id suffix, Terraform label suffix) of a job's i-th schedule."""
-    return ("", "") if i == 0 else (str(i + 1), f"_{i + 1}")
-
-
 def _schedules(job: DeployJob, target: R, role: R, dlq: R | None) -> Iterator[Schedule]:
-    tf = tf_label(job.key)
+    ids = names.JobIds(job)
     retry = RetryPolicy(job.settings.delivery_retries, job.settings.max_event_age_seconds)
     for i, s in enumerate(job.schedules):
-        n, t = _suffix(i)
+        sid, tf, event, name = ids.schedule(i)
         yield Schedule(
-            f"{job.logical_id}Schedule{n}",
-            f"{tf}{t}",
-            f"Schedule{n}",
-            names.schedule_name(job, i),
-            names.description(job),
+            sid,
+            tf,
+            event,
+            name,
+            ids.description,
             s.expression,
             s.timezone,
             _state_enabled(job),
@@ -228,11 +229,11 @@ def _schedules(job: DeployJob, target: R, role: R, dlq: R | None) -> Iterator[Sc
 def _lambda_job(
     job: DeployJob, deployment: Deployment, code_sha256: Mapping[str, str], scheduler: R
 ) -> list[Resource]:
-    lid, tf, s = job.logical_id, tf_label(job.key), job.settings
+    ids, s = names.JobIds(job), job.settings
     target = deployment.trigger
     dlq = R(DLQ_ID) if deployment.settings.dead_letter else None
     out: list[Resource] = [
-        LogGroup(f"{lid}LogGroup", tf, f"/aws/lambda/{job.function_name}", s.log_retention_days),
+        LogGroup(ids.log_group_id, ids.tf, ids.log_group, s.log_retention_days),
         function_role(job),
     ]
     # The runtime's deadline when an invocation comes without one (Lambda sets no variable
@@ -240,27 +241,26 @@ def _lambda_job(
     env: tuple[tuple[str, Value], ...] = (("CRONMIGRATE_TIMEOUT", str(s.timeout)),)
     if _locked(job):
         env += (("CRONMIGRATE_LOCK_TABLE", R(LOCK_ID, "name")),)
-    zip_path = names.job_zip(job)
-    function = R(f"{lid}Function")
+    function = R(ids.function_id)
     out.append(
         Function(
-            f"{lid}Function",
-            tf,
-            job.function_name,
-            names.description(job),
-            R(f"{lid}Role"),
+            ids.function_id,
+            ids.tf,
+            ids.function,
+            ids.description,
+            R(ids.role_id),
             aws.RUNTIME,
             names.HANDLER,
             s.architecture or "x86_64",
             s.memory,
             s.timeout,
-            Code(zip_path, code_sha256[zip_path]),
+            Code(ids.zip, code_sha256[ids.zip]),
             (R(LAYER_ID), *s.layers),
-            R(f"{lid}LogGroup", "name"),
+            R(ids.log_group_id, "name"),
             env,
             tuple(s.subnet_ids),
             tuple(s.security_group_ids),
-            f"{lid}InvokeConfig",
+            ids.invoke_config_id,
             s.function_retries,
             R(job.failure_topic_id),
             job.source,
@@ -273,13 +273,13 @@ def _lambda_job(
         out += _schedules(job, function, scheduler, dlq)
         return out
     for i, sched in enumerate(job.schedules):
-        n, t = _suffix(i)
+        rid, rtf, event, name = ids.rule(i)
         rule = Rule(
-            f"{lid}Rule{n}",
-            f"{tf}{t}",
-            f"Rule{n}",
-            names.schedule_name(job, i),
-            names.description(job),
+            rid,
+            rtf,
+            event,
+            name,
+            ids.description,
             sched.expression,
             _state_enabled(job),
             function,
@@ -288,15 +288,15 @@ def _lambda_job(
             dlq,
         )
         out.append(rule)
+        pid, ptf, statement_id = ids.permission(i)
         out.append(
             Permission(
-                f"{lid}Permission{n}",
-                f"{tf}{t}",
-                R(f"{lid}Function", "name"),
+                pid,
+                ptf,
+                R(ids.function_id, "name"),
                 "events.amazonaws.com",
                 R(rule.id),
-                # One statement per rule in the function's resource policy: ids must differ.
-                f"AllowEventBridgeRule{n}",
+                statement_id,
                 "lambda:InvokeFunction",
             )
         )
@@ -306,14 +306,15 @@ def _lambda_job(
 def _errors_alarm(job: DeployJob) -> Alarm:
     """Any error of the function in a minute notifies its failure topic: also the failures
     Lambda's on-failure destination never sees (a run that was throttled and dropped)."""
+    ids = names.JobIds(job)
     return Alarm(
-        f"{job.logical_id}ErrorsAlarm",
-        tf_label(job.key),
-        f"{job.function_name}-errors"[:255],
-        f"{job.source}: the cron job failed"[:1024],
+        ids.alarm_id,
+        ids.tf,
+        ids.alarm,
+        ids.alarm_description,
         "AWS/Lambda",
         "Errors",
-        (("FunctionName", R(f"{job.logical_id}Function", "name")),),
+        (("FunctionName", R(ids.function_id, "name")),),
         "Sum",
         60,
         0,
@@ -327,13 +328,12 @@ def _dead_letters(deployment: Deployment) -> list[Resource]:
     settings = deployment.settings
     if not settings.dead_letter or not deployment.jobs:
         return []
-    host = f"{deployment.host}-" if deployment.host else ""
     out: list[Resource] = [
         Queue(DLQ_ID, "dead_letters", DLQ_RETENTION, "Scheduled runs that were never delivered"),
         Alarm(
             "DeadLetterAlarm",
             "dead_letters",
-            f"{settings.name_prefix}{host}dead-letters",
+            names.dead_letter_alarm(settings.name_prefix, deployment.host),
             "A scheduled run could not be delivered: see the dead-letter queue",
             "AWS/SQS",
             "ApproximateNumberOfMessagesVisible",
@@ -376,23 +376,16 @@ def _dead_letters(deployment: Deployment) -> list[Resource]:
 
 def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> list[Resource]:
     """Topics, the state machine and its role, and the schedule(s) that start it."""
-    lid, tf = job.logical_id, tf_label(job.key)
+    ids = names.JobIds(job)
     dlq = R(DLQ_ID) if deployment.settings.dead_letter else None
-    success, failure = f"{lid}SuccessTopic", f"{lid}FailureTopic"
+    success, failure = ids.success_topic_id, ids.failure_topic_id
     out: list[Resource] = [
-        Topic(success, f"{tf}_success", "cron job succeeded"),
-        Topic(failure, f"{tf}_failure", "cron job failed"),
+        Topic(success, ids.success_topic_tf, "cron job succeeded"),
+        Topic(failure, ids.failure_topic_tf, "cron job failed"),
     ]
     for i, address in enumerate(_addresses(job.mailto, deployment)):
-        out.append(
-            Subscription(
-                f"{lid}FailureTo{short_hash(address, 8)}",
-                f"{tf}_failure_{i + 1}",
-                R(failure),
-                "email",
-                address,
-            )
-        )
+        sid, stf = ids.subscription(address, i)
+        out.append(Subscription(sid, stf, R(failure), "email", address))
     statements = [
         allow("ssm:SendCommand", Arn("arn:{partition}:ssm:{region}::document/AWS-RunShellScript")),
         instances_statement(job),
@@ -413,18 +406,18 @@ def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> lis
         statements.append(own_keys(job))
         substitutions.append(("LockTable", R(LOCK_ID, "name")))
     role = Role(
-        f"{lid}StateMachineRole",
-        f"{tf}_sfn",
+        ids.machine_role_id,
+        ids.machine_role_tf,
         trust("states.amazonaws.com"),
-        job.function_name[:32] + "-",
+        ids.role_prefix,
         (Policy("run-command-on-own-instances", "", tuple(statements)),),
     )
     machine = StateMachine(
-        f"{lid}StateMachine",
-        tf,
-        job.function_name,
+        ids.machine_id,
+        ids.tf,
+        ids.function,
         R(role.id),
-        names.definition_path(job),
+        ids.definition,
         definition(job),
         tuple(substitutions),
         job.source,
@@ -468,13 +461,6 @@ def _alerts(deployment: Deployment) -> list[Resource]:
         tf = tf_label(tid)
         out.append(Topic(tid, tf, "cron job failures", comment))
         for i, address in enumerate(_addresses(mailto, deployment)):
-            out.append(
-                Subscription(
-                    f"{tid}To{short_hash(address, 8)}",
-                    f"{tf}_{i + 1}",
-                    R(tid),
-                    "email",
-                    address,
-                )
-            )
+            sid, stf = names.subscription(tid, address, i)
+            out.append(Subscription(sid, stf, R(tid), "email", address))
     return out

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from cronmigrate import aws_facts as aws
+from cronmigrate import jobindex
 from cronmigrate.analysis.walker import Analysis, analyse
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
 from cronmigrate.crontab.read import read_crontabs
-from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation, rules
+from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation, echo, rules
 from cronmigrate.errors import UsageError
+from cronmigrate.jobindex import Identity, Previous
 from cronmigrate.plan.cost import CostOptions, job_cost
-from cronmigrate.plan.identity import Namer, job_key, job_source
-from cronmigrate.plan.model import JobPlan, Plan
+from cronmigrate.plan.identity import (
+    Namer,
+    Naming,
+    identities,
+    job_key,
+    job_source,
+    kept_names,
+    server_path,
+)
+from cronmigrate.plan.model import CrontabFile, JobPlan, Plan
 from cronmigrate.schedule import daysets, fires, timezones
 from cronmigrate.schedule.describe import describe
 from cronmigrate.schedule.eventbridge import parse as parse_aws
@@ -39,8 +50,10 @@ class PlanOptions(NamedTuple):
     cost: CostOptions | None = None  # estimate each job's monthly cost with these
     settings: Settings = Settings()  # cronmigrate.yaml: names, per-job settings, targets
     target_default: str = "lambda"  # where a job runs unless its settings say: or runcommand
-    host: str = ""  # generate --host: the server's name, part of every job's name
+    host: str = ""  # generate --host: the server's name, part of every job's identity
     name_jobs: bool = True  # name each job and match it to its settings (not for lint)
+    previous: Previous = Previous.empty()  # the output generated before: names are kept
+    against: Path | None = None  # an output directory: read its job index into previous
 
     @property
     def moment(self) -> dt.datetime:
@@ -53,6 +66,13 @@ def build_plan(paths: Sequence[str], opts: PlanOptions, stdin_text: str | None =
             f"unknown time zone {opts.timezone!r} (use an IANA name such as Europe/Berlin)"
         )
     tabs, diags = read_crontabs(list(paths), opts.forced_kind, stdin_text)
+    if opts.against is not None:  # the output generated before: its names are kept
+        where = opts.root or Path("/")
+        digests: dict[str, str] = {}
+        for t in tabs:
+            sha = hashlib.sha256(t.text.encode("utf-8", "surrogateescape")).hexdigest()
+            digests[t.path] = digests[server_path(t.path, where)] = sha
+        opts = opts._replace(previous=jobindex.previous(opts.against, digests))
     return with_quotas(plan_crontabs(tabs, diags, opts))
 
 
@@ -60,7 +80,7 @@ def with_quotas(plan: Plan) -> Plan:
     """Warn where deploying every migratable job passes an account's default quota: an
     execution role per function plus a scheduler role per crontab file, a schedule (or
     rule) per EventBridge expression (facts and sources in aws_facts)."""
-    jobs = [j for j in plan.jobs if j.status in (Status.OK, Status.WARNING)]
+    jobs = [j for j in plan.jobs if j.status in (Status.OK, Status.WARNING, Status.MIGRATED)]
     if not jobs:
         return plan
     files = {j.job.location.path for j in jobs}
@@ -93,66 +113,61 @@ def plan_crontabs(
     topts = Options(opts.trigger, opts.allow_drift, year, year + 2)
     settings = opts.settings
     where = opts.root or Path("/")  # server paths: names and settings keys
-    namer = Namer(settings.name_prefix, where, opts.host) if opts.name_jobs else None
-    matched: set[str] = set()
     cache: dict[tuple[object, ...], Translation] = {}
     runs_cache: dict[tuple[EventBridgeSchedule, ...], tuple[str, ...]] = {}
-    jobs: list[JobPlan] = []
+    line_notes: dict[tuple[str, int], list[Diagnostic]] = {}
     for tab in tabs:
-        line_notes: dict[int, list[Diagnostic]] = {}
         for d in tab.diagnostics:
             if d.code in _LINE_NOTES:
-                line_notes.setdefault(d.location.line, []).append(d)
+                line_notes.setdefault((tab.path, d.location.line), []).append(d)
             else:
                 diags.append(d)
-        for job in tab.jobs:
-            zone = job.timezone or opts.timezone
-            key = (job.schedule, job.disabled, zone, job.migrated)
-            if key not in cache:
-                cache[key] = translate(job, zone, topts)
-            source = job_source(job, where)
-            name, settings_key, js = "", None, settings.defaults
-            if namer is not None:
-                name, settings_key, js = job_key_or_given(namer, job, settings, source)
-                if settings_key is not None:
-                    matched.add(settings_key)
-            target = js.target or opts.target_default
-            notes = line_notes.get(job.location.line, [])
-            found: Analysis | None = None
-            if opts.analyse and not job.disabled:
-                if target == "runcommand":
-                    notes = [*notes, *_runcommand_notes(job, js)]
-                else:
-                    found = analyse(job, opts.root, js.architecture)
-                    notes = [*notes, *found.findings, *recommend_target(job, found.findings)]
-                    if found.architecture and not js.architecture:
-                        js = dataclasses.replace(js, architecture=found.architecture)
-            tr = _relocate(cache[key], job, notes)
-            if tr.schedules not in runs_cache:
-                runs_cache[tr.schedules] = (
-                    upcoming_runs(tr.schedules, now) if tr.schedules and next_runs else ()
-                )
-            runs = runs_cache[tr.schedules]
-            text = describe(job.schedule) if next_runs else ""
-            jp = JobPlan(
-                job,
-                zone,
-                tr,
-                text,
-                runs,
-                analysis=found,
-                source=source,
-                key=name,
-                function=f"{settings.name_prefix}{name}" if name else "",
-                settings_key=settings_key,
-                settings=js,
-                target=target,
+    all_jobs = [job for tab in tabs for job in tab.jobs]
+    sources = [job_source(job, where) for job in all_jobs]
+    names: Names = _name_jobs(all_jobs, sources, opts) if opts.name_jobs else _unnamed(all_jobs)
+    jobs: list[JobPlan] = []
+    for i, job in enumerate(all_jobs):
+        zone = job.timezone or opts.timezone
+        key = (job.schedule, job.disabled, zone, job.migrated)
+        if key not in cache:
+            cache[key] = translate(job, zone, topts)
+        js = names.settings[i]
+        target = js.target or opts.target_default
+        notes = line_notes.get((job.location.path, job.location.line), [])
+        found: Analysis | None = None
+        live = not job.disabled or job.migrated is not None  # a migrated job runs on AWS
+        if opts.analyse and live:
+            if target == "runcommand":
+                notes = [*notes, *_runcommand_notes(job, js)]
+            else:
+                found = analyse(job, opts.root, js.architecture)
+                notes = [*notes, *found.findings, *recommend_target(job, found.findings)]
+                if found.architecture and not js.architecture:
+                    js = dataclasses.replace(js, architecture=found.architecture)
+        tr = _relocate(cache[key], job, notes)
+        if tr.schedules not in runs_cache:
+            runs_cache[tr.schedules] = (
+                upcoming_runs(tr.schedules, now) if tr.schedules and next_runs else ()
             )
-            if opts.cost is not None and not job.disabled:
-                jp = jp._replace(cost=job_cost(jp, opts.cost._replace(trigger=opts.trigger)))
-            jobs.append(jp)
-    if namer is not None:
-        _check_every_key_matched(settings, matched)
+        name = names.keys[i]
+        jp = JobPlan(
+            job,
+            zone,
+            tr,
+            describe(job.schedule) if next_runs else "",
+            runs_cache[tr.schedules],
+            analysis=found,
+            source=sources[i],
+            key=name,
+            function=f"{settings.name_prefix}{name}" if name else "",
+            settings_key=names.settings_keys[i],
+            settings=js,
+            target=target,
+            identity=names.identities[i],
+        )
+        if opts.cost is not None and live:
+            jp = jp._replace(cost=job_cost(jp, opts.cost._replace(trigger=opts.trigger)))
+        jobs.append(jp)
     counts = Counter(j.status.value for j in jobs)
     summary = {
         "jobs": len(jobs),
@@ -167,20 +182,68 @@ def plan_crontabs(
         ),
         "schedules": sum(len(j.translation.schedules) for j in jobs),
     }
+    crontabs = tuple(
+        CrontabFile(
+            t.path,
+            server_path(t.path, where),
+            hashlib.sha256(t.text.encode("utf-8", "surrogateescape")).hexdigest(),
+        )
+        for t in tabs
+    )
     return Plan(
-        tuple(jobs), tuple(diags), tuple(t.path for t in tabs), opts.trigger, opts.timezone, summary
+        tuple(jobs),
+        tuple(diags),
+        tuple(t.path for t in tabs),
+        opts.trigger,
+        opts.timezone,
+        summary,
+        crontabs,
+        settings.name_prefix,
+        opts.previous,
     )
 
 
-def job_key_or_given(
-    namer: Namer, job: CronJob, settings: Settings, source: str
-) -> tuple[str, str | None, JobSettings]:
-    """The job's name, the ``jobs:`` key of its settings (None: the defaults) and those
-    settings. A job is keyed by its generated name or FILE:LINE; ``name:`` renames it."""
-    generated = job_key(job, settings.name_prefix, namer.root, host=namer.host)
-    settings_key = settings.key_for(generated, source)
-    js = settings.jobs[settings_key] if settings_key is not None else settings.defaults
-    return namer.name(job, js.name, generated), settings_key, js
+class Names(NamedTuple):
+    """Each job's identity, name (key), settings key and settings, by the plan's order."""
+
+    identities: list[Identity | None]
+    keys: list[str]
+    settings_keys: list[str | None]
+    settings: list[JobSettings]
+
+
+def _unnamed(jobs: Sequence[CronJob]) -> Names:
+    """lint names no job and reads no settings."""
+    n = len(jobs)
+    return Names([None] * n, [""] * n, [None] * n, [JobSettings()] * n)
+
+
+def _name_jobs(jobs: Sequence[CronJob], sources: Sequence[str], opts: PlanOptions) -> Names:
+    """Identities, then the names kept from the previous output, then each job's settings
+    (keyed by its name or its FILE:LINE on the server; ``name:`` renames it), then names for
+    the rest."""
+    settings, previous = opts.settings, opts.previous
+    where = opts.root or Path("/")
+    ids = identities(jobs, where, opts.host)
+    kept = kept_names(list(zip(jobs, ids, sources, strict=True)), previous, settings.name_prefix)
+    matched: dict[str, int] = {}
+    settings_keys: list[str | None] = []
+    chosen: list[JobSettings] = []
+    naming: list[Naming] = []
+    for i, job in enumerate(jobs):
+        proposed = job_key(job, ids[i], settings.name_prefix)
+        candidates = [k for k in (kept[i], proposed) if k]
+        settings_key = settings.key_for(sources[i], candidates)
+        if settings_key is not None:
+            matched[settings_key] = i
+        js = settings.jobs[settings_key] if settings_key is not None else settings.defaults
+        settings_keys.append(settings_key)
+        chosen.append(js)
+        naming.append(Naming(job, ids[i], kept[i], js.name))
+    keys = Namer(settings.name_prefix).assign(naming)
+    _check_every_key_matched(settings, set(matched))
+    _check_line_keys_still_name_their_job(settings, previous, matched, jobs, ids, keys)
+    return Names(list(ids), keys, settings_keys, chosen)
 
 
 def _check_every_key_matched(settings: Settings, matched: set[str]) -> None:
@@ -190,6 +253,33 @@ def _check_every_key_matched(settings: Settings, matched: set[str]) -> None:
         raise ConfigError(
             f"{where}: jobs: {unused[0]!r} matches no job (keys are job names or "
             "FILE:LINE with the crontab's path on the server, e.g. /etc/cron.d/backup:3)"
+        )
+
+
+def _check_line_keys_still_name_their_job(
+    settings: Settings,
+    previous: Previous,
+    matched: dict[str, int],
+    jobs: Sequence[CronJob],
+    ids: Sequence[Identity],
+    keys: Sequence[str],
+) -> None:
+    """A ``FILE:LINE`` key names a line, and lines move: when the line a key matched last time
+    now holds another command, the settings would silently go to another job. Stop there."""
+    for key, i in matched.items():
+        then = previous.settings_keys.get(key)
+        if then is None or then.get("identity") is None:
+            continue
+        was = Identity.from_json(then["identity"])
+        if was is None or was.same_command == ids[i].same_command:
+            continue
+        where = settings.job_where.get(key, settings.path or "cronmigrate.yaml")
+        named = str(then.get("key") or then.get("function", ""))
+        raise ConfigError(
+            f"{where}: jobs: {key!r} was written for {echo(was.command, 80)!r}, but that line "
+            f"now holds {echo(jobs[i].command, 80)!r}; key these settings by the job's name "
+            f"instead ({named!r} for the first, {keys[i]!r} for the second), so that they "
+            "stay with their job"
         )
 
 

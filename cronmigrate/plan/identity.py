@@ -1,17 +1,22 @@
-"""Who a job is and what it is called: its crontab's path on the server, its line there, and
-its name (the function's name without the deployment's prefix), decided once, in the plan."""
+"""Who a job is and what it is called, decided once, in the plan: its crontab's path on the
+server, its line there, its identity (:class:`~cronmigrate.jobindex.Identity`: no line
+number in it) and its name (the function's name without the deployment's prefix), which it
+keeps from one ``generate`` to the next."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from cronmigrate import aws_facts as aws
 from cronmigrate.analysis import commands
 from cronmigrate.analysis.shell import read
 from cronmigrate.crontab.model import CronJob
 from cronmigrate.errors import CronmigrateError
+from cronmigrate.jobindex import Identity, Previous
 
 
 def short_hash(text: str, n: int = 6) -> str:
@@ -36,19 +41,30 @@ def job_source(job: CronJob, root: Path) -> str:
     return f"{server_path(job.location.path, root)}:{job.location.line}"
 
 
-def job_key(job: CronJob, prefix: str, root: Path, digits: int = 6, host: str = "") -> str:
-    """``<script>-<hash of the line on the server>``, fitting in a function name after
-    ``prefix``.
+def identities(jobs: Sequence[CronJob], root: Path, host: str = "") -> list[Identity]:
+    """Each job's identity: its crontab on the server, user, command, standard input and
+    ``host``, with its ordinal among the jobs equal in all of these (in file order). A
+    commented-out line is not a job: it takes no ordinal."""
+    seen: dict[tuple[str, str, str, str | None, str], int] = {}
+    out = []
+    for job in jobs:
+        same = (server_path(job.location.path, root), job.user or "", job.command, job.stdin, host)
+        n = seen.get(same, 0)
+        if not job.disabled or job.migrated:
+            seen[same] = n + 1
+        out.append(Identity(*same, n))
+    return out
+
+
+def job_key(job: CronJob, identity: Identity, prefix: str, digits: int = 6) -> str:
+    """``<script>-<hash of the job's identity>``, fitting in a function name after ``prefix``.
 
     Six hex digits of the hash; a job whose name another job already has gets more
-    (``digits``), so that names never clash and the others keep theirs. ``host`` (the
-    ``--host`` option) tells apart servers deployed into one account."""
+    (``digits``), so that names never clash and the others keep theirs. No line number goes
+    in: a job keeps its name when lines are added, removed or moved around it."""
     room = aws.FUNCTION_NAME_MAX - len(prefix) - digits - 1
     readable = stem(job.command)[:room].rstrip("-_") or "job"
-    # With --host, the server's name is part of what is hashed: two servers' /etc/crontab
-    # line 18 are two functions in one account.
-    where = f"{host}:{job_source(job, root)}" if host else job_source(job, root)
-    return f"{readable}-{short_hash(where, digits)}"
+    return f"{readable}-{short_hash(identity.text(), digits)}"
 
 
 def logical_id(name: str) -> str:
@@ -63,24 +79,78 @@ def tf_label(name: str) -> str:
     return re.sub(r"[^a-z0-9_]", "_", name.lower())
 
 
-class Namer:
-    """Names the jobs of one deployment, in the plan's order: ``<stem>-<hash>``, or the name
-    the settings give; a generated name that another job already has (as a function name,
-    a CloudFormation logical id or a Terraform label) gets a longer hash, so that names never
-    clash and the others keep theirs."""
+class Naming(NamedTuple):
+    """A job to name: what it is, and what is already known of its name."""
 
-    def __init__(self, prefix: str, root: Path, host: str = "") -> None:
-        self.prefix, self.root, self.host = prefix, root, host
+    job: CronJob
+    identity: Identity
+    kept: str | None  # its name in the previous output (the same identity), if any
+    given: str | None  # ``name:`` in its settings
+
+
+def kept_names(
+    jobs: Sequence[tuple[CronJob, Identity, str]], previous: Previous, prefix: str
+) -> list[str | None]:
+    """The name each job had in the previous output: found by identity (a job with the same
+    command in the same crontab, as the same user); among several such jobs the one with the
+    same schedule first, then in order. Schema 1 outputs are matched by line, in crontabs
+    whose bytes did not change. A job switched over by ``cutover`` is named by its marker."""
+    out: list[str | None] = [None] * len(jobs)
+    groups: dict[tuple[str, str, str, str | None, str], list[int]] = {}
+    for i, (job, identity, source) in enumerate(jobs):
+        if job.migrated and job.migrated.startswith(prefix):
+            out[i] = job.migrated.removeprefix(prefix)
+        elif job.disabled:
+            continue
+        elif identity.same_command in previous.by_identity:
+            groups.setdefault(identity.same_command, []).append(i)
+        elif source in previous.by_line and previous.by_line[source].startswith(prefix):
+            out[i] = previous.by_line[source].removeprefix(prefix)
+    for same, members in groups.items():
+        left = list(previous.by_identity[same])  # (ordinal, cron text, key)
+        for exact in (True, False):
+            for i in members:
+                if out[i] is not None or not left:
+                    continue
+                cron = jobs[i][0].schedule_text
+                match = next((e for e in left if not exact or e[1] == cron), None)
+                if match is not None:
+                    left.remove(match)
+                    out[i] = match[2]
+    return out
+
+
+class Namer:
+    """Names the jobs of one deployment: a job keeps the name it had (or is given one by its
+    settings); the others get ``<stem>-<hash>``, with a longer hash where that is already
+    taken (as a function name, a CloudFormation logical id or a Terraform label), so that
+    names never clash and the others keep theirs."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
         self.taken: dict[str, str] = {}  # function name, logical id or label → its job
 
-    def name(self, job: CronJob, given: str | None = None, proposed: str | None = None) -> str:
-        """The job's name: ``given`` (the settings' ``name:``), else ``proposed`` (its
-        :func:`job_key`, if already made) or a longer hash where that clashes."""
-        key = given or proposed or job_key(job, self.prefix, self.root, host=self.host)
-        digits = 6
-        while not given and self._clash(key) is not None and digits < 16:
-            digits += 2
-            key = job_key(job, self.prefix, self.root, digits, self.host)
+    def assign(self, jobs: Sequence[Naming]) -> list[str]:
+        """Names in the order given: the ones given or kept are reserved first."""
+        out = [""] * len(jobs)
+        for i, n in enumerate(jobs):
+            if n.given:
+                out[i] = self._take(n.job, n.given)
+        for i, n in enumerate(jobs):
+            if not out[i] and n.kept and self._clash(n.kept) is None:
+                out[i] = self._take(n.job, n.kept)  # a kept name never takes a given one
+        for i, n in enumerate(jobs):
+            if out[i] or (n.job.disabled and not n.job.migrated):
+                continue
+            digits = 6
+            key = job_key(n.job, n.identity, self.prefix, digits)
+            while self._clash(key) is not None and digits < 16:
+                digits += 2
+                key = job_key(n.job, n.identity, self.prefix, digits)
+            out[i] = self._take(n.job, key)
+        return out
+
+    def _take(self, job: CronJob, key: str) -> str:
         function = f"{self.prefix}{key}"
         if len(function) > aws.FUNCTION_NAME_MAX:
             raise CronmigrateError(

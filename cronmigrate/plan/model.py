@@ -10,6 +10,7 @@ from typing import NamedTuple
 from cronmigrate.analysis.walker import Analysis
 from cronmigrate.crontab.model import CronJob
 from cronmigrate.diagnostics import Diagnostic
+from cronmigrate.jobindex import Identity, Previous
 from cronmigrate.schedule.model import Status, Translation, Trigger
 from cronmigrate.settings import JobSettings
 
@@ -46,10 +47,19 @@ class JobPlan(NamedTuple):
     settings_key: str | None = None  # the key under jobs: in cronmigrate.yaml that names it
     settings: JobSettings = JobSettings()  # the defaults, or its own
     target: str = "lambda"  # or runcommand: it stays on its server (EC2 Run Command)
+    identity: Identity | None = None  # who it is, whatever its line (None: not named)
 
     @property
     def status(self) -> Status:
         return self.translation.status
+
+
+class CrontabFile(NamedTuple):
+    """A crontab the plan read: its path as given, its path on the server, its bytes' SHA-256."""
+
+    path: str
+    server_path: str
+    sha256: str
 
 
 class Plan(NamedTuple):
@@ -59,3 +69,16 @@ class Plan(NamedTuple):
     trigger: Trigger  # what starts the jobs: EventBridge Scheduler or classic rules
     default_timezone: str
     summary: dict[str, int]
+    crontabs: tuple[CrontabFile, ...] = ()
+    name_prefix: str = ""  # the deployment's (functions are named prefix + key)
+    previous: Previous = Previous.empty()  # the output planned against (--against, -o)
+
+    @property
+    def server_files(self) -> tuple[str, ...]:
+        """The crontabs read, by their paths on the server."""
+        return tuple(c.server_path for c in self.crontabs) or self.files
+
+    def on_server(self, path: str) -> str:
+        """A crontab's path on the server, from its path as given (what generated files say,
+        so that they do not depend on where generate ran)."""
+        return next((c.server_path for c in self.crontabs if c.path == path), path)

@@ -144,7 +144,17 @@ def _md_cell(text: str) -> str:
     return visible(text).replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(plan: Plan) -> str:
+def to_markdown(plan: Plan, on_server: bool = False) -> str:
+    """The plan as a Markdown table; ``on_server``: crontabs by their paths on the server (for
+    generated files, which must not depend on where generate ran)."""
+
+    def source(j: JobPlan) -> str:
+        return j.source if on_server and j.source else j.job.location.short
+
+    def where(d: Diagnostic) -> str:
+        loc = d.location
+        return str(loc._replace(path=plan.on_server(loc.path))) if on_server else str(loc)
+
     out = ["# cronmigrate plan", ""]
     out.append(
         f"Target: EventBridge {plan.trigger.value}; default time zone `{plan.default_timezone}`."
@@ -161,7 +171,7 @@ def to_markdown(plan: Plan) -> str:
             "| "
             + " | ".join(
                 [
-                    f"`{_md_cell(j.job.location.short)}`",
+                    f"`{_md_cell(source(j))}`",
                     _md_cell(j.job.user or "—"),
                     f"`{_md_cell(j.job.schedule_text)}`",
                     exprs,
@@ -176,8 +186,7 @@ def to_markdown(plan: Plan) -> str:
     if plan.diagnostics:
         out += ["", "## Findings", ""]
         out += [
-            f"- `{d.location}` {d.code} {d.severity}: {_md_cell(d.message)}"
-            for d in plan.diagnostics
+            f"- `{where(d)}` {d.code} {d.severity}: {_md_cell(d.message)}" for d in plan.diagnostics
         ]
     out += ["", summary_line(plan), ""]
     cost = cost_line(plan)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cronmigrate import __version__
 from cronmigrate.deploy.jobs import DeployJob, Deployment
-from cronmigrate.deploy.names import HANDLER, is_variable, job_dir, job_zip, secret_variables
+from cronmigrate.deploy.names import HANDLER, JobIds, is_variable, secret_variables
 from cronmigrate.render import Artifact, Artifacts, zips
 from cronmigrate.render.runtime import ZONEINFO
 from cronmigrate.render.templating import render as render_template
@@ -58,13 +58,14 @@ def handler_text(job: DeployJob) -> str:
 def render_job(job: DeployJob) -> Artifacts:
     text = handler_text(job).encode("utf-8", "surrogateescape")
     entries = [(HANDLER, text, 0o755)]
-    out: Artifacts = {f"{job_dir(job)}/{HANDLER}": Artifact(text, 0o755)}
+    ids = JobIds(job)
+    out: Artifacts = {f"{ids.dir}/{HANDLER}": Artifact(text, 0o755)}
     for f in job.bundle:
         data = f.content()
         mode = 0o755 if f.executable else 0o644
         entries.append((f.archive_path, data, mode))
-        out[f"{job_dir(job)}/{f.archive_path}"] = Artifact(data, mode)
-    out[job_zip(job)] = Artifact(zips.build(entries))
+        out[f"{ids.dir}/{f.archive_path}"] = Artifact(data, mode)
+    out[ids.zip] = Artifact(zips.build(entries))
     return out
 
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 from typing import NamedTuple
 
-from cronmigrate.deploy import jobs, stack
+from cronmigrate.deploy import jobs, names, stack
 from cronmigrate.deploy.infra import Stack, StateMachine
 from cronmigrate.deploy.jobs import Deployment
 from cronmigrate.errors import CronmigrateError
@@ -63,8 +63,8 @@ def generate(plan: Plan, settings: Settings, iac: set[str], host: str = "") -> G
     if iac & {"sam", "cloudformation"}:
         artifacts.update(cloudformation.render(infra, iac))
     if "terraform" in iac:
-        lock_table = f"cronmigrate-locks-{host}" if host else "cronmigrate-locks"
-        artifacts.update(terraform.render(infra, ", ".join(plan.files) or "-", lock_table))
+        files = ", ".join(plan.server_files) or "-"
+        artifacts.update(terraform.render(infra, files, names.lock_table(host)))
     artifacts.update(readme.render(deployment, infra, iac))
     artifacts.update(jobs_index.render(deployment, infra))
     return Generated(artifacts, deployment, infra, tuple(limits.quota_warnings(infra)))

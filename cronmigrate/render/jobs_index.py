@@ -1,12 +1,12 @@
-"""``cronmigrate-jobs.json``: what ``cronmigrate run`` needs to run a generated job on this
-machine as Lambda would (its zip, handler, timeout, environment, the event its schedule
-sends), read from the same model the templates are written from."""
+"""``cronmigrate-jobs.json`` (:mod:`cronmigrate.jobindex`): each job's name and identity, its
+line, schedules, settings and what ``cronmigrate run`` needs to run it on this machine as
+Lambda would (its zip, handler, timeout, environment, the event its schedule sends), read
+from the same model the templates are written from. Paths are the crontabs' paths on the
+server: the same input gives the same file from any working directory."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
 
 from cronmigrate.deploy import names
 from cronmigrate.deploy.infra import Function, Stack
@@ -18,13 +18,20 @@ from cronmigrate.render import Artifact, Artifacts
 
 def render(deployment: Deployment, stack: Stack) -> Artifacts:
     functions = {r.name: r for r in stack.all_resources() if isinstance(r, Function)}
+    plan = deployment.plan
     jobs = []
     for job in deployment.jobs:
+        jp = job.plan
         entry: dict[str, object] = {
             "function": job.function_name,
+            "key": job.key,
+            "identity": jp.identity.to_json() if jp.identity is not None else None,
             "source": job.source,
-            "crontab": job.plan.job.location.path,  # as given to generate
-            "line": job.plan.job.location.line,
+            "crontab": plan.on_server(jp.job.location.path),
+            "line": jp.job.location.line,
+            "cron": jp.job.schedule_text,
+            "settings_key": jp.settings_key,
+            "settings": job.settings.to_json(),
             "target": job.target,
             "schedules": [s.to_json() for s in job.schedules],
             "event": json.loads(names.input_document(job)),
@@ -47,13 +54,25 @@ def render(deployment: Deployment, stack: Stack) -> Artifacts:
                 secrets=[n for n, _ in names.secret_variables(job)],
             )
         jobs.append(entry)
+    # The job each settings key matched: a FILE:LINE key whose line later holds another
+    # command stops the next generate instead of moving the settings to that command.
+    settings_keys = {
+        jp.settings_key: {
+            "identity": jp.identity.to_json() if jp.identity is not None else None,
+            "key": jp.key,
+            "function": jp.function,
+        }
+        for jp in plan.jobs
+        if jp.settings_key is not None
+    }
     # What `cronmigrate cutover` checks before it comments the jobs out: the crontabs as they
-    # were when this directory was generated.
-    crontabs = {}
-    for path in deployment.plan.files:
-        try:
-            crontabs[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        except OSError:
-            continue  # standard input, or gone
-    doc = {"schema_version": SCHEMA_VERSION, "crontabs": crontabs, "jobs": jobs}
+    # were when this directory was generated (standard input has no file to check).
+    crontabs = {c.server_path: c.sha256 for c in plan.crontabs if c.server_path != "<stdin>"}
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "name_prefix": plan.name_prefix,
+        "crontabs": crontabs,
+        "settings_keys": settings_keys,
+        "jobs": jobs,
+    }
     return {INDEX: Artifact.text(json.dumps(doc, indent=2, sort_keys=True) + "\n")}

@@ -26,7 +26,7 @@ def render(deployment: Deployment, stack: Stack, iac: set[str]) -> Artifacts:
     text = render_template(
         "README.md.j2",
         version=__version__,
-        files=", ".join(f"`{f}`" for f in deployment.plan.files) or "-",
+        files=", ".join(f"`{f}`" for f in deployment.plan.server_files) or "-",
         counts=f"{n} functions, {schedules} schedules; {len(deployment.skipped)} jobs not "
         "generated.",
         runtime=aws.RUNTIME,
@@ -41,7 +41,9 @@ def render(deployment: Deployment, stack: Stack, iac: set[str]) -> Artifacts:
         dead_letter=deployment.settings.dead_letter,
         runcommand=any(j.runcommand for j in deployment.jobs),
         vpc=[f"`{j.function_name}`" for j in deployment.jobs if j.settings.subnet_ids],
-        plan_markdown=to_markdown(deployment.plan).replace("# cronmigrate plan", "", 1).strip(),
+        plan_markdown=to_markdown(deployment.plan, on_server=True)
+        .replace("# cronmigrate plan", "", 1)
+        .strip(),
     )
     out: Artifacts = {"README.md": Artifact.text(text)}
     return out

@@ -148,21 +148,22 @@ def _schedules(crons: Sequence[AwsCron], zone: str) -> tuple[EventBridgeSchedule
 
 
 def translate(job: CronJob, zone: str, opts: Options) -> Translation:
-    """Translate and prove one job."""
-    if job.migrated:
-        return Translation(
-            (),
-            Status.MIGRATED,
-            (
-                _diag(
-                    rules.MIGRATED,
-                    f"switched over to {job.migrated} by cronmigrate cutover "
-                    "(`cutover --undo` restores the line)",
-                    job,
-                ),
-            ),
-        )
-    if job.disabled:
+    """Translate and prove one job. A job ``cutover`` switched over keeps its schedules (it
+    runs on AWS now, and generate writes it again), with the one note that says so."""
+    tr = _translate(job, zone, opts)
+    if not job.migrated or tr.status is Status.REFUSED:
+        return tr
+    note = _diag(
+        rules.MIGRATED,
+        f"switched over to {job.migrated} by cronmigrate cutover "
+        "(`cutover --undo` restores the line)",
+        job,
+    )
+    return tr._replace(status=Status.MIGRATED, reasons=(note,))
+
+
+def _translate(job: CronJob, zone: str, opts: Options) -> Translation:
+    if job.disabled and not job.migrated:  # a migrated line is commented out for cron only
         return Translation(
             (),
             Status.DISABLED,

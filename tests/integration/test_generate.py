@@ -333,7 +333,10 @@ def test_missing_script_is_reported_and_others_generated(tmp_path: Path) -> None
         "generate", str(tab), "--user", "--root", str(SAMPLES), "-o", str(tmp_path / "out")
     )
     assert res.returncode == 1
-    assert f"{tab}:2: CM301 error: not generated: /opt/batch/absent.sh is not under" in res.stderr
+    assert (
+        f"{tab}:2: CM301 error: not generated: /opt/batch/absent.sh is not in the server's "
+        "copy (--root)" in res.stderr
+    )
     assert "Traceback" not in res.stderr
     assert len(list((tmp_path / "out/dist").glob("*.zip"))) == 2  # the layer and one job
 

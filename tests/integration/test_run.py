@@ -52,7 +52,7 @@ def test_every_sample_job_runs(out: Path) -> None:
 
 
 def test_the_job_gets_the_event_of_its_schedule_and_its_output_streams(out: Path) -> None:
-    res = run_cli("run", str(out), "cron-daily-f5fc79", "--time", "2026-03-01T05:25:00Z")
+    res = run_cli("run", str(out), "/etc/crontab:19", "--time", "2026-03-01T05:25:00Z")
     assert "/etc/cron.daily/housekeeping:" in res.stdout  # run-parts --report, as on Lambda
     assert "daily housekeeping at" in res.stdout
 

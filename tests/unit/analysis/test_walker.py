@@ -185,7 +185,7 @@ def test_files_the_job_reads_are_bundled_or_reported(tmp_path: Path) -> None:
     a = analyse(job("awk -f /srv/app/prog.awk /srv/app/settings.ini"), tmp_path)
     assert [f.path for f in a.bundle] == ["/srv/app/settings.ini"]
     (f,) = [f for f in a.findings if f.code == "CM512"]
-    assert "/srv/app/prog.awk is not under" in f.message
+    assert "/srv/app/prog.awk is not in the server's copy (--root)" in f.message
     assert "${LAMBDA_TASK_ROOT}/root/srv/app/settings.ini" in a.command
 
 

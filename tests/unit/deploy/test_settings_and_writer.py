@@ -32,12 +32,15 @@ def test_overrides_by_name_and_by_source(tmp_path: Path) -> None:
     p = tmp_path / "c.yaml"
     p.write_text(
         "defaults:\n  memory: 256\njobs:\n  x-123456:\n    timeout: 60\n  tab:3:\n    name: three\n"
+        "  cron-z-1:\n    memory: 512\n"
     )
     s = config.load(str(p))
-    assert s.for_job("x-123456", "tab:1").timeout == 60
-    assert s.for_job("x-123456", "tab:1").memory == 256
-    assert s.for_job("y", "tab:3").name == "three"
-    assert s.for_job("y", "tab:9") == s.defaults
+    assert s.for_job("tab:1", ["x-123456"]).timeout == 60
+    assert s.for_job("tab:1", ["x-123456"]).memory == 256
+    assert s.for_job("tab:1", ["x-1234567"]) == s.defaults
+    assert s.for_job("tab:3", ["y"]).name == "three"
+    assert s.for_job("tab:9", ["y"]) == s.defaults
+    assert s.for_job("tab:9", ["z-1"]).memory == 512  # the function's name: with the prefix
 
 
 @pytest.mark.parametrize(

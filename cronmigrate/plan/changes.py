@@ -1,0 +1,125 @@
+"""What a ``generate`` changes against the output it writes over (terraform plan's idea): each
+job by its name, which it keeps from run to run (:mod:`cronmigrate.plan.identity`).
+
+- added: a job the previous output did not have;
+- removed: a job it had and this one does not (its function and schedules go);
+- schedule changed: the same job on another schedule (an update of its schedules);
+- settings changed: the same job with other settings (an update of its function);
+- moved: the same job on another line, nothing else changed;
+- unchanged: the rest, counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from cronmigrate.jobindex import Job, Previous
+from cronmigrate.plan.model import JobPlan, Plan
+from cronmigrate.schedule.model import Status
+
+
+class Change(NamedTuple):
+    function: str
+    source: str  # its line now (or, removed, then)
+    detail: str  # what changed, said in a few words
+
+
+class ChangeSet(NamedTuple):
+    added: tuple[Change, ...]
+    removed: tuple[Change, ...]
+    schedule_changed: tuple[Change, ...]
+    settings_changed: tuple[Change, ...]
+    moved: tuple[Change, ...]
+    unchanged: int
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.added
+            or self.removed
+            or self.schedule_changed
+            or self.settings_changed
+            or self.moved
+        )
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.removed)} removed, "
+            f"{len(self.schedule_changed)} schedule changed, "
+            f"{len(self.settings_changed)} settings changed, {len(self.moved)} moved, "
+            f"{self.unchanged} unchanged"
+        )
+
+    def lines(self) -> list[str]:
+        """The change set as a person reads it: one line per changed job."""
+        out = []
+        for mark, items in (
+            ("+", self.added),
+            ("-", self.removed),
+            ("~", self.schedule_changed),
+            ("~", self.settings_changed),
+            (">", self.moved),
+        ):
+            out += [f"  {mark} {c.function}  {c.source}  {c.detail}" for c in items]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        def items(changes: tuple[Change, ...]) -> list[dict[str, str]]:
+            return [c._asdict() for c in changes]
+
+        return {
+            "added": items(self.added),
+            "removed": items(self.removed),
+            "schedule_changed": items(self.schedule_changed),
+            "settings_changed": items(self.settings_changed),
+            "moved": items(self.moved),
+            "unchanged": self.unchanged,
+        }
+
+
+def generated(plan: Plan) -> list[JobPlan]:
+    """The jobs generate writes for this plan (those it calls migratable)."""
+    return [
+        j for j in plan.jobs if j.function and j.status not in (Status.REFUSED, Status.DISABLED)
+    ]
+
+
+def _differences(before: dict[str, Any], after: dict[str, Any]) -> str:
+    keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    return ", ".join(f"{k} {before.get(k)!r} → {after.get(k)!r}" for k in keys)
+
+
+def changes(previous: Previous, plan: Plan) -> ChangeSet:
+    """The change set from the previous output's jobs to the plan's."""
+    before: dict[str, Job] = {str(j["function"]): j for j in previous.jobs}
+    now = {j.function: j for j in generated(plan)}
+    added = tuple(
+        Change(f, j.source, f"{j.job.schedule_text}: {j.job.command[:60]}")
+        for f, j in now.items()
+        if f not in before
+    )
+    removed = tuple(
+        Change(f, str(j.get("source", "")), "its function and schedules are removed")
+        for f, j in before.items()
+        if f not in now
+    )
+    scheduled, configured, moved = [], [], []
+    unchanged = 0
+    for f, j in now.items():
+        old = before.get(f)
+        if old is None:
+            continue
+        exprs = [s.expression for s in j.translation.schedules]
+        old_exprs = [s.get("expression") for s in old.get("schedules", [])]
+        if old.get("cron") not in (None, j.job.schedule_text) or old_exprs != exprs:
+            was = old.get("cron") or ", ".join(map(str, old_exprs))
+            scheduled.append(Change(f, j.source, f"schedule {was} → {j.job.schedule_text}"))
+        elif "settings" in old and old["settings"] != j.settings.to_json():
+            configured.append(
+                Change(f, j.source, _differences(old["settings"], j.settings.to_json()))
+            )
+        elif old.get("source") != j.source:
+            moved.append(Change(f, j.source, f"moved from {old.get('source')}"))
+        else:
+            unchanged += 1
+    return ChangeSet(added, removed, tuple(scheduled), tuple(configured), tuple(moved), unchanged)
