@@ -34,7 +34,7 @@ from cronmigrate.deploy.infra import (
     Table,
     Topic,
 )
-from cronmigrate.deploy.keys import s3_key
+from cronmigrate.deploy.keys import stable_key
 from cronmigrate.render import Artifact, Artifacts, policy
 from cronmigrate.render.hcl import Block, Expr, document, template, value
 from cronmigrate.render.templating import render as render_template
@@ -133,7 +133,7 @@ class _Writer:
             ("aws_s3_object", tf),
             (
                 ("bucket", Expr("aws_s3_bucket.artifacts.id")),
-                ("key", s3_key(code)),
+                ("key", stable_key(code)),
                 ("source", path),
                 ("source_hash", Expr(f"filemd5({path.text})")),
                 ("tags", TAGS),

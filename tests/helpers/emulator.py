@@ -13,15 +13,19 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import socket
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from samtranslator.yaml_helper import yaml_parse
 
 REGION = "us-east-1"
+BUCKET = "cronmigrate-artifacts"  # where the deploy tests upload the zips
 ACCOUNT = "123456789012"  # moto's default account id: a fake one
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -194,7 +198,13 @@ def complete_stack(aws: Emulator, stack: str, template: dict[str, Any]) -> list[
             continue  # created by moto's CloudFormation itself (a release that implements it)
         p = res.value(r["Properties"])
         if r["Type"] == "AWS::Scheduler::Schedule":
-            aws.client("scheduler").create_schedule(**p)
+            scheduler = aws.client("scheduler")
+            try:
+                scheduler.get_schedule(Name=p["Name"])
+            except scheduler.exceptions.ResourceNotFoundException:
+                scheduler.create_schedule(**p)
+            else:  # an update of the stack: CloudFormation updates the schedule in place
+                scheduler.update_schedule(**p)
         elif r["Type"] == "AWS::Lambda::EventInvokeConfig":
             aws.client("lambda").put_function_event_invoke_config(**p)
         elif r["Type"] == "AWS::SNS::Subscription":
@@ -210,6 +220,17 @@ def complete_stack(aws: Emulator, stack: str, template: dict[str, Any]) -> list[
             aws.client("cloudwatch").put_metric_alarm(**p)  # the API takes the same names
         created.append(logical)
     return created
+
+
+def remove_skipped(aws: Emulator, before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What an update of the stack deletes among the types moto's CloudFormation skipped:
+    the schedules of the first templates (``{logical id: resource}``) the second lacks."""
+    gone = []
+    for logical, r in before.items():
+        if r["Type"] == "AWS::Scheduler::Schedule" and logical not in after:
+            aws.client("scheduler").delete_schedule(Name=r["Properties"]["Name"])
+            gone.append(logical)
+    return gone
 
 
 def deployed_stacks(aws: Emulator, parent: str) -> dict[str, str]:
@@ -371,3 +392,37 @@ def provide_layers(aws: Emulator, arns: set[str]) -> None:
         assert parts[4] == ACCOUNT, f"a layer of another account cannot be emulated: {arn}"
         for _ in range(version):
             lam.publish_layer_version(LayerName=name, Content={"ZipFile": buf.getvalue()})
+
+
+def terraform_apply(aws: Emulator, tf_dir: Path, tmp: Path, apply: bool = True) -> str:
+    mirror = terraform_mirror()
+    if shutil.which("terraform") is None or mirror is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs terraform and its hashicorp/aws provider mirror")
+        pytest.skip("terraform or its hashicorp/aws filesystem mirror is not installed")
+    env = {
+        **aws.subprocess_env(),
+        "TF_CLI_CONFIG_FILE": str(terraform_cli_config(tmp / "terraform.rc", mirror)),
+        "TF_IN_AUTOMATION": "1",
+        "CHECKPOINT_DISABLE": "1",
+    }
+    with sfn_proxy(aws.endpoint) as sfn:
+        (tf_dir / "zz_emulator_override.tf").write_text(provider_override(aws.endpoint, sfn))
+        last = (
+            ["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=30"]
+            if apply
+            else ["plan", "-input=false", "-no-color", "-parallelism=30"]
+        )
+        for cmd in (["init", "-input=false", "-no-color"], ["validate", "-no-color"], last):
+            res = subprocess.run(
+                ["terraform", *cmd],
+                cwd=tf_dir,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1200,
+                check=False,
+            )
+            if res.returncode != 0:
+                pytest.fail(f"terraform {cmd[0]}:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}")
+    return res.stdout

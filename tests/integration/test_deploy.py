@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -16,20 +14,16 @@ import pytest
 
 from tests.helpers import OUTPUT_CASES, SAMPLES, generate_into, run_cli
 from tests.helpers.emulator import (
+    BUCKET,
     Emulator,
     complete_stack,
     deployed_stacks,
     emulator,
     provide_layers,
-    provider_override,
-    sfn_proxy,
     template_of,
-    terraform_cli_config,
-    terraform_mirror,
+    terraform_apply,
 )
 from tests.helpers.iac import SAM_BUCKET, sam_transform
-
-BUCKET = "cronmigrate-artifacts"
 
 CASES = OUTPUT_CASES
 
@@ -207,40 +201,6 @@ def test_cloudformation_deploys_and_reads_back_as_planned(tmp_path: Path, case: 
         provide_layers(aws, {arn for j in deployment.jobs for arn in j.settings.layers})
         deploy(aws, out, "cronmigrate-test")
         check_deployed(aws, deployment, case)
-
-
-def terraform_apply(aws: Emulator, tf_dir: Path, tmp: Path, apply: bool = True) -> str:
-    mirror = terraform_mirror()
-    if shutil.which("terraform") is None or mirror is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs terraform and its hashicorp/aws provider mirror")
-        pytest.skip("terraform or its hashicorp/aws filesystem mirror is not installed")
-    env = {
-        **aws.subprocess_env(),
-        "TF_CLI_CONFIG_FILE": str(terraform_cli_config(tmp / "terraform.rc", mirror)),
-        "TF_IN_AUTOMATION": "1",
-        "CHECKPOINT_DISABLE": "1",
-    }
-    with sfn_proxy(aws.endpoint) as sfn:
-        (tf_dir / "zz_emulator_override.tf").write_text(provider_override(aws.endpoint, sfn))
-        last = (
-            ["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=30"]
-            if apply
-            else ["plan", "-input=false", "-no-color", "-parallelism=30"]
-        )
-        for cmd in (["init", "-input=false", "-no-color"], ["validate", "-no-color"], last):
-            res = subprocess.run(
-                ["terraform", *cmd],
-                cwd=tf_dir,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=1200,
-                check=False,
-            )
-            if res.returncode != 0:
-                pytest.fail(f"terraform {cmd[0]}:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}")
-    return res.stdout
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
