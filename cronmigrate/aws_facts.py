@@ -35,6 +35,18 @@ ARCHITECTURES = ("x86_64", "arm64")
 # ("Using layers for a custom runtime").
 RUNTIME = "provided.al2023"
 
+# Python jobs run on Lambda's managed Python runtime, which has python3 (/var/lang/bin) and
+# the AWS SDK for Python ("Building Lambda functions with Python"). python3.13 is supported
+# until June 2029 ("Lambda runtimes", supported runtimes); python3.14 is newer, but the
+# hashicorp/aws provider accepts it only in releases after 5.100, which many users pin.
+# Python 3.12 and later runtimes are built on provided.al2023 (the AL2023 minimal image with
+# bash), so the same bash runtime runs the job: the runtime's startup is handed to it with a
+# wrapper script, AWS_LAMBDA_EXEC_WRAPPER ("Modifying the runtime environment: wrapper
+# scripts", supported on the Python runtimes).
+PYTHON_RUNTIME = "python3.13"
+PYTHON_VERSION = "3.13"
+EXEC_WRAPPER = "AWS_LAMBDA_EXEC_WRAPPER"
+
 # CloudWatch Logs PutRetentionPolicy, retentionInDays: the allowed values.
 LOG_RETENTION_DAYS = (
     1,

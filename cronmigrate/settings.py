@@ -31,7 +31,10 @@ class JobSettings:
     timeout: int = 900
     architecture: str | None = None  # None: from the job's compiled programs, else x86_64
     log_retention_days: int = 30
-    layers: tuple[str, ...] = ()
+    layers: tuple[str, ...] = ()  # layer version ARNs
+    provides: tuple[str, ...] = ()  # the programs those layers provide (layers: provides:)
+    accept_missing: bool = False  # generate the job even when a program is missing (CM517)
+    requirements: tuple[str, ...] = ()  # Python distributions (name==version) for its zip
     subnet_ids: tuple[str, ...] = ()
     security_group_ids: tuple[str, ...] = ()
     iam_statements: tuple[dict[str, Any], ...] = ()
@@ -112,7 +115,7 @@ def _job_settings(path: str, node: Any, base: JobSettings, per_job: bool) -> Job
     if not isinstance(node, dict):
         raise ConfigError(f"{_where(path, node)}: expected a mapping of settings")
     known = {f.name for f in dataclasses.fields(JobSettings)} - ({"name"} if not per_job else set())
-    known |= {"vpc"}
+    known = (known | {"vpc"}) - {"provides"}  # provides: is said under each layer
     values: dict[str, Any] = {}
     for key, value in node.items():
         at = _where(path, node, key)
@@ -170,10 +173,21 @@ def _job_settings(path: str, node: Any, base: JobSettings, per_job: bool) -> Job
                     f"{at}: kms_key must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)"
                 )
             values[key] = value
-        elif key == "enabled":
+        elif key in ("enabled", "accept_missing"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{at}: enabled must be true or false")
+                raise ConfigError(f"{at}: {key} must be true or false")
             values[key] = value
+        elif key == "requirements":
+            pins = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9.!+_-]+")
+            if not isinstance(value, list) or not all(
+                isinstance(v, str) and pins.fullmatch(v) for v in value
+            ):
+                raise ConfigError(
+                    f"{at}: requirements are pinned Python distributions, name==version "
+                    "(e.g. requests==2.32.3), dependencies included: the zip is the same at "
+                    "every generate"
+                )
+            values[key] = tuple(sorted(value, key=str.lower))
         elif key == "name":
             if not isinstance(value, str) or not value or set(value) - set(aws.FUNCTION_NAME_CHARS):
                 raise ConfigError(f"{at}: name must be letters, digits, '-' and '_'")
@@ -181,10 +195,10 @@ def _job_settings(path: str, node: Any, base: JobSettings, per_job: bool) -> Job
         elif key in _LISTS:
             if not isinstance(value, list):
                 raise ConfigError(f"{at}: {key} must be a list")
-            if key == "layers" and not all(
-                isinstance(v, str) and v.startswith("arn:") for v in value
-            ):
-                raise ConfigError(f"{at}: layers must be layer version ARNs (arn:aws:lambda:…)")
+            if key == "layers":
+                arns, provides = _layers(at, value)
+                values["layers"], values["provides"] = arns, provides
+                continue
             if key == "iam_statements":
                 for st in value:
                     if not isinstance(st, dict) or not {"Effect", "Action", "Resource"} <= set(st):
@@ -211,6 +225,29 @@ def _job_settings(path: str, node: Any, base: JobSettings, per_job: bool) -> Job
             if bool(values["subnet_ids"]) != bool(values["security_group_ids"]):
                 raise ConfigError(f"{at}: a VPC needs both subnet_ids and security_group_ids")
     return dataclasses.replace(base, **values)
+
+
+def _layers(at: str, items: list[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``layers:`` items: a layer version ARN, or ``{arn: …, provides: [php, …]}`` saying
+    which programs the layer puts on the function's PATH (/opt/bin)."""
+    arns: list[str] = []
+    provides: set[str] = set()
+    for item in items:
+        arn: Any = item
+        names: Any = []
+        if isinstance(item, dict):
+            if set(item) - {"arn", "provides"} or "arn" not in item:
+                raise ConfigError(f"{at}: a layer is an ARN or {{arn: …, provides: [program, …]}}")
+            arn, names = item["arn"], item.get("provides") or []
+            if not isinstance(names, list) or not all(
+                isinstance(n, str) and re.fullmatch(r"[A-Za-z0-9._+-]+", n) for n in names
+            ):
+                raise ConfigError(f"{at}: provides: is a list of program names (php, mysqldump)")
+        if not isinstance(arn, str) or not arn.startswith("arn:"):
+            raise ConfigError(f"{at}: layers must be layer version ARNs (arn:aws:lambda:…)")
+        arns.append(arn)
+        provides.update(names)
+    return tuple(arns), tuple(sorted(provides))
 
 
 def _plain(value: Any) -> Any:

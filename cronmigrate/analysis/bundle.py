@@ -27,11 +27,16 @@ def _is_system(path: str) -> bool:
     return path.startswith(SYSTEM_DIRS) or path in {"/", "/bin", "/usr"}
 
 
-def rewrite(command: str, files: list[BundledFile]) -> str:
-    """Point the command at the bundled copies (outside single quotes, whole words)."""
+def rewrite(command: str, files: list[BundledFile], aliases: dict[str, str] | None = None) -> str:
+    """Point the command at the bundled copies (outside single quotes, whole words);
+    ``aliases``: other words for a bundled file (``$HOME/bin/x`` → its path on the server)."""
     if not files:
         return command
     out = command
+    bundled = {f.path: f for f in files}
+    for word, path in sorted((aliases or {}).items(), key=lambda a: -len(a[0])):
+        if path in bundled:
+            out = replace_word(out, word, "${LAMBDA_TASK_ROOT}/" + bundled[path].archive_path)
     for f in sorted(files, key=lambda f: -len(f.path)):
         out = replace_word(out, f.path, "${LAMBDA_TASK_ROOT}/" + f.archive_path)
     parents = {str(p) for f in files for p in PurePosixPath(f.path).parents if str(p) != "/"}

@@ -51,6 +51,14 @@ SCRIPT_INTERPRETERS = frozenset(
     }
 )
 INTERPRETERS = SCRIPT_INTERPRETERS | {"env"}
+_VERSIONED = re.compile(r"^(python[23]|php[578]|perl5|ruby[23])\.[0-9]+$")  # python3.11
+
+
+def runs_a_script(name: str) -> bool:
+    """An interpreter that runs the script its first argument names: bash, php, python3.11."""
+    return name in SCRIPT_INTERPRETERS or bool(_VERSIONED.match(name))
+
+
 WRAPPERS = frozenset({"nice", "ionice", "nohup", "time", "chronic", "exec", "command"})
 OPERATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", "{", "}", ";;", "|&", "!"})
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")  # NAME=value before a command

@@ -15,7 +15,7 @@ import posixpath
 from collections.abc import Callable
 from typing import NamedTuple
 
-from cronmigrate.analysis.commands import ASSIGNMENT, SCRIPT_INTERPRETERS
+from cronmigrate.analysis.commands import ASSIGNMENT, runs_a_script
 
 _WRAPPERS_WITH_VALUE = {
     "timeout": 1,
@@ -57,6 +57,19 @@ class Redirect(NamedTuple):
     end: int
 
 
+class Guard(NamedTuple):
+    """A test of a path that decides whether the rest of a command runs: ``[ -x P ] && rest``,
+    ``test -x P || rest``, ``if [ -x P ]; then rest; fi``, ``command -v NAME && rest``."""
+
+    op: str  # "&&": the rest runs when the test passes; "||": when it fails
+    test: str  # -e -f -d -x -r -s, or "-v" (command -v / which: a program on PATH)
+    path: str  # an absolute path, or (-v) a program's name
+    negated: bool  # [ ! -x P ]
+    whole: bool  # it guards everything the command does (the command is this one statement)
+    start: int  # its span in the command text
+    end: int
+
+
 class Reading(NamedTuple):
     uses: tuple[Use, ...]
     redirects: tuple[Redirect, ...]
@@ -64,6 +77,7 @@ class Reading(NamedTuple):
     parsed: bool
     error: str = ""
     functions: frozenset[str] = frozenset()  # shell functions the text defines
+    guards: tuple[Guard, ...] = ()  # path tests that decide whether parts run
 
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh"})
@@ -81,6 +95,7 @@ class Reader:
         self.redirects: list[Redirect] = []
         self.includes: list[str] = []
         self.functions: set[str] = set()
+        self.guards: list[Guard] = []
         self.cwd: str | None = None
         self.depth = 0  # command substitutions entered
 
@@ -92,6 +107,7 @@ class Reader:
             True,
             "",
             frozenset(self.functions),
+            tuple(self.guards),
         )
 
     def use(self, words: list[str], via: str) -> None:
@@ -122,7 +138,7 @@ class Reader:
         elif name == "su":
             if "-c" in words[1:-1]:
                 self.nested(words[words.index("-c") + 1], "su")
-        elif name in SCRIPT_INTERPRETERS:
+        elif runs_a_script(name):
             args = words[1:]
             if "-c" in args[:-1] and name in _SHELLS:
                 self.nested(args[args.index("-c") + 1], name)

@@ -13,6 +13,8 @@ from cronmigrate.analysis.tsbash import read_tree
 __all__ = ["Reading", "Redirect", "Use", "read"]
 
 _SIMPLE = re.compile(r"^[\w./:=@%+,\- \t<>&|;]*$")
+# A path test that decides what runs (the tree reader records it: analysis/tsbash.py).
+_TESTS = re.compile(r"(^|[;&|]\s*)(test|command|which)\s")
 _TOKEN = re.compile(r"(\d*(?:>>|>\||>|<)(?:&\d+)?)|(&&|\|\||;|\||&)|([^\s<>&|;]+)")
 
 
@@ -45,7 +47,7 @@ def read(command: str) -> Reading:
     """What ``command`` runs. Plain commands are read without a parser (lint runs in every
     commit); the rest with tree-sitter's bash grammar, which reads real scripts and names
     the lines it cannot read while reading the others."""
-    if _SIMPLE.match(command):
+    if _SIMPLE.match(command) and not _TESTS.search(command):
         return _read_simple(command)
     reading, bad_lines = read_tree(command, read)
     if bad_lines:

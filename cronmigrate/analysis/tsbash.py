@@ -10,11 +10,12 @@ parser loads in ~10 ms, and only for text the plain fast path cannot read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
-from cronmigrate.analysis.reader import Reader, Reading, Redirect
+from cronmigrate.analysis.reader import Guard, Reader, Reading, Redirect
 
 _WRITES = {">", ">>", "&>", ">|", "&>>"}
 _STATEMENTS = {"pipeline", "command", "list", "redirected_statement", "subshell"}
@@ -132,6 +133,72 @@ class _TreeReader(Reader):
                 self.visit_substitutions(c)
 
 
+_PATH_TEST = re.compile(r"^(?:\[\[?|test)\s+(!\s+)?(-[edfrsx])\s+(/\S+?)\s*(?:\]\]?)?$")
+_ON_PATH = re.compile(r"^(?:command\s+-v|which)\s+([A-Za-z0-9_.+-]+)$")
+
+
+def _guard_test(node: Any, reader: _TreeReader) -> tuple[str, str, bool, int, int] | None:
+    """(test, path, negated, start, end) when ``node`` is a path test or ``command -v``."""
+    if node.type == "redirected_statement":  # command -v x >/dev/null
+        body = node.child_by_field_name("body")
+        if body is None:
+            return None
+        node = body
+    if node.type not in ("test_command", "command"):
+        return None
+    text = " ".join(_text(node).split())
+    start, end = reader.char(node.start_byte), reader.char(node.end_byte)
+    m = _PATH_TEST.match(text)
+    if m:
+        return m.group(2), m.group(3), bool(m.group(1)), start, end
+    m = _ON_PATH.match(text)
+    if m:
+        return "-v", m.group(1), False, start, end
+    return None
+
+
+def _chain(node: Any) -> tuple[Any, str, list[Any]] | None:
+    """A list whose operators are all ``&&`` or all ``||``: (first item, op, the rest)."""
+    items: list[Any] = []
+    ops: set[str] = set()
+    while node.type == "list":
+        named = node.named_children
+        ops.update(_text(c) for c in node.children if not c.is_named)
+        items.insert(0, named[-1])
+        node = named[0]
+    items.insert(0, node)
+    if len(ops) != 1 or len(items) < 2:
+        return None
+    return items[0], ops.pop(), items[1:]
+
+
+def _guards(root: Any, reader: _TreeReader) -> None:
+    """The path tests that decide whether the rest of a statement runs (top level only)."""
+    statements = [c for c in root.named_children if c.type != "comment"]
+    for statement in statements:
+        whole = len(statements) == 1
+        first, op = None, ""
+        if statement.type == "list":
+            chain = _chain(statement)
+            if chain is not None:
+                first, op, _ = chain
+        elif statement.type == "if_statement":
+            branches = [
+                c for c in statement.named_children if c.type in ("elif_clause", "else_clause")
+            ]
+            condition = statement.child_by_field_name("condition")
+            if condition is not None and not branches:
+                chain = _chain(condition) if condition.type == "list" else (condition, "&&", [])
+                if chain is not None and chain[1] == "&&":
+                    first, op = chain[0], "&&"
+        if first is None:
+            continue
+        found = _guard_test(first, reader)
+        if found is not None:
+            test, path, negated, start, end = found
+            reader.guards.append(Guard(op, test, path, negated, whole, start, end))
+
+
 def read_tree(
     command: str, read_nested: Callable[[str], Reading]
 ) -> tuple[Reading, tuple[int, ...]]:
@@ -147,6 +214,7 @@ def read_tree(
     reader = _TreeReader(source, offsets, read_nested)
     tree = _tree(source)
     reader.visit(tree.root_node, nested=False)
+    _guards(tree.root_node, reader)
     return reader.reading(), tuple(sorted(set(reader.errors)))
 
 

@@ -14,10 +14,12 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from cronmigrate.analysis import commands, elf
+from cronmigrate.analysis import commands, elf, python
+from cronmigrate.analysis.accounts import home_of, passwd_homes
 from cronmigrate.analysis.bundle import BundledFile, replace_word, rewrite
-from cronmigrate.analysis.commands import SCRIPT_INTERPRETERS
+from cronmigrate.analysis.commands import runs_a_script
 from cronmigrate.analysis.privileges import strip_privileges
+from cronmigrate.analysis.reader import Guard
 from cronmigrate.analysis.rootfs import locate
 from cronmigrate.analysis.runtime_tools import (
     AVAILABLE,
@@ -34,6 +36,8 @@ from cronmigrate.diagnostics import Diagnostic
 from cronmigrate.diagnostics.rules import (
     ARCHITECTURE,
     ARCHITECTURE_DETECTED,
+    GUARDED_OUT,
+    HOME_UNKNOWN,
     LIBRARIES,
     LOCALHOST,
     LOG_DROPPED,
@@ -42,9 +46,12 @@ from cronmigrate.diagnostics.rules import (
     MISSING_RUN_PARTS_DIR,
     MISSING_SCRIPT,
     MISSING_TOOL,
+    MISSING_TOOL_ACCEPTED,
     NOT_BUNDLED,
     PRIVILEGES,
     PRIVILEGES_KEPT,
+    PYTHON2,
+    PYTHON_IMPORT,
     READ_ONLY,
     RUN_PARTS_BUNDLED,
     SECRET,
@@ -65,12 +72,23 @@ _WRITERS = {"cp": -1, "mv": -1, "ln": -1, "install": -1, "tee": 0, "touch": 0, "
 _MAX_FILES = 200
 
 
+class Needs(NamedTuple):
+    """What the job's settings say about what it may run with."""
+
+    architecture: str | None = None  # the settings' (None: the compiled programs')
+    provides: frozenset[str] = frozenset()  # programs the job's layers provide
+    accept_missing: bool = False  # generate it even when a program is missing
+    requirements: tuple[str, ...] = ()  # Python distributions installed into its zip
+
+
 class Analysis(NamedTuple):
     findings: tuple[Diagnostic, ...]
     bundle: tuple[BundledFile, ...]
     command: str  # the command for Lambda
     architecture: str | None  # of the compiled programs bundled, if any
     missing: tuple[str, ...]
+    python: bool = False  # it runs Python: the function gets Lambda's Python runtime
+    third_party: tuple[str, ...] = ()  # modules its Python scripts import from requirements
 
 
 def _is_log(target: str) -> bool:
@@ -84,31 +102,50 @@ def _seconds(value: str) -> float | None:
     return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
 
 
-def _drop_log_redirects(command: str, reading: Reading) -> tuple[str, list[str]]:
-    spans = sorted(
-        (r.start, r.end, r.target)
+def _drop_log_redirects(
+    command: str, reading: Reading, edits: list[tuple[int, int, str]]
+) -> tuple[str, list[str]]:
+    """The command with its log redirections dropped (output goes to CloudWatch Logs) and
+    the other ``edits`` (spans replaced: a path test by its answer on the server) made."""
+    spans = [
+        (r.start, r.end, "", r.target)
         for r in reading.redirects
         if r.start >= 0 and r.op in {">", ">>", "&>", ">|"} and _is_log(r.target)
-    )
+    ]
+    spans += [(start, end, text, "") for start, end, text in edits]
     out, dropped, last = [], [], 0
-    for start, end, target in spans:
-        out.append(
-            command[last:start].rstrip(" ") + " "
-            if command[last:start].strip()
-            else command[last:start]
-        )
+    for start, end, text, target in sorted(spans):
+        if start < last:
+            continue  # inside a span already replaced
+        before = command[last:start]
+        if target:
+            out.append(before.rstrip(" ") + " " if before.strip() else before)
+            dropped.append(target)
+        else:
+            out.append(before + text)
         last = end
-        dropped.append(target)
     out.append(command[last:])
     text = "".join(out)
-    return re.sub(r"[ \t]+$", "", re.sub(r" {2,}", " ", text)) if dropped else command, dropped
+    if dropped:
+        text = re.sub(r"[ \t]+$", "", re.sub(r" {2,}", " ", text))
+    return text, dropped
 
 
 class _Walker:
-    def __init__(self, job: CronJob, root: Path | None, architecture: str | None) -> None:
+    def __init__(self, job: CronJob, root: Path | None, needs: Needs) -> None:
         self.job = job
         self.root = root
-        self.architecture = architecture
+        self.needs = needs
+        self.architecture = needs.architecture
+        self.python = False
+        # /usr/bin/python3 in the command: python3, the runtime's; /usr/bin/php: php, a layer's
+        self.renamed: dict[str, str] = {}
+        self.third_party: set[str] = set()
+        self.aliases: dict[str, str] = {}  # $HOME/bin/x as written → its path on the server
+        self.edits: list[tuple[int, int, str]] = []  # spans of the command to replace
+        self.answers: list[tuple[Guard, bool]] = []  # path tests and their answer on the server
+        self.home = home_of(root, job.user, job.env("HOME"))
+        self.home_said = False
         self.findings: list[Diagnostic] = []
         self.files: dict[str, BundledFile] = {}
         self.missing: list[str] = []
@@ -207,9 +244,28 @@ class _Walker:
         self, program: str, args: tuple[str, ...], via: str, cwd: str | None, where: str
     ) -> None:
         name = posixpath.basename(program)
-        if name in {"sudo", "su", "runuser"} and where:  # the command's own are stripped
+        interpreter = python.interpreter(program)
+        if interpreter == "python2":
             self.note(
-                MISSING_TOOL,
+                PYTHON2,
+                f"{program}: Python 2 has no Lambda runtime; port the job to Python 3, or keep "
+                "it on its server (target: runcommand)",
+                where,
+            )
+            return
+        if interpreter == "python3":  # Lambda's Python runtime runs it (and its script)
+            self.python = True
+            if program not in ("python", "python3") and not where:
+                self.renamed[program] = "python3"  # python is the layer's shim
+            return
+        at_home = self.home_path(program, where)
+        if at_home == "":
+            return  # its home is not known: said
+        if at_home is not None:
+            program = at_home
+        if name in {"sudo", "su", "runuser"} and where:  # the command's own are stripped
+            self.lacks(
+                name,
                 f"{name} is not in provided.al2023 and there is no other user on Lambda: "
                 f"remove it from the script (the job runs as the function)",
                 where,
@@ -268,6 +324,7 @@ class _Walker:
                 return
         if self.root is not None and name not in {"cd", "test", "[", "run-parts"}:
             for a in args:
+                a = self.home_path(a, where, program=False) or a
                 if (
                     a.startswith("/")
                     and not a.startswith(commands.SYSTEM_DIRS)
@@ -284,44 +341,91 @@ class _Walker:
                             where,
                         )
         path = self.resolve(program, cwd)
-        if path is None and via in SCRIPT_INTERPRETERS and cwd and not program.startswith("$"):
+        if path is None and runs_a_script(via) and cwd and not program.startswith("$"):
             path = posixpath.normpath(posixpath.join(cwd, program))  # php artisan, in cd DIR
         if name in {"sudo", "su", "runuser"}:
             return
         if path is None:
             if name in MISSING:
-                self.note(
-                    MISSING_TOOL,
-                    f"{name} is not in provided.al2023: {MISSING[name]}",
-                    where,
-                )
+                self.lacks(name, f"{name} is not in provided.al2023: {MISSING[name]}", where)
             elif (
                 name not in SHELL_BUILTINS
                 and name not in AVAILABLE
                 and not _dynamic(name)
                 and self.on_path(name)
             ):
-                self.note(
-                    MISSING_TOOL,
-                    f"{name} is not known to be in provided.al2023; bundle it or add a layer",
+                self.lacks(
+                    name,
+                    f"{name} is not in provided.al2023 (it is a program of the server's): "
+                    "bundle it, add a layer that provides it, or keep the job on its server "
+                    "(target: runcommand)",
                     where,
                 )
             return
         if path.startswith(commands.SYSTEM_DIRS):
+            if name in self.needs.provides:  # a layer's, on PATH in /opt/bin
+                if not where:
+                    self.renamed[path] = name
+                return
             if name in MISSING:
-                self.note(
-                    MISSING_TOOL,
-                    f"{path} is not in provided.al2023: {MISSING[name]}",
-                    where,
-                )
-            elif name not in AVAILABLE and name not in SHELL_BUILTINS:
-                self.note(
-                    MISSING_TOOL,
-                    f"{path} is not known to be in provided.al2023; bundle it or add a layer",
+                self.lacks(name, f"{path} is not in provided.al2023: {MISSING[name]}", where)
+            elif name in AVAILABLE or name in SHELL_BUILTINS:
+                pass  # the runtime's
+            elif self.root is not None and self.at(path).is_file():
+                self.bundle(path, where, required=True)  # the server's own: bundled
+            else:
+                self.lacks(
+                    name,
+                    f"{path} is neither in provided.al2023 nor {self.copy}: add a layer "
+                    f"that provides {name}, or keep the job on its server (target: runcommand)",
                     where,
                 )
             return
         self.bundle(path, where, required=True)
+
+    def lacks(self, name: str, message: str, where: str) -> None:
+        """A program the function would not have (CM501), unless a layer of the job's says
+        it provides it; with ``accept_missing`` only a warning (CM517)."""
+        if name in self.needs.provides:
+            return
+        rule = MISSING_TOOL_ACCEPTED if self.needs.accept_missing else MISSING_TOOL
+        self.note(rule, message, where)
+
+    def home_path(self, word: str, where: str, program: bool = True) -> str | None:
+        """``$HOME/x``, ``${HOME}/x``, ``~/x`` or ``~user/x`` as a path on the server (the
+        owner's home from the copy's /etc/passwd, or the crontab's HOME=); "" when the home
+        is not known (said once, and the program is missing); None for any other word."""
+        m = re.match(r"^(\$HOME|\$\{HOME\}|~([a-z_][a-z0-9_-]*)?)(/.*)$", word)
+        if m is None:
+            return None
+        home = self.home
+        if m.group(2):
+            homes = passwd_homes(self.root) if self.root is not None else None
+            home = (homes or {}).get(m.group(2))
+        if home is None:
+            if not program:
+                return None
+            if not self.home_said:
+                self.home_said = True
+                self.note(
+                    HOME_UNKNOWN,
+                    f"{m.group(1)} is not known: the server's copy has no /etc/passwd entry "
+                    f"for {m.group(2) or self.job.user or 'the crontab owner'}"
+                    if self.root is not None
+                    else f"{m.group(1)} is the owner's home on the server: pass --root with a "
+                    "copy of the server's files (its etc/passwd) to find it",
+                    where,
+                )
+            self.note(
+                MISSING_SCRIPT,
+                f"{word} cannot be found without the owner's home ({self.remedy})",
+                where,
+            )
+            return ""
+        path = posixpath.normpath(home.rstrip("/") + m.group(3))
+        if not where:
+            self.aliases[word] = path
+        return path
 
     def run_parts(self, directory: str, where: str) -> None:
         if self.root is None:
@@ -357,6 +461,9 @@ class _Walker:
         if info is not None:
             self.binary(path, info)
             return
+        if python.is_python_script(path, data):
+            self.python_script(path, data)
+            return
         if _is_shell(path, data):
             text = _strip_comments(data.decode("utf-8", "surrogateescape"))  # lines kept
             self.reading(read(text), path)
@@ -368,6 +475,100 @@ class _Walker:
                         "(dash on Debian refused it; bash runs it on Lambda)",
                         path,
                     )
+
+    def python_script(self, path: str, data: bytes) -> None:
+        """A Python script runs on Lambda's Python runtime: its imports must be there (the
+        standard library, modules bundled next to it, or its job's requirements:)."""
+        if python.shebang_interpreter(data) == "python2":
+            self.note(
+                PYTHON2, "#!python2: Python 2 has no Lambda runtime; port it to Python 3", path
+            )
+            return
+        self.python = True
+        found = python.imports(data.decode("utf-8", "surrogateescape"))
+        if found.error:
+            self.note(
+                PYTHON2,
+                f"Python 3 cannot read it ({found.error}): Python 2? Port it to Python 3, or "
+                "keep the job on its server (target: runcommand)",
+                path,
+            )
+            return
+        provided = python.provided_modules(self.needs.requirements)
+        here = posixpath.dirname(path)
+        for module in found.modules:
+            if python.is_stdlib(module) or module in python.IN_RUNTIME:
+                continue
+            local = [f"{here}/{module}.py", f"{here}/{module}/__init__.py"]
+            if self.root is not None and any(self.at(c).is_file() for c in local):
+                self.local_module(here, module, path)
+            elif module in provided:
+                self.third_party.add(module)
+            else:
+                self.note(
+                    PYTHON_IMPORT,
+                    f"imports {module}, which is neither Python's standard library nor next to "
+                    f"it on the server: name its distribution under requirements: for this job "
+                    f"(e.g. requirements: [{module}==VERSION]), or it fails with ImportError",
+                    path,
+                )
+
+    def local_module(self, here: str, module: str, importer: str) -> None:
+        """A module next to a script (``import helpers`` → helpers.py, or a package):
+        bundled where it is, so the script finds it as on the server."""
+        single = f"{here}/{module}.py"
+        if self.at(single).is_file():
+            self.bundle(single, importer, required=False)
+            return
+        package = self.at(f"{here}/{module}")
+        for child in sorted(package.rglob("*.py")):
+            rel = child.relative_to(package).as_posix()
+            self.bundle(f"{here}/{module}/{rel}", importer, required=False)
+
+    def guards(self, reading: Reading) -> bool:
+        """Path tests that decide whether the command does anything (``[ -x P ] && …``,
+        ``test -x P || …``, ``command -v p && …``), evaluated against the server's copy:
+        a job that does nothing on the server is not generated; a test whose answer would
+        differ on Lambda is replaced by the server's answer (unless the path is bundled, and
+        the test reads the bundled copy). True: the job does nothing."""
+        if self.root is None:
+            return False
+        for g in reading.guards:
+            holds = self.test(g)
+            runs = holds if g.op == "&&" else not holds
+            test = f"{'! ' if g.negated else ''}{g.test} {g.path}"
+            if not runs and g.whole:
+                self.note(
+                    GUARDED_OUT,
+                    f"[ {test} ] is {str(holds).lower()} on the server, so cron never runs the "
+                    "rest of the line: it does nothing there, and is not generated",
+                )
+                return True
+            self.answers.append((g, holds))
+        return False
+
+    def test(self, g: Guard) -> bool:
+        if g.test == "-v":
+            found = (
+                g.path in SHELL_BUILTINS
+                or self.on_path(g.path) is not None
+                or (g.path.startswith("/") and self.at(g.path).is_file())
+            )
+            return found != g.negated
+        f = self.at(g.path)
+        try:
+            st = f.stat()
+        except OSError:
+            return g.negated
+        holds = {
+            "-e": True,
+            "-f": f.is_file(),
+            "-d": f.is_dir(),
+            "-x": bool(st.st_mode & 0o111),
+            "-r": True,
+            "-s": st.st_size > 0,
+        }[g.test]
+        return holds != g.negated
 
     def binary(self, path: str, info: elf.ElfInfo) -> None:
         if info.architecture is None:
@@ -429,6 +630,9 @@ def _point_at_bundle(f: BundledFile, files: list[BundledFile]) -> BundledFile:
     """A bundled shell script that names other bundled files (source /opt/lib/x.sh) is
     rewritten to their bundled copies: the server's paths do not exist on Lambda."""
     data = f.content()
+    if elf.read(data) is None and python.is_python_script(f.path, data):
+        portable = python.portable_shebang(data)
+        return f if portable == data else f._replace(data=portable)
     if elf.read(data) is not None or not _is_shell(f.path, data):
         return f
     text = data.decode("utf-8", "surrogateescape")
@@ -456,9 +660,13 @@ def _strip_comments(text: str) -> str:
     return "\n".join("" if line.lstrip().startswith("#") else line for line in text.split("\n"))
 
 
-def analyse(job: CronJob, root: Path | None, architecture: str | None = None) -> Analysis:
-    """``architecture``: what the settings demand (None: take the binaries')."""
-    walker = _Walker(job, root, architecture)
+NO_NEEDS = Needs()
+
+
+def analyse(job: CronJob, root: Path | None, needs: Needs = NO_NEEDS) -> Analysis:
+    """What the job runs and needs; ``needs``: what its settings give it (an architecture,
+    programs its layers provide, Python requirements, accept_missing)."""
+    walker = _Walker(job, root, needs)
     stripped = strip_privileges(job.command)
     for wrapper in stripped.removed:
         walker.note(
@@ -487,9 +695,14 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
             UNPARSED,
             f"read approximately: cannot parse it ({reading.error or 'unsupported syntax'})",
         )
-    else:
+    elif not walker.guards(reading):  # it does something on the server: what?
         walker.reading(reading, "")
-    command, dropped = _drop_log_redirects(base, reading) if reading.parsed else (base, [])
+        for g, holds in walker.answers:
+            if g.path not in walker.files:  # a bundled path: the test reads the bundled copy
+                walker.edits.append((g.start, g.end, "true" if holds else "false"))
+    command, dropped = (
+        _drop_log_redirects(base, reading, walker.edits) if reading.parsed else (base, [])
+    )
     for target in dropped:
         walker.note(
             LOG_DROPPED,
@@ -513,10 +726,20 @@ def analyse(job: CronJob, root: Path | None, architecture: str | None = None) ->
     if walker.uses_run_parts:
         command = _with_run_parts(command, walker)
     files = sorted(walker.files.values(), key=lambda f: f.path)
-    command = rewrite(command, files)
+    command = rewrite(command, files, walker.aliases)
+    for written, name in sorted(walker.renamed.items(), key=lambda r: -len(r[0])):
+        command = replace_word(command, written, name)  # the runtime's or a layer's, on PATH
     files = [_point_at_bundle(f, files) for f in files]
     findings = _dedupe(walker.findings)
-    return Analysis(tuple(findings), tuple(files), command, walker.arch, tuple(walker.missing))
+    return Analysis(
+        tuple(findings),
+        tuple(files),
+        command,
+        walker.arch,
+        tuple(walker.missing),
+        walker.python,
+        tuple(sorted(walker.third_party)),
+    )
 
 
 def _dedupe(findings: list[Diagnostic]) -> list[Diagnostic]:

@@ -175,6 +175,12 @@ def plan(
             "servers at once and see the jobs they share.",
         ),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", "-c", help="Settings file (default: ./cronmigrate.yaml if present)."
+        ),
+    ] = None,
     against: Annotated[
         Path | None,
         typer.Option(
@@ -193,6 +199,7 @@ def plan(
         from cronmigrate.jobindex import INDEX
         from cronmigrate.plan.build import exit_code
         from cronmigrate.plan.changes import changes
+        from cronmigrate.settings import load as load_settings
 
         inputs = command.Inputs(timezone, target, allow_drift, system, now, root)
         if hosts:
@@ -202,7 +209,10 @@ def plan(
         else:
             if against is not None and not (against / INDEX).is_file():
                 raise UsageError(f"--against {against}: no {INDEX}: not an output of generate")
-            result = command.plan(crontabs or [], inputs, sys.stdin.buffer, against=against)
+            settings = load_settings(str(config) if config else None)
+            result = command.plan(
+                crontabs or [], inputs, sys.stdin.buffer, settings, against=against
+            )
         _print_plan(result, fmt)
         if against is not None:
             _print_changes(changes(result.previous, result), against, sys.stdout)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from cronmigrate import settings as config
+from cronmigrate import vendor
 from cronmigrate.commands.inputs import check_root
 from cronmigrate.commands.plan import Inputs, plan
 from cronmigrate.diagnostics import Severity
@@ -15,6 +16,7 @@ from cronmigrate.errors import UsageError
 from cronmigrate.jobindex import INDEX
 from cronmigrate.plan.build import exit_code
 from cronmigrate.plan.changes import ChangeSet, changes
+from cronmigrate.plan.changes import generated as changes_generated
 from cronmigrate.plan.model import Plan
 from cronmigrate.render.generate import IAC_CHOICES, Generated
 from cronmigrate.render.generate import generate as generate_tree
@@ -71,8 +73,31 @@ def generate(
         crontabs, inputs._replace(root=root), stdin, settings, target_default, host, before
     )
     which = set(IAC_CHOICES) if iac == "all" else {iac}
-    generated = generate_tree(planned, settings, which, host)
+    generated = generate_tree(planned, settings, which, host, vendored(planned))
     written = write_tree(output, generated.artifacts, force=force, inputs=given)
     return Outcome(
         planned, generated, written, changes(planned.previous, planned) if before else None
     )
+
+
+def vendored(planned: Plan) -> dict[str, tuple[tuple[str, bytes, int], ...]]:
+    """Function → the files of its job's ``requirements:`` (pip, once per set of pins and
+    CPU); every third-party module the job's scripts import must be among them."""
+    out: dict[str, tuple[tuple[str, bytes, int], ...]] = {}
+    done: dict[tuple[tuple[str, ...], str], vendor.Vendored] = {}
+    for jp in changes_generated(planned):
+        found = jp.analysis
+        if found is None or not found.python or not jp.settings.requirements:
+            continue
+        arch = jp.settings.architecture or "x86_64"
+        key = (jp.settings.requirements, arch)
+        if key not in done:
+            done[key] = vendor.install(jp.settings.requirements, arch, jp.function)
+        lacking = sorted(set(found.third_party) - done[key].modules)
+        if lacking:
+            raise vendor.VendorError(
+                f"{jp.source}: {jp.function} imports {', '.join(lacking)}, which its "
+                f"requirements: ({', '.join(jp.settings.requirements)}) do not provide"
+            )
+        out[jp.function] = done[key].files
+    return out

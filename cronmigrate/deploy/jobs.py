@@ -4,6 +4,7 @@ settings, command, bundle and schedules the plan decided for it; nothing is read
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cronmigrate.analysis.bundle import BundledFile
@@ -27,9 +28,16 @@ class DeployJob:
     target: str = "lambda"  # or "runcommand": the job stays on its server
     server_source: str = ""  # /etc/cron.d/x:3, the line on the server
 
+    vendored: tuple[tuple[str, bytes, int], ...] = ()  # requirements: (path, bytes, mode)
+
     @property
     def runcommand(self) -> bool:
         return self.target == "runcommand"
+
+    @property
+    def python(self) -> bool:
+        """It runs Python: its function is on Lambda's Python runtime."""
+        return self.plan.analysis is not None and self.plan.analysis.python
 
     @property
     def source(self) -> str:
@@ -96,8 +104,14 @@ class Deployment:
     host: str = ""  # --host: the server's name where several share one account
 
 
-def build(plan: Plan, settings: Settings, host: str = "") -> Deployment:
-    """Every job the plan calls migratable; a refused job is listed with its first error."""
+def build(
+    plan: Plan,
+    settings: Settings,
+    host: str = "",
+    vendored: Mapping[str, tuple[tuple[str, bytes, int], ...]] | None = None,
+) -> Deployment:
+    """Every job the plan calls migratable; a refused job is listed with its first error;
+    ``vendored``: the installed requirements of Python jobs, by function."""
     jobs: list[DeployJob] = []
     skipped: list[Diagnostic] = []
     for jp in plan.jobs:
@@ -120,6 +134,7 @@ def build(plan: Plan, settings: Settings, host: str = "") -> Deployment:
                 schedules=jp.translation.schedules,
                 target=jp.target,
                 server_source=jp.source,
+                vendored=(vendored or {}).get(jp.function, ()),
             )
         )
     return Deployment(plan, settings, tuple(jobs), tuple(skipped), plan.trigger, host)

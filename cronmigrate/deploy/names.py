@@ -18,6 +18,7 @@ HANDLER = "function.sh"  # the job's script in its zip: Lambda's Handler setting
 LAYER_DIR = "layers/bash-runtime"
 LAYER_ZIP = "dist/bash-runtime-layer.zip"
 LAYER_NAME = "cronmigrate-bash-runtime"
+PYTHON_WRAPPER = "/opt/cronmigrate/python-runtime"  # in the layer (render/runtime.py)
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Set by Lambda or by the runtime: a crontab line cannot override them.

@@ -68,7 +68,7 @@ def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
             names.LAYER_NAME,
             f"cronmigrate {__version__} bash runtime (Runtime API 2018-06-01)",
             Code(names.LAYER_ZIP, code_sha256[names.LAYER_ZIP]),
-            (aws.RUNTIME,),
+            (aws.RUNTIME, aws.PYTHON_RUNTIME),
             aws.ARCHITECTURES,
         )
     ]
@@ -241,6 +241,8 @@ def _lambda_job(
     env: tuple[tuple[str, Value], ...] = (("CRONMIGRATE_TIMEOUT", str(s.timeout)),)
     if _locked(job):
         env += (("CRONMIGRATE_LOCK_TABLE", R(LOCK_ID, "name")),)
+    if job.python:  # Lambda's Python runtime hands its start to the bash runtime
+        env += ((aws.EXEC_WRAPPER, names.PYTHON_WRAPPER),)
     function = R(ids.function_id)
     out.append(
         Function(
@@ -249,7 +251,7 @@ def _lambda_job(
             ids.function,
             ids.description,
             R(ids.role_id),
-            aws.RUNTIME,
+            aws.PYTHON_RUNTIME if job.python else aws.RUNTIME,
             names.HANDLER,
             s.architecture or "x86_64",
             s.memory,

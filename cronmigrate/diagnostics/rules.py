@@ -421,13 +421,76 @@ MISSING_RUN_PARTS_DIR = _rule(
 MISSING_TOOL = _rule(
     "CM501",
     "missing-tool",
+    E,
+    MIGRATION,
+    "A program the function would not have: it exits 127 on every run",
+    "provided.al2023 is AL2023-minimal: bash, coreutils, curl, gawk, grep. PHP, Perl, the "
+    "AWS CLI, database clients, rsync, ssh, mail, find, tar, flock and the like are not "
+    "there, nor is a program at an absolute path the server's copy does not hold. Such a job "
+    "is not generated: give it a layer that provides the program (`layers: [{arn: …, "
+    "provides: [php]}]` in cronmigrate.yaml), keep it on its server (`target: runcommand`), "
+    "or rewrite it. Python jobs get Lambda's Python runtime instead (see CM518, CM519). "
+    "`accept_missing: true` for a job generates it anyway (CM517).",
+)
+
+MISSING_TOOL_ACCEPTED = _rule(
+    "CM517",
+    "missing-tool-accepted",
     W,
     MIGRATION,
-    "A tool provided.al2023 does not have",
-    "provided.al2023 is AL2023-minimal: bash, coreutils, curl, gawk, grep. PHP, Python, "
-    "the AWS CLI, database clients, rsync, ssh, mail, find, tar, run-parts, flock and the "
-    "like need a layer (`layers:` in cronmigrate.yaml), a rewrite, or the runcommand "
-    "target. The message says which.",
+    "A program the function would not have, generated anyway (accept_missing: true)",
+    "As CM501, for a job whose settings say `accept_missing: true`: the function is "
+    "generated, and fails on every run unless the program reaches it some other way.",
+)
+
+PYTHON2 = _rule(
+    "CM518",
+    "python2",
+    E,
+    MIGRATION,
+    "Python 2: no Lambda runtime runs it",
+    "`python2`, `python2.7`, a `#!/usr/bin/python2` script, or a script Python 3 cannot "
+    "read: Lambda's last Python 2 runtime (python2.7) is deprecated, and a Python 3 runtime "
+    "refuses Python 2 syntax. Port the script to Python 3, or keep the job on its server "
+    "(`target: runcommand`).",
+)
+
+PYTHON_IMPORT = _rule(
+    "CM519",
+    "python-import",
+    E,
+    MIGRATION,
+    "A Python script imports a module that is neither the standard library nor bundled",
+    "A Python job runs on Lambda's Python runtime with the standard library and the scripts "
+    "bundled from the server's copy (a module next to the script is bundled with it). A "
+    "third-party module (requests, yaml, boto3 is an exception: the runtime has it) needs "
+    "`requirements: [requests==2.32.3]` for the job in cronmigrate.yaml: generate installs "
+    "exactly those versions into the function's zip. Otherwise the job fails with "
+    "ImportError on its first run.",
+)
+
+GUARDED_OUT = _rule(
+    "CM520",
+    "guarded-out",
+    E,
+    MIGRATION,
+    "A job whose path test means it does nothing on its server",
+    "`[ -x /usr/sbin/backupninja ] && …` on a server without backupninja, or `test -x "
+    "/usr/sbin/anacron || run-parts …` on a server with anacron: cron runs the line and "
+    "nothing happens. Migrated, it would do nothing too (or, worse, what the server never "
+    "did), so it is not generated. The test is evaluated against the server's copy "
+    "(`--root`).",
+)
+
+HOME_UNKNOWN = _rule(
+    "CM521",
+    "home-unknown",
+    W,
+    MIGRATION,
+    "The crontab owner's home directory is not known",
+    "cron sets `HOME` from the owner's entry in `/etc/passwd` (or the crontab's `HOME=` "
+    "line). Without `etc/passwd` in the server's copy, or without that user in it, a "
+    "`$HOME/…` or `~/…` program cannot be found, and is treated as missing (CM301).",
 )
 
 READ_ONLY = _rule(

@@ -89,6 +89,9 @@ def run_lambda(
         unzip(outdir / job["zip"], base / "task")
         env = {k: v for k, v in job["environment"].items() if v is not None}
         env["CRONMIGRATE_TIMEOUT"] = str(seconds)
+        if str(job.get("runtime", "")).startswith("python"):
+            # Lambda's Python runtime has /var/lang/bin/python3; here, this machine's python3
+            env["CRONMIGRATE_PYTHON"] = shutil.which("python3") or sys.executable
         if not use_aws:
             env["CRONMIGRATE_LOCAL"] = "1"
         else:

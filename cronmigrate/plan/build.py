@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from cronmigrate import aws_facts as aws
 from cronmigrate import jobindex
-from cronmigrate.analysis.walker import Analysis, analyse
+from cronmigrate.analysis.walker import Analysis, Needs, analyse
 from cronmigrate.crontab.model import CronJob, Crontab, CrontabKind
 from cronmigrate.crontab.read import read_crontabs
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation, echo, rules
@@ -140,7 +140,13 @@ def plan_crontabs(
             if target == "runcommand":
                 notes = [*notes, *_runcommand_notes(job, js)]
             else:
-                found = analyse(job, opts.root, js.architecture)
+                needs = Needs(
+                    js.architecture,
+                    frozenset(js.provides),
+                    js.accept_missing,
+                    js.requirements,
+                )
+                found = analyse(job, opts.root, needs)
                 notes = [*notes, *found.findings, *recommend_target(job, found.findings)]
                 if found.architecture and not js.architecture:
                     js = dataclasses.replace(js, architecture=found.architecture)
@@ -165,7 +171,7 @@ def plan_crontabs(
             target=target,
             identity=names.identities[i],
         )
-        if opts.cost is not None and live:
+        if opts.cost is not None and live and tr.status is not Status.REFUSED:
             jp = jp._replace(cost=job_cost(jp, opts.cost._replace(trigger=opts.trigger)))
         jobs.append(jp)
     counts = Counter(j.status.value for j in jobs)
@@ -174,6 +180,7 @@ def plan_crontabs(
         "ok": counts["ok"],
         "warning": counts["warning"],
         "refused": counts["refused"],
+        "cannot_run": sum(1 for j in jobs if cannot_run(j)),
         "disabled": counts["disabled"],
         "migrated": counts["migrated"],
         # lines, not findings: a line with two errors is one malformed line
@@ -340,6 +347,17 @@ def _relocate(tr: Translation, job: CronJob, notes: list[Diagnostic]) -> Transla
     return tr._replace(reasons=(*notes, *reasons), status=status)
 
 
+# A job refused for one of these would fail on every run: its program is missing.
+CANNOT_RUN = frozenset(
+    r.code for r in (rules.MISSING_SCRIPT, rules.MISSING_TOOL, rules.PYTHON2, rules.PYTHON_IMPORT)
+)
+
+
+def cannot_run(j: JobPlan) -> bool:
+    """Refused because a program it runs would not be there on Lambda (counted apart)."""
+    return j.status is Status.REFUSED and any(r.code in CANNOT_RUN for r in j.translation.reasons)
+
+
 def exit_code(plan: Plan) -> int:
     """0: every job migratable; 1: a job refused or a line malformed."""
     if plan.summary.get("refused", 0) or plan.summary.get("malformed", 0):
@@ -429,4 +447,5 @@ def build_hosts(hosts: Sequence[tuple[str, Path]], opts: PlanOptions) -> Plan:
     summary = {k: sum(plan.summary[k] for plan in plans) for k in plans[0].summary}
     counts = Counter(j.status.value for j in jobs)
     summary.update({k: counts[k] for k in ("ok", "warning", "refused", "disabled", "migrated")})
+    summary["cannot_run"] = sum(1 for j in jobs if cannot_run(j))
     return with_quotas(Plan(jobs, diags, files, opts.trigger, opts.timezone, summary))

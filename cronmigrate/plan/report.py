@@ -13,11 +13,19 @@ from typing import Any
 
 from cronmigrate import __version__
 from cronmigrate.analysis.secrets import is_secret, parameter_name
-from cronmigrate.aws_facts import FREE_TIERS, PRICES_AS_OF, PRICES_REGION
+from cronmigrate.aws_facts import (
+    FREE_TIERS,
+    PRICES_AS_OF,
+    PRICES_REGION,
+    PYTHON_RUNTIME,
+    RUNTIME,
+)
 from cronmigrate.diagnostics import Diagnostic, visible
 from cronmigrate.plan.model import JobPlan, Plan
 
-SCHEMA_VERSION = 2  # 2: a cost estimate per job and in the summary
+# 2: a cost estimate per job and in the summary. 3: each job's function (the name generate
+# gives it), its settings key, its line on the server and its runtime; cannot_run counted.
+SCHEMA_VERSION = 3
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
@@ -36,10 +44,20 @@ def _job(j: JobPlan) -> dict[str, Any]:
     env: dict[str, str] = {}
     for k, v in job.environment:
         # Never a secret's value (JSON plans end up in CI artefacts): where generate reads it.
-        env[k] = f"<secret: {parameter_name('<function>', k)}>" if is_secret(k, v) else v
+        secret = parameter_name(j.function or "<function>", k)
+        env[k] = f"<secret: {secret}>" if is_secret(k, v) else v
     proof = tr.proof
+    runtime = None
+    if j.function and j.target == "lambda":
+        python = j.analysis is not None and j.analysis.python
+        runtime = PYTHON_RUNTIME if python else RUNTIME
     return {
         "source": job.location.short,
+        "server_source": j.source or None,
+        "function": j.function or None,
+        "key": j.settings_key,
+        "target": j.target,
+        "runtime": runtime,
         "user": job.user,
         "schedule": job.schedule_text,
         "description": j.description,
@@ -131,9 +149,12 @@ def _count(n: int, one: str, many: str) -> str:
 
 def summary_line(plan: Plan) -> str:
     s = plan.summary
+    refused = f"{s['refused']} refused"
+    if s.get("cannot_run"):
+        refused += f" ({s['cannot_run']} cannot run on Lambda as they are)"
     return (
         f"{_count(s['jobs'], 'job', 'jobs')}: {s['ok']} ok, "
-        f"{_count(s['warning'], 'warning', 'warnings')}, {s['refused']} refused, "
+        f"{_count(s['warning'], 'warning', 'warnings')}, {refused}, "
         f"{s['disabled']} disabled, {s.get('migrated', 0)} migrated; "
         f"{_count(s['malformed'], 'malformed line', 'malformed lines')}; "
         f"{_count(s['schedules'], 'EventBridge schedule', 'EventBridge schedules')}"

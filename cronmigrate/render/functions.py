@@ -6,13 +6,15 @@ from cronmigrate import __version__
 from cronmigrate.deploy.jobs import DeployJob, Deployment
 from cronmigrate.deploy.names import HANDLER, JobIds, is_variable, secret_variables
 from cronmigrate.render import Artifact, Artifacts, zips
-from cronmigrate.render.runtime import ZONEINFO
+from cronmigrate.render.runtime import PYTHON_BIN, ZONEINFO
 from cronmigrate.render.templating import render as render_template
 
 
 def environment(job: DeployJob) -> tuple[list[tuple[str, str | None]], list[str]]:
     """The job's environment as cron gives it (crontab lines + cron's defaults), adapted
-    to Lambda: HOME is /tmp unless the crontab sets it, /opt/bin (layers) ends PATH."""
+    to Lambda: HOME is /tmp unless the crontab sets it, /opt/bin (layers) ends PATH; a Python
+    job finds the runtime's python3 (/var/lang/bin) and the distributions of its
+    requirements: (its zip's python/)."""
     cron = job.plan.job
     env: dict[str, str] = {}
     skipped: list[str] = []
@@ -22,7 +24,8 @@ def environment(job: DeployJob) -> tuple[list[tuple[str, str | None]], list[str]
         elif name not in skipped:
             skipped.append(name)
     env.setdefault("SHELL", "/bin/sh")
-    env["PATH"] = env.get("PATH", "/usr/bin:/bin") + ":/opt/bin"
+    extra = f":/var/lang/bin:/opt/{PYTHON_BIN}" if job.python else ""
+    env["PATH"] = env.get("PATH", "/usr/bin:/bin") + extra + ":/opt/bin"
     env.setdefault("HOME", "/tmp")
     user = cron.user or "cron"
     env.setdefault("LOGNAME", user)
@@ -51,6 +54,7 @@ def handler_text(job: DeployJob) -> str:
         secrets=secret_variables(job),
         lock_ttl_days=job.settings.lock_ttl_days,
         tz=None if any(k == "TZ" for k, _ in env) else job.timezone,
+        vendored=bool(job.vendored),
         zoneinfo=ZONEINFO,
     )
 
@@ -65,6 +69,10 @@ def render_job(job: DeployJob) -> Artifacts:
         mode = 0o755 if f.executable else 0o644
         entries.append((f.archive_path, data, mode))
         out[f"{ids.dir}/{f.archive_path}"] = Artifact(data, mode)
+    if job.vendored:
+        entries += [(f"python/{path}", data, mode) for path, data, mode in job.vendored]
+        pins = "".join(f"{r}\n" for r in job.settings.requirements)
+        out[f"{ids.dir}/requirements.txt"] = Artifact.text(pins)
     out[ids.zip] = Artifact(zips.build(entries))
     return out
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from cronmigrate.deploy import jobs, names, stack
@@ -38,10 +39,17 @@ class Generated(NamedTuple):
     warnings: tuple[str, ...]  # account quotas a deployment passes
 
 
-def generate(plan: Plan, settings: Settings, iac: set[str], host: str = "") -> Generated:
+def generate(
+    plan: Plan,
+    settings: Settings,
+    iac: set[str],
+    host: str = "",
+    vendored: Mapping[str, tuple[tuple[str, bytes, int], ...]] | None = None,
+) -> Generated:
     """The output tree of ``plan`` (built with these ``settings``, and ``--root``, ``--host``
-    and ``--target-default`` in its options): every job it calls migratable."""
-    deployment = jobs.build(plan, settings, host)
+    and ``--target-default`` in its options): every job it calls migratable; ``vendored``:
+    each Python job's installed requirements (by function)."""
+    deployment = jobs.build(plan, settings, host, vendored or {})
     artifacts: Artifacts = {}
     artifacts.update(runtime.render(jobs.zones_used(deployment.jobs)))
     artifacts.update(functions.render(deployment))

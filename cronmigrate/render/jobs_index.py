@@ -45,6 +45,7 @@ def render(deployment: Deployment, stack: Stack) -> Artifacts:
                 zip=fn.code.path,
                 layer_zip=names.LAYER_ZIP,
                 handler=fn.handler,
+                runtime=fn.runtime,
                 timeout=fn.timeout,
                 memory=fn.memory,
                 architecture=fn.architecture,

@@ -20,12 +20,19 @@ AWS_SH = "cronmigrate/aws.sh"  # /opt/cronmigrate/aws.sh on Lambda: the guard, s
 # (aws/aws-lambda-dotnet#1620: "tzdb is not installed" on provided.al2023), so a job's
 # function.sh points TZDIR here when /usr/share/zoneinfo lacks its zone.
 ZONEINFO = "cronmigrate/zoneinfo"
+# /opt/cronmigrate/python-runtime: the exec wrapper of Python jobs' functions; python-bin:
+# `python` and `python3` for them (the runtime's python3 comes first on their PATH).
+PYTHON_WRAPPER = "cronmigrate/python-runtime"
+PYTHON_BIN = "cronmigrate/python-bin"
 
 
 def render(zones: Iterable[str] = ("UTC",)) -> Artifacts:
     files: list[tuple[str, bytes, int]] = [
         ("bootstrap", bootstrap_text().encode(), 0o755),
         (AWS_SH, runtime_file("aws.sh").encode(), 0o644),
+        (PYTHON_WRAPPER, runtime_file("python-runtime").encode(), 0o755),
+        (f"{PYTHON_BIN}/python", runtime_file("python-shim").encode(), 0o755),
+        (f"{PYTHON_BIN}/python3", runtime_file("python-shim").encode(), 0o755),
     ]
     for zone in sorted(set(zones)):
         data = zone_file(zone)

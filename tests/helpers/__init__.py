@@ -119,9 +119,10 @@ def generate_into(outdir: Path, crontabs: list[str] | None = None, **kw: Any) ->
 
 
 # The outputs the IaC parity and deploy tests check: both triggers and the Run Command sample.
+SAMPLES_CONFIG = str(SAMPLES / "cronmigrate.yaml")
 OUTPUT_CASES: dict[str, dict[str, Any]] = {
-    "samples-scheduler": {},
-    "samples-rules": {"target": "rules", "timezone": "UTC"},
+    "samples-scheduler": {"config": SAMPLES_CONFIG},
+    "samples-rules": {"target": "rules", "timezone": "UTC", "config": SAMPLES_CONFIG},
     "server-root-runcommand": {
         "crontabs": ["etc/cron.d/app"],
         "cwd": SAMPLES / "server-root",

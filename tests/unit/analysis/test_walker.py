@@ -10,7 +10,7 @@ import pytest
 
 from cronmigrate.analysis import elf
 from cronmigrate.analysis.shell import read
-from cronmigrate.analysis.walker import analyse
+from cronmigrate.analysis.walker import Needs, analyse
 from cronmigrate.crontab.model import CronJob, CrontabKind
 from cronmigrate.crontab.parse import parse_crontab
 from cronmigrate.diagnostics import Severity
@@ -123,7 +123,7 @@ def test_log_redirections_are_dropped_from_the_lambda_command() -> None:
 
 def test_server_root_bundles_scripts_and_what_they_source() -> None:
     tab = parse_crontab((SERVER / "etc/cron.d/app").read_text(), "app", CrontabKind.SYSTEM)
-    report, artisan, backup, warm = tab.jobs
+    report, artisan, backup, warm, *_ = tab.jobs  # then the Python, $HOME and guard jobs
     a = analyse(report, SERVER)
     assert [f.path for f in a.bundle] == ["/opt/app/bin/report.sh", "/opt/app/lib/common.sh"]
     assert a.command == "${LAMBDA_TASK_ROOT}/root/opt/app/bin/report.sh --hourly 2>&1"
@@ -203,7 +203,7 @@ def test_compiled_program_sets_the_architecture(tmp_path: Path) -> None:
     assert [f.severity for f in a.findings if f.code == "CM513"] == [Severity.INFO]
     assert not [f for f in a.findings if f.code == "CM508"]
     other = "arm64" if info.architecture == "x86_64" else "x86_64"
-    refused = analyse(job("/opt/tool --run"), tmp_path, architecture=other)
+    refused = analyse(job("/opt/tool --run"), tmp_path, Needs(architecture=other))
     assert [f.severity for f in refused.findings if f.code == "CM508"] == [Severity.ERROR]
 
 

@@ -18,6 +18,8 @@ GOLDEN = ROOT / "tests" / "golden"
 NOW = "2026-11-25T12:00:00Z"
 SAMPLES = ["samples/etc/crontab", "samples/etc/cron.d", "samples/var/spool/cron/crontabs"]
 HARD = ["--user", "samples/hard-cases/crontab"]
+# As the README's quick start: the copy of the server and its settings.
+SAMPLE_OPTIONS = ["--root", "samples", "-c", "samples/cronmigrate.yaml", "-z", "Europe/Berlin"]
 
 
 cli = run_cli
@@ -33,7 +35,7 @@ def golden(name: str, actual: str) -> None:
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
 def test_plan_samples_golden(fmt: str) -> None:
-    res = cli("plan", *SAMPLES, "-z", "Europe/Berlin", "--now", NOW, "--format", fmt)
+    res = cli("plan", *SAMPLES, *SAMPLE_OPTIONS, "--now", NOW, "--format", fmt)
     assert res.returncode == 0, res.stderr
     assert res.stderr == ""
     golden(f"plan-samples.{ {'text': 'txt', 'json': 'json', 'markdown': 'md'}[fmt] }", res.stdout)
@@ -48,9 +50,16 @@ def test_plan_hard_cases_golden(target: str) -> None:
 
 def test_plan_server_root_golden() -> None:
     res = cli(
-        "plan", "--root", "samples/server-root", "samples/server-root/etc/cron.d", "--now", NOW
+        "plan",
+        "--root",
+        "samples/server-root",
+        "-c",
+        "samples/server-root/cronmigrate.yaml",
+        "samples/server-root/etc/cron.d",
+        "--now",
+        NOW,
     )
-    assert res.returncode == 0, res.stderr
+    assert res.returncode == 1, res.stderr  # one job does nothing on the server (CM520)
     golden("plan-server-root.txt", res.stdout)
 
 
@@ -255,7 +264,8 @@ def test_plan_never_prints_a_secret_value(tmp_path: Path, fmt: str) -> None:
     if fmt == "json":
         (job,) = json.loads(res.stdout)["jobs"]
         assert job["environment"]["PLAIN"] == "visible"
-        assert job["environment"]["DB_PASSWORD"] == "<secret: /cronmigrate/<function>/DB_PASSWORD>"
+        parameter = f"/cronmigrate/{job['function']}/DB_PASSWORD"  # where generate reads it
+        assert job["environment"]["DB_PASSWORD"] == f"<secret: {parameter}>"
 
 
 def test_garbage_input_gives_bounded_valid_utf8_output(tmp_path: Path) -> None:
@@ -325,7 +335,7 @@ def test_cost_estimate_matches_a_hand_computation(tmp_path: Path) -> None:
     (tmp_path / "tab").write_text("0 3 * * * /x\n*/5 * * * * /y\n")
     res = run_cli("plan", "tab", "--user", "--format", "json", cwd=tmp_path)
     doc = json.loads(res.stdout)
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == 3
     daily, five = (j["cost"] for j in doc["jobs"])
     days_per_month = 146097 / 4800  # days in 400 Gregorian years / months in them
     assert daily["runs_per_month"] == pytest.approx(days_per_month, abs=1e-4)

@@ -110,6 +110,11 @@ TESTED_ELSEWHERE = {
     "CM603": "test_cli.py::test_plan_over_several_hosts_reports_shared_jobs",
     "CM604": "test_cli.py::test_plan_warns_past_an_account_quota",
     "CM301": "test_generate.py::test_missing_script_is_reported_and_others_generated",
+    "CM517": "test_runs.py::test_a_missing_program_is_an_error_unless_a_layer_provides_it",
+    "CM518": "test_runs.py::test_python_2_is_refused_with_its_own_reason",
+    "CM519": "test_runs.py::test_a_third_party_import_needs_requirements",
+    "CM520": "test_runs.py::test_path_tests_are_evaluated_against_the_copy",
+    "CM521": "test_runs.py::test_an_unknown_home_is_said_once_and_its_programs_are_missing",
 }
 
 

@@ -1,5 +1,12 @@
 #!/bin/bash
-# Remove expired sessions of the web application.
+# Remove expired sessions of the web application. Bash and coreutils only (no find: the
+# Lambda runtime has no findutils).
 set -euo pipefail
-find "${SESSION_DIR:-/tmp/sessions}" -type f -mmin +120 -delete 2>/dev/null || true
+shopt -s nullglob
+limit=$(($(date +%s) - 7200))
+for f in "${SESSION_DIR:-/tmp/sessions}"/*; do
+    if [[ -f $f && $(stat -c %Y "$f") -lt $limit ]]; then
+        rm -f -- "$f"
+    fi
+done
 echo "sessions cleaned"
