@@ -352,13 +352,16 @@ class _Walker:
                 name not in SHELL_BUILTINS
                 and name not in AVAILABLE
                 and not _dynamic(name)
-                and self.on_path(name)
+                and self.root is not None
             ):
+                found = self.on_path(name)
+                where_it_is = (
+                    f"a program of the server's ({found})" if found else f"nor {self.copy}"
+                )
                 self.lacks(
                     name,
-                    f"{name} is not in provided.al2023 (it is a program of the server's): "
-                    "bundle it, add a layer that provides it, or keep the job on its server "
-                    "(target: runcommand)",
+                    f"{name} is not in provided.al2023, {where_it_is}: add a layer that "
+                    "provides it, or keep the job on its server (target: runcommand)",
                     where,
                 )
             return

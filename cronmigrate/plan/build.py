@@ -248,13 +248,32 @@ def _name_jobs(jobs: Sequence[CronJob], sources: Sequence[str], opts: PlanOption
         chosen.append(js)
         naming.append(Naming(job, ids[i], kept[i], js.name))
     keys = Namer(settings.name_prefix).assign(naming)
-    _check_every_key_matched(settings, set(matched))
+    read = {source.rsplit(":", 1)[0] for source in sources}
+    _check_every_key_matched(settings, set(matched), read, previous)
     _check_line_keys_still_name_their_job(settings, previous, matched, jobs, ids, keys)
     return Names(list(ids), keys, settings_keys, chosen)
 
 
-def _check_every_key_matched(settings: Settings, matched: set[str]) -> None:
-    unused = [k for k in settings.jobs if k not in matched]
+def _check_every_key_matched(
+    settings: Settings, matched: set[str], read: set[str], previous: Previous
+) -> None:
+    """A key that matches no job is a typo, or a job that is gone: an error. Not a key of a
+    crontab this run does not read (FILE:LINE of another file, or the name of a job the
+    previous output had in another crontab)."""
+    elsewhere = {
+        str(j.get(k))
+        for j in previous.jobs
+        if str(j.get("crontab", "")) not in read
+        for k in ("key", "function")
+    }
+
+    def unread(key: str) -> bool:
+        path, sep, line = key.rpartition(":")
+        if sep and line.isdigit() and path:
+            return "/" + path.lstrip("/") not in read
+        return key in elsewhere or settings.name_prefix + key in elsewhere
+
+    unused = [k for k in settings.jobs if k not in matched and not unread(k)]
     if unused:  # a typo, or a path as typed instead of as on the server: say so
         where = settings.job_where.get(unused[0], settings.path or "cronmigrate.yaml")
         raise ConfigError(

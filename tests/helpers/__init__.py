@@ -95,6 +95,7 @@ def generated_into(
     """Generate with the library (as the CLI does), from ``cwd`` so paths stay relative;
     the whole result (artifacts, deployment, the neutral stack, warnings)."""
     from cronmigrate import settings as config_mod
+    from cronmigrate.commands.generate import vendored
     from cronmigrate.plan.build import PlanOptions, build_plan
     from cronmigrate.render.generate import generate
     from cronmigrate.schedule.model import Trigger
@@ -106,7 +107,7 @@ def generated_into(
         settings_ = config_mod.load(config)
         options = PlanOptions(timezone, Trigger(target), now=NOW, root=root, settings=settings_)
         plan = build_plan(crontabs or SAMPLE_TABS, options)
-        generated = generate(plan, settings_, set(iac))
+        generated = generate(plan, settings_, set(iac), vendored=vendored(plan))
         write_tree(outdir, generated.artifacts)
     finally:
         os.chdir(old)

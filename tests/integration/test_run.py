@@ -93,3 +93,49 @@ def test_a_run_command_job_prints_its_script_and_runs_it_with_local(tmp_path: Pa
 def test_bad_run_arguments_are_one_line(out: Path, args: list[str], words: str) -> None:
     res = run_cli("run", str(out), *args)
     assert res.returncode == 2 and words in res.stderr and "Traceback" not in res.stderr
+
+
+@pytest.fixture(scope="module")
+def server_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server-root sample with its settings: the Python jobs (one installs idna from
+    PyPI into its zip), the $HOME job and the path-tested one."""
+    from tests.helpers import SAMPLES as samples
+
+    out = tmp_path_factory.mktemp("server") / "out"
+    server = samples / "server-root"
+    generate_into(
+        out,
+        ["etc/cron.d/app"],
+        cwd=server,
+        root=server,
+        config=str(server / "cronmigrate.yaml"),
+        iac=frozenset({"sam"}),
+    )
+    return out
+
+
+@pytest.mark.parametrize(
+    ("line", "printed"),
+    [
+        ("/etc/cron.d/app:16", '{"day": "2026-03-01", "mean": 5}'),  # stdlib + its helper module
+        ("/etc/cron.d/app:18", "xn--bcher-kva.example"),  # idna, from requirements:
+        ("/etc/cron.d/app:20", "monthly close for"),  # $HOME/bin/monthly, bundled
+        ("/etc/cron.d/app:22", "maintenance done"),  # [ -x … ] && …, the tool bundled
+    ],
+)
+def test_the_server_roots_jobs_run_from_their_real_zips(
+    server_out: Path, line: str, printed: str
+) -> None:
+    index = json.loads((server_out / "cronmigrate-jobs.json").read_text())
+    job = next(j for j in index["jobs"] if j["source"] == line)
+    res = run_cli("run", str(server_out), line, "--time", "2026-03-01T06:00:00Z")
+    assert res.returncode == 0, res.stderr
+    assert printed in res.stdout
+    python = line in ("/etc/cron.d/app:16", "/etc/cron.d/app:18")
+    assert job["runtime"] == ("python3.13" if python else "provided.al2023")
+    assert (job["environment"].get("AWS_LAMBDA_EXEC_WRAPPER") is not None) == python
+
+
+def test_a_job_that_does_nothing_on_its_server_is_not_generated(server_out: Path) -> None:
+    index = json.loads((server_out / "cronmigrate-jobs.json").read_text())
+    assert "/etc/cron.d/app:24" not in {j["source"] for j in index["jobs"]}  # backupninja

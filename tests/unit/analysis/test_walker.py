@@ -344,11 +344,18 @@ def test_a_link_loop_in_the_root_copy_is_a_missing_script(tmp_path: Path) -> Non
     assert a.missing == ("/opt/a.sh",) and a.bundle == ()
 
 
-def test_an_unknown_name_is_a_missing_tool_only_when_the_server_has_it(tmp_path: Path) -> None:
+def test_a_name_the_runtime_lacks_is_missing_wherever_it_is(tmp_path: Path) -> None:
+    """With a copy of the server, a program neither in the runtime nor bundled is missing on
+    Lambda: exit 127 on every run (a program of the server's, or one it lacks too)."""
     (tmp_path / "usr/bin").mkdir(parents=True)
     (tmp_path / "usr/bin/backup-tool").write_text("#!/bin/sh\n")
-    found = analyse(job("backup-tool --all; RANDOM_WORD x"), tmp_path).findings
-    assert [f.message.split(" ")[0] for f in found if f.code == "CM501"] == ["backup-tool"]
+    found = analyse(job("backup-tool --all; random-word x"), tmp_path).findings
+    messages = [f.message for f in found if f.code == "CM501"]
+    assert len(messages) == 2
+    assert "a program of the server's (/usr/bin/backup-tool)" in messages[0]
+    assert messages[1].startswith("random-word is not in provided.al2023, nor in the server's")
+    # without a copy (lint in a repository): an unknown word is not taken for a program
+    assert not [f for f in analyse(job("random-word x"), None).findings if f.code == "CM501"]
 
 
 def test_bashisms_in_a_posix_sh_script_are_reported(tmp_path: Path) -> None:

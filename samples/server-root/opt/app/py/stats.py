@@ -1,5 +1,6 @@
 #!/usr/bin/python3
 """Yesterday's figures from the report the hourly job keeps: the standard library only."""
+
 import datetime
 import json
 import statistics
