@@ -131,7 +131,7 @@ def check_deployed(aws: Emulator, deployment: Any, case: str) -> None:
         assert (f["MemorySize"], f["Timeout"], f["Runtime"]) == (
             job.settings.memory,
             job.settings.timeout,
-            "provided.al2023",
+            "python3.13" if job.python else "provided.al2023",
         )
         # The execution role: its own log group only.
         role = f["Role"].rsplit("/", 1)[1]
@@ -226,7 +226,7 @@ def thousand_jobs(path: Path) -> Path:
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     tmp = tmp_path_factory.mktemp("big")
-    tab = thousand_jobs(tmp / "crontab")
+    tab = thousand_jobs(tmp / "tab")  # a user crontab (a file named crontab is a system one)
     out = tmp / "out"
     deployment: Any = generate_into(out, [str(tab)], cwd=tmp, root=tmp, timezone="UTC")
     assert len(deployment.jobs) == 1000
