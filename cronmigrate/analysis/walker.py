@@ -354,9 +354,9 @@ class _Walker:
                 and not _dynamic(name)
                 and self.root is not None
             ):
-                found = self.on_path(name)
+                server = self.on_path(name)
                 where_it_is = (
-                    f"a program of the server's ({found})" if found else f"nor {self.copy}"
+                    f"a program of the server's ({server})" if server else f"nor {self.copy}"
                 )
                 self.lacks(
                     name,
