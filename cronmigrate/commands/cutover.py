@@ -172,9 +172,19 @@ def cron_next_run(schedule: CronSchedule | None, zone: str, now: dt.datetime) ->
                 break  # the day does not match: no minute of it does
             naive = dt.datetime.combine(day, dt.time(h, m))
             aware = naive.replace(tzinfo=tz)
-            if aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
-                continue  # in a daylight-saving gap
+            if not _exists(aware):  # in a daylight-saving gap
+                if schedule.wildcard:
+                    continue  # cron skips it
+                while not _exists(aware):  # a fixed time: cron runs it right after the jump
+                    naive += dt.timedelta(minutes=1)
+                    aware = naive.replace(tzinfo=tz)
             if aware > local:
                 return aware
         day += dt.timedelta(days=1)
     return None
+
+
+def _exists(aware: dt.datetime) -> bool:
+    """Does this wall-clock time exist in its zone (not in a daylight-saving gap)?"""
+    back = aware.astimezone(dt.UTC).astimezone(aware.tzinfo).replace(tzinfo=None)
+    return back == aware.replace(tzinfo=None)

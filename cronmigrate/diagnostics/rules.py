@@ -367,6 +367,32 @@ DST_DRIFT = _rule(
     "EventBridge Scheduler skips non-existent times and runs repeated ones once.",
 )
 
+IN_UTC = _rule(
+    "CM212",
+    "in-utc",
+    INF,
+    MIGRATION,
+    "The schedule is written in UTC to keep cron's behaviour across daylight saving",
+    "A job with `*` in its minute or hour field (`17 * * * *`, `*/15 * * * *`) runs every "
+    "hour of the clock: Debian's cron runs it in both hours when clocks go back and not in "
+    "the hour skipped when they go forward. EventBridge Scheduler in the crontab's zone would "
+    "run the repeated hour once; the same expression in UTC fires at exactly cron's instants, "
+    "all year, which the proof checks.",
+)
+
+CATCH_UP = _rule(
+    "CM213",
+    "catch-up",
+    INF,
+    MIGRATION,
+    "A second schedule runs what the spring-forward change skips, as Debian's cron does",
+    "A job at a fixed time inside the hour clocks skip (`30 2 * * *` in Europe/Berlin) is "
+    "run by Debian's cron right after the change; EventBridge Scheduler skips it. A second "
+    "schedule on the zone's rule for that day (`cron(0 3 ? MAR 1L *)`: 03:00 on the last "
+    "Sunday of March) runs it then, checked against Debian's cron for every change of the "
+    "proof's window; the zone's rule is taken to hold after it.",
+)
+
 NO_UTC_FORM = _rule(
     "CM206",
     "no-utc-form",

@@ -109,11 +109,18 @@ def changes(previous: Previous, plan: Plan) -> ChangeSet:
         old = before.get(f)
         if old is None:
             continue
-        exprs = [s.expression for s in j.translation.schedules]
-        old_exprs = [s.get("expression") for s in old.get("schedules", [])]
+        exprs = [(s.expression, s.timezone) for s in j.translation.schedules]
+        old_exprs = [(s.get("expression"), s.get("timezone")) for s in old.get("schedules", [])]
         if old.get("cron") not in (None, j.job.schedule_text) or old_exprs != exprs:
-            was = old.get("cron") or ", ".join(map(str, old_exprs))
-            scheduled.append(Change(f, j.source, f"schedule {was} → {j.job.schedule_text}"))
+            was = old.get("cron") or ", ".join(str(e) for e, _ in old_exprs)
+            if was == j.job.schedule_text:  # the same line, another EventBridge form
+                was, now_ = (
+                    ", ".join(f"{e} ({z})" for e, z in old_exprs),
+                    ", ".join(f"{e} ({z})" for e, z in exprs),
+                )
+                scheduled.append(Change(f, j.source, f"schedule {was} → {now_}"))
+            else:
+                scheduled.append(Change(f, j.source, f"schedule {was} → {j.job.schedule_text}"))
         elif "settings" in old and old["settings"] != j.settings.to_json():
             configured.append(
                 Change(f, j.source, _differences(old["settings"], j.settings.to_json()))

@@ -18,6 +18,7 @@ shift lands on the last day of a month.  Every result goes through :func:`fires.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
@@ -261,7 +262,123 @@ def _translate_schedule(s: CronSchedule, job: CronJob, zone: str, opts: Options)
             job,
             reasons,
         )
-    return _prove(s, job, zone, out_zone, crons, truths, reasons, opts, utc, bool(drift))
+    before = list(reasons)
+    result = _prove(s, job, zone, out_zone, crons, truths, reasons, opts, utc, bool(drift))
+    if (
+        opts.trigger is Trigger.SCHEDULER
+        and result.status is not Status.REFUSED
+        and result.proof is not None
+        and result.proof.dst_differences
+    ):
+        exact = _exact_across_dst(s, job, zone, local, truth, before, opts)
+        if exact is not None:
+            return exact
+    return result
+
+
+def _exact_across_dst(
+    s: CronSchedule,
+    job: CronJob,
+    zone: str,
+    local: Sequence[AwsCron],
+    truth: fires.Pair,
+    reasons: list[Diagnostic],
+    opts: Options,
+) -> Translation | None:
+    """A form that keeps cron's behaviour across the zone's changes, proven, where the zone's
+    own form does not: the schedule in UTC (a job every hour of the clock), or the zone's form
+    with a catch-up schedule for what the spring-forward change skips."""
+    offs = timezones.offsets(zone, opts.first_year, opts.last_year)
+    per_offset = {off: _utc_for(local, off) for off in offs}
+    forms = {tuple(sorted(c.expression for c in m)) if m else None for m in per_offset.values()}
+    made = per_offset[offs[0]]
+    if len(forms) == 1 and made is not None:
+        note = _diag(
+            rules.IN_UTC,
+            f"in UTC: every hour of the clock, so {zone}'s changes move no run; cron runs it in "
+            f"both repeated hours and not in the skipped one, which the same expression in "
+            f"{zone} would not do",
+            job,
+        )
+        try:
+            crons = [part for c in made for part in fit(c, aws.SCHEDULE_EXPRESSION_MAX)]
+        except AwsCronError:
+            crons = []
+        if crons:
+            shifted = fires.shift_pairs(truth, offs[0])
+            utc = _prove(s, job, zone, "UTC", crons, shifted, [*reasons, note], opts, True, False)
+            if utc.verified:
+                return utc
+    # A zone's rule is a weekday of a month: 28 years hold every weekday a date can fall on,
+    # so a day that only looks like "the fourth Friday" in a short window is found out.
+    long = opts._replace(last_year=opts.first_year + CATCH_UP_YEARS - 1)
+    diffs = dst_differences(s, local, zone, long, False)
+    extra = _catch_up(diffs, zone)
+    if extra is None:
+        return None
+    when = _rule_text(extra)
+    note = _diag(
+        rules.CATCH_UP,
+        f"a second schedule, {extra.expression} in {zone}, runs it {when}, when clocks go "
+        "forward and its time does not exist: Debian's cron runs it then, EventBridge "
+        "Scheduler alone would skip it",
+        job,
+    )
+    caught = _prove(
+        s, job, zone, zone, local, [truth], [*reasons, note], long, False, False, [extra]
+    )
+    return caught if caught.verified else None
+
+
+CATCH_UP_YEARS = 28
+_DOW_NUMBER = {6: 1, 0: 2, 1: 3, 2: 4, 3: 5, 4: 6, 5: 7}  # Python's weekday → EventBridge's
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _catch_up(diffs: Sequence[DstDiff], zone: str) -> AwsCron | None:
+    """The schedule that runs, on the day of each spring-forward change, what Debian's cron
+    runs right after it: one minute of that day, on a day EventBridge can name (the zone's
+    rule: the n-th or last weekday of a month). None when the differences are anything else."""
+    minutes: set[int] = set()
+    days: list[dt.date] = []
+    for tr, only_cron, only_aws in diffs:
+        if not tr.is_gap or only_aws or not only_cron or any(n != 1 for n in only_cron.values()):
+            return None
+        locals_ = {u + tr.after for u in only_cron}
+        minutes |= {m % (24 * 60) for m in locals_}
+        days += [dt.date(1970, 1, 1) + dt.timedelta(days=m // (24 * 60)) for m in locals_]
+    if len(minutes) != 1 or not days:
+        return None
+    hour, minute = divmod(minutes.pop(), 60)
+    months = {d.month for d in days}
+    weekdays = {d.weekday() for d in days}
+    if len(months) != 1 or len(weekdays) != 1:
+        return None
+    month, weekday = months.pop(), weekdays.pop()
+    nth = {(d.day - 1) // 7 + 1 for d in days}
+    last = all((d + dt.timedelta(days=7)).month != d.month for d in days)
+    dow = _DOW_NUMBER[weekday]
+    if len(nth) == 1 and nth != {5}:
+        spec = f"{dow}#{nth.pop()}"
+    elif last:
+        spec = f"{dow}L"
+    else:
+        return None
+    return AwsCron(str(minute), str(hour), "?", _MONTHS[month - 1], spec)
+
+
+def _rule_text(c: AwsCron) -> str:
+    """``03:00 on the last Sunday of March``: a catch-up schedule in words."""
+    python_weekday = {v: k for k, v in _DOW_NUMBER.items()}
+    day = _DAY_NAMES[python_weekday[int(c.dow[0])]]
+    month = calendar.month_name[_MONTHS.index(c.month) + 1]
+    which = (
+        "last"
+        if c.dow.endswith("L")
+        else ("first", "second", "third", "fourth")[int(c.dow[-1]) - 1]
+    )
+    return f"at {int(c.hours):02d}:{int(c.minutes):02d} on the {which} {day} of {month}"
 
 
 def _prove(
@@ -275,7 +392,10 @@ def _prove(
     opts: Options,
     utc: bool,
     drifting: bool,
+    extra: Sequence[AwsCron] = (),
 ) -> Translation:
+    """``crons`` against cron's fire times; ``extra`` (catch-up schedules) only in the
+    daylight-saving check, whose instants they are."""
     for c in crons:
         problems = expression_problems(c.expression)
         if problems:  # a bug in our own rendering: never hand AWS what it refuses
@@ -295,7 +415,7 @@ def _prove(
             job,
             reasons,
         )
-    diffs = [] if drifting else dst_differences(s, crons, zone, opts, utc)
+    diffs = [] if drifting else dst_differences(s, [*crons, *extra], zone, opts, utc)
     window = f"{opts.first_year}-{opts.last_year}"
     target = "the UTC rule" if utc else "EventBridge Scheduler"
     dst = [_dst_detail(d, zone, target) for d in diffs]
@@ -315,7 +435,7 @@ def _prove(
     proof = fires_proof(cmp.equal and not drifting, cmp.duplicates, tuple(dst), window)
     worst = max((r.severity for r in reasons), default=Severity.INFO)
     status = Status.WARNING if worst >= Severity.WARNING or not proof.verified else Status.OK
-    return Translation(_schedules(crons, out_zone), status, tuple(reasons), proof)
+    return Translation(_schedules([*crons, *extra], out_zone), status, tuple(reasons), proof)
 
 
 def fires_proof(equal: bool, duplicates: int, dst: tuple[str, ...], window: str) -> Proof:

@@ -164,7 +164,17 @@ def test_plan_against_an_output_says_what_generate_would_change(tmp_path: Path) 
     run(root, BEFORE, out)
     (root / "etc/cron.d/app").write_text(AFTER)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    res = run_cli("plan", "etc/cron.d/app", "--root", ".", "--against", str(out), cwd=root)
+    res = run_cli(
+        "plan",
+        "etc/cron.d/app",
+        "--root",
+        ".",
+        "-z",
+        "Europe/Berlin",
+        "--against",
+        str(out),
+        cwd=root,
+    )
     assert res.returncode == 0, res.stderr
     assert (
         "changes: 1 added, 0 removed, 1 schedule changed, 0 settings changed, 1 moved, 4 unchanged"

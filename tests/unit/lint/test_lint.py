@@ -59,6 +59,16 @@ CASES: dict[str, tuple[str, str, CrontabKind]] = {
     "CM204": (M + "0 2 1-7 * 0 /x\n", M + "0 2 1-7 * * /x\n", U),
     "CM209": (M + "0 2 1-7 * 0 /x\n", M + "0 2 1-7 * * /x\n", U),
     "CM205": (
+        M + "CRON_TZ=Europe/Berlin\n15,45 2 * * * /x\n",
+        M + "CRON_TZ=Europe/Berlin\n30 4 * * * /x\n",
+        U,
+    ),
+    "CM212": (
+        M + "CRON_TZ=Europe/Berlin\n17 * * * * /x\n",
+        M + "CRON_TZ=Europe/Berlin\n17 3 * * * /x\n",
+        U,
+    ),
+    "CM213": (
         M + "CRON_TZ=Europe/Berlin\n30 2 * * * /x\n",
         M + "CRON_TZ=Europe/Berlin\n30 4 * * * /x\n",
         U,

@@ -88,9 +88,11 @@ def test_half_hour_dst_lord_howe() -> None:
 @pytest.mark.parametrize(
     ("expr", "verified"),
     [
-        ("30 2 * * *", False),  # in the spring gap
-        ("*/15 * * * *", False),  # wildcard: twice in the autumn repeat
-        ("0 * * * *", False),  # '*' hour makes it a wildcard job too
+        ("30 2 * * *", True),  # in the spring gap: a catch-up schedule runs it at 03:00
+        ("*/15 * * * *", True),  # wildcard: twice in the autumn repeat, as UTC does
+        ("0 * * * *", True),  # '*' hour makes it a wildcard job too: UTC
+        ("15,45 2 * * *", False),  # two runs at 03:00 under cron: said, not faked
+        ("*/15 2 * * 0", False),  # wildcard on Sundays: no single UTC form, no catch-up
         ("0 1 * * *", True),  # clear of both
         ("0 3 * * *", True),  # right after the gap: runs once either way
         ("15 2 * 6 *", True),  # June only: no change that month
@@ -107,3 +109,74 @@ def test_plan_status_in_berlin(expr: str, verified: bool) -> None:
 def test_rules_target_uniform_in_dst_zone_checks_transitions() -> None:
     tr = run("*/15 * * * *", "America/New_York", Options(Trigger.RULES, False, 2026, 2028))
     assert tr.verified, tr.reasons
+
+
+# ------------------------------------------------------------------ exact across DST
+
+
+def _fired(schedules: list[tuple[str, str]], tr: timezones.Transition) -> list[int]:
+    """UTC minutes the emitted schedules fire around ``tr``: Scheduler's rules for a schedule
+    in a zone (gaps skipped, repeats once), every minute as it comes for one in UTC."""
+    from cronmigrate.schedule.eventbridge import parse
+
+    runs: list[int] = []
+    for expression, zone in schedules:
+        match = fires.aws_matcher([parse(expression)])
+        if zone == "UTC":
+            runs += fires.utc_runs(match, tr)
+        else:
+            runs += fires.scheduler_runs(match, tr)
+    return sorted(runs)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
+@pytest.mark.parametrize("expr", ["17 * * * *", "*/20 * * * *", "5,35 * * * *"])
+def test_a_job_every_hour_of_the_clock_is_exact_in_utc(zone: str, expr: str) -> None:
+    """cron runs it in both repeated hours and not in the skipped one: so does UTC."""
+    tr_ = run(expr, zone)
+    assert tr_.verified and tr_.status is Status.OK
+    assert {s.timezone for s in tr_.schedules} == {"UTC"}
+    assert rules.IN_UTC.code in {r.code for r in tr_.reasons}
+    s = sched(expr)
+    for year in (2027, 2030):
+        for gap in (True, False):
+            tr = transition(zone, year, gap)
+            expected = sorted(fires.debian_runs(s, tr))
+            assert _fired([(x.expression, x.timezone) for x in tr_.schedules], tr) == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "catch_up"),
+    [("Europe/Berlin", "cron(0 3 ? MAR 1L *)"), ("America/New_York", "cron(0 3 ? MAR 1#2 *)")],
+)
+def test_a_fixed_time_in_the_skipped_hour_gets_its_catch_up_run(zone: str, catch_up: str) -> None:
+    tr_ = run("30 2 * * *", zone)
+    assert tr_.verified, tr_.reasons
+    assert [(x.expression, x.timezone) for x in tr_.schedules] == [
+        ("cron(30 2 * * ? *)", zone),
+        (catch_up, zone),
+    ]
+    s = sched("30 2 * * *")
+    for year in (2026, 2031, 2040):  # beyond the proof's three years too
+        for gap in (True, False):
+            tr = transition(zone, year, gap)
+            fired = _fired([(x.expression, x.timezone) for x in tr_.schedules], tr)
+            assert fired == sorted(fires.debian_runs(s, tr)), (year, gap)
+
+
+def test_a_zone_whose_rule_no_weekday_of_a_month_says_stays_a_warning() -> None:
+    """Israel moves its clocks on the Friday before the last Sunday of March: the fourth
+    Friday in some years, the fifth in others. No catch-up is guessed; the dates are said."""
+    tr_ = run("30 2 * * *", "Asia/Jerusalem")
+    assert not tr_.verified and tr_.status is Status.WARNING
+    assert len(tr_.schedules) == 1
+    dst = next(r for r in tr_.reasons if r.code == rules.DST_DRIFT.code)
+    assert "clocks go forward" in dst.message
+
+
+def test_a_repeated_fixed_time_run_twice_by_cron_is_not_guessed() -> None:
+    """Two minutes in the skipped hour: cron runs the job twice at 03:00; one catch-up
+    schedule would run it once. Said, not faked."""
+    tr_ = run("15,45 2 * * *", "Europe/Berlin")
+    assert not tr_.verified
+    assert len(tr_.schedules) == 1
