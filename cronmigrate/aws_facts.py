@@ -26,6 +26,11 @@ SCHEDULE_NAME_MAX = 64
 ROLE_NAME_MAX = 64
 ROLE_NAME_PREFIX_MAX = 38
 
+# SNS Publish (SNS API Reference, Publish): a Subject of at most 100 printable ASCII
+# characters without line breaks; a Message of at most 262,144 bytes (256 KiB) of UTF-8.
+SNS_SUBJECT_MAX = 100
+SNS_MESSAGE_MAX = 262_144
+
 # Architectures (CreateFunction API reference, Architectures).
 ARCHITECTURES = ("x86_64", "arm64")
 

@@ -54,12 +54,35 @@ def jobs(doc: dict[str, Any]) -> list[Job]:
     return list(doc["jobs"])
 
 
-def find(doc: dict[str, Any], name: str) -> Job | None:
-    """The job ``name`` names: its function, its key, or its line on the server."""
-    for job in jobs(doc):
+def find(doc: dict[str, Any], name: str) -> list[Job]:
+    """The jobs ``name`` may name: its function, its directory under ``functions/`` (the
+    key), its line on the server (``/etc/cron.d/x:3``), else ``FILE:LINE`` where FILE and the
+    crontab's path on the server end alike: the path given to generate
+    (``copy/etc/cron.d/x:3``, ``/home/me/copy/etc/cron.d/x:3``) or its last names
+    (``cron.d/x:3``). One job, or the candidates, or none. (The index keeps no path as given:
+    the same input gives the same directory from any working directory.)"""
+    all_jobs = jobs(doc)
+    for job in all_jobs:
         if name in (job["function"], job.get("key"), job["source"], job["source"].lstrip("/")):
-            return job
-    return None
+            return [job]
+    path, sep, line = name.rpartition(":")
+    if not sep or not line.isdigit() or not path:
+        return []
+    want = _parts(path)
+    found = []
+    for job in all_jobs:
+        if job.get("line") != int(line):
+            continue
+        have = _parts(job.get("crontab") or "")
+        n = min(len(want), len(have))
+        if n and want[-n:] == have[-n:]:
+            found.append(job)
+    return found
+
+
+def _parts(path: str) -> tuple[str, ...]:
+    """A path's names, without ``.`` and empty ones: ``./etc//x`` and ``etc/x`` agree."""
+    return tuple(p for p in path.split("/") if p not in ("", "."))
 
 
 class Identity(NamedTuple):

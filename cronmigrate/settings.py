@@ -19,6 +19,7 @@ from cronmigrate.errors import CronmigrateError
 from cronmigrate.shipped import read
 
 DEFAULT_PATH = "cronmigrate.yaml"
+MAIL_CHOICES = ("output", "failures", "none")
 
 
 class ConfigError(CronmigrateError):
@@ -43,6 +44,7 @@ class JobSettings:
     max_event_age_seconds: int = 3600
     function_retries: int = 0
     lock: str = "dynamodb"  # the duplicate-delivery guard: dynamodb or none
+    mail: str = "output"  # what reaches MAILTO: output (as cron), failures, none
     lock_ttl_days: int = 7
     target: str | None = None  # lambda or runcommand (None: --target-default, else lambda)
     instances: tuple[str, ...] = ()  # runcommand: "tag:Name=web-1" or instance ids
@@ -164,6 +166,13 @@ def _job_settings(path: str, node: Any, base: JobSettings, per_job: bool) -> Job
         elif key == "lock":
             if value not in ("dynamodb", "none"):
                 raise ConfigError(f"{at}: lock must be dynamodb or none")
+            values[key] = value
+        elif key == "mail":
+            if value not in MAIL_CHOICES:
+                raise ConfigError(
+                    f"{at}: mail must be output (every run that writes output, as cron), "
+                    "failures (failed runs only) or none"
+                )
             values[key] = value
         elif key == "kms_key":
             if not isinstance(value, str) or not re.fullmatch(

@@ -342,14 +342,24 @@ def lint(ctx: typer.Context) -> None:
 @app.command("run")
 def run_job(
     outdir: Annotated[Path, typer.Argument(help="A directory written by `cronmigrate generate`.")],
-    job: Annotated[str, typer.Argument(help="The job: its function name, or FILE:LINE.")],
+    job: Annotated[
+        str,
+        typer.Argument(
+            help="The job: its function name, its directory under functions/, or its crontab "
+            "line FILE:LINE (the path on the server or as given to generate)."
+        ),
+    ],
     time_: Annotated[
         str | None,
         typer.Option("--time", help="The scheduled time the event says (ISO 8601; default now)."),
     ] = None,
     use_aws: Annotated[
         bool,
-        typer.Option("--aws", help="Use the duplicate guard and SSM (AWS_* variables)."),
+        typer.Option(
+            "--aws",
+            help="Use the account: the duplicate guard, SSM, mail (AWS_* variables, and "
+            "CRONMIGRATE_LOCK_TABLE and CRONMIGRATE_MAIL_TOPIC for what the deployment fills in).",
+        ),
     ] = False,
     local: Annotated[
         bool, typer.Option("--local", help="Run a Run Command job's script here with bash.")

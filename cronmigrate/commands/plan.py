@@ -43,6 +43,9 @@ def plan(
     if not crontabs:
         raise UsageError("give CRONTAB files (or --host NAME=DIR)")
     check_crontabs(crontabs)
+    # generate's default: plan is its dry run, the same checks (scripts under --root, which
+    # is this machine's / unless given)
+    inputs = inputs._replace(root=inputs.root or Path("/"))
     check_root(inputs.root)
     forced = None
     if inputs.system is not None:

@@ -92,6 +92,10 @@ def function_role(job: DeployJob) -> Role:
     policies.append(
         Policy("notify-on-failure", "notify", (allow("sns:Publish", R(job.failure_topic_id)),))
     )
+    if job.mail_topic_id:  # the runtime mails the job's output to its MAILTO topic
+        policies.append(
+            Policy("mail-output", "mail", (allow("sns:Publish", R(job.mail_topic_id)),))
+        )
     secrets = names.secret_variables(job)
     if secrets:
         arns = tuple(

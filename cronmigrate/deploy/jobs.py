@@ -46,7 +46,7 @@ class DeployJob:
 
     @property
     def mailto(self) -> tuple[str, ...]:
-        """MAILTO's e-mail addresses: failures go to them through an SNS topic."""
+        """MAILTO's e-mail addresses: what cron mailed them reaches them through SNS."""
         return mail_addresses(self.plan.job.env("MAILTO"))
 
     @property
@@ -56,15 +56,21 @@ class DeployJob:
         return self.plan.job.env("TZ") or self.plan.timezone
 
     @property
-    def alerts_id(self) -> str | None:
-        """Logical id of the SNS topic for this job's MAILTO (shared by equal MAILTOs)."""
-        return f"Alerts{short_hash(','.join(self.mailto), 8)}" if self.mailto else None
+    def mail_topic_id(self) -> str | None:
+        """Logical id of the SNS topic the runtime mails this job's output to, as cron mailed
+        MAILTO (one per distinct MAILTO); None when nothing is mailed (no address,
+        ``mail: none``, or a job left on its server)."""
+        if not self.mailto or self.settings.mail == "none" or self.runcommand:
+            return None
+        return f"Alerts{short_hash(','.join(self.mailto), 8)}"
 
     @property
     def failure_topic_id(self) -> str:
-        """Where the job's failures are published: its MAILTO's topic, else the
-        deployment's (cron mailed the local user when MAILTO was unset)."""
-        return self.alerts_id or FAILURE_TOPIC
+        """Where Lambda's on-failure destination and the Errors alarm publish: the
+        deployment's failure topic (``notify:``). A failure the runtime reports itself
+        (the job's exit status, the deadline) is mailed by it to MAILTO; this topic also
+        hears of the ones it cannot (a crash, a run Lambda dropped)."""
+        return FAILURE_TOPIC
 
 
 FAILURE_TOPIC = "FailureTopic"

@@ -133,6 +133,19 @@ def description(job: DeployJob) -> str:
     return cut(re.sub(r"[^\x20-\x7e]", "?", text), aws.DESCRIPTION_MAX)
 
 
+def mail_subject(job: DeployJob, host: str) -> str:
+    """cron's subject, ``Cron <user@host> command`` (do_command.c), the host being the
+    server's name (--host) or else the function's; ASCII and short enough for SNS (a
+    subject is printable ASCII of at most 100 characters: SNS API Reference, Publish), room
+    left for the runtime's " (failed)"."""
+    who = f"{job.plan.job.user or 'root'}@{host or job.function_name}"
+    text = re.sub(r"\s+", " ", f"Cron <{who}> {job.plan.job.command}").strip()
+    return cut(re.sub(r"[^\x20-\x7e]", "?", text), aws.SNS_SUBJECT_MAX - len(MAIL_FAILED))
+
+
+MAIL_FAILED = " (failed)"  # the runtime's mark on a failed run's subject (bootstrap)
+
+
 def input_document(job: DeployJob) -> str:
     """The event each scheduled invocation receives (Scheduler fills in the <aws.…> fields)."""
     return json.dumps(

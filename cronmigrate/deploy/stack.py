@@ -243,6 +243,12 @@ def _lambda_job(
         env += (("CRONMIGRATE_LOCK_TABLE", R(LOCK_ID, "name")),)
     if job.python:  # Lambda's Python runtime hands its start to the bash runtime
         env += ((aws.EXEC_WRAPPER, names.PYTHON_WRAPPER),)
+    if job.mail_topic_id:  # what cron mailed MAILTO, the runtime publishes (bootstrap)
+        env += (
+            ("CRONMIGRATE_MAIL", s.mail),
+            ("CRONMIGRATE_MAIL_SUBJECT", names.mail_subject(job, deployment.host)),
+            ("CRONMIGRATE_MAIL_TOPIC", R(job.mail_topic_id)),
+        )
     function = R(ids.function_id)
     out.append(
         Function(
@@ -385,7 +391,7 @@ def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> lis
         Topic(success, ids.success_topic_tf, "cron job succeeded"),
         Topic(failure, ids.failure_topic_tf, "cron job failed"),
     ]
-    for i, address in enumerate(_addresses(job.mailto, deployment)):
+    for i, address in enumerate(sorted(set(job.mailto) | set(deployment.settings.notify))):
         sid, stf = ids.subscription(address, i)
         out.append(Subscription(sid, stf, R(failure), "email", address))
     statements = [
@@ -429,40 +435,42 @@ def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> lis
     return out
 
 
-def _addresses(mailto: tuple[str, ...], deployment: Deployment) -> list[str]:
-    """A topic's e-mail subscribers: its MAILTO's addresses and the settings' ``notify:``."""
-    return sorted(set(mailto) | set(deployment.settings.notify))
-
-
 def _alerts(deployment: Deployment) -> list[Resource]:
-    """Where failures are told. cron mailed a job's output to MAILTO, or to the crontab's
-    owner when MAILTO was unset: here every deployment has a failure topic (with the
-    settings' ``notify:`` addresses), and each distinct MAILTO its own (its addresses and
-    ``notify:``'s). A failed run is published by Lambda's on-failure destination and by the
-    function's Errors alarm. Each address confirms its subscription once, from the e-mail
-    AWS sends."""
+    """Where runs are told. cron mailed a job's output to MAILTO (to the crontab's owner
+    when MAILTO was unset), whatever the exit status, and nothing when there was none: here
+    each distinct MAILTO has a topic its addresses subscribe to, which the runtime publishes
+    a run's output to (``mail:``); the deployment's failure topic, with the settings'
+    ``notify:`` addresses, hears of every failure from Lambda's on-failure destination and
+    the functions' Errors alarms (also what the runtime cannot report: a crash, a run Lambda
+    dropped). Each address confirms its subscription once, from the e-mail AWS sends."""
     out: list[Resource] = []
     if not deployment.jobs:
         return out
-    topics: list[tuple[str, str, tuple[str, ...]]] = [
-        (FAILURE_TOPIC, "Failures of every job without a MAILTO address, and alarms", ())
+    topics: list[tuple[str, str, str, tuple[str, ...]]] = [
+        (
+            FAILURE_TOPIC,
+            "cron job failures",
+            "Failures of every job (Lambda's on-failure destination) and alarms",
+            deployment.settings.notify,
+        )
     ]
     seen: set[str] = set()
     for job in deployment.jobs:
-        if not job.alerts_id or job.alerts_id in seen or job.runcommand:
+        if not job.mail_topic_id or job.mail_topic_id in seen:
             continue
-        seen.add(job.alerts_id)
+        seen.add(job.mail_topic_id)
         topics.append(
             (
-                job.alerts_id,
-                f"Failures of the jobs whose MAILTO is {', '.join(job.mailto)}",
+                job.mail_topic_id,
+                "cron mail",
+                f"What the jobs whose MAILTO is {', '.join(job.mailto)} mail",
                 job.mailto,
             )
         )
-    for tid, comment, mailto in topics:
+    for tid, display, comment, addresses in topics:
         tf = tf_label(tid)
-        out.append(Topic(tid, tf, "cron job failures", comment))
-        for i, address in enumerate(_addresses(mailto, deployment)):
+        out.append(Topic(tid, tf, display, comment))
+        for i, address in enumerate(sorted(addresses)):
             sid, stf = names.subscription(tid, address, i)
             out.append(Subscription(sid, stf, R(tid), "email", address))
     return out

@@ -651,9 +651,10 @@ MAILTO = _rule(
     INF,
     MIGRATION,
     "MAILTO names a local account",
-    "cron mailed the output to a local mailbox (`MAILTO=root`). On AWS a job's failures "
-    "go to an SNS topic with an e-mail subscription per MAILTO address; a local account "
-    "has no address, so nobody is told.",
+    "cron mailed the output to a local mailbox (`MAILTO=root`). On AWS a job's output is "
+    "published to an SNS topic with an e-mail subscription per MAILTO address; a local "
+    "account has no address, so only the deployment's failure topic (`notify:`) hears of "
+    "failures, and output stays in CloudWatch Logs.",
 )
 
 SECRET = _rule(

@@ -6,7 +6,9 @@ the one the job's schedule sends, for ``--time``; the deadline is the function's
 the environment is the template's. Where the machine allows it (root, or user namespaces)
 the job runs in a private mount namespace with its own /tmp, the layer on /opt: a job that
 cleans /tmp cleans its own. No Docker, no AWS account: the duplicate guard and SSM reads are
-skipped unless ``aws`` is set.
+skipped, and what the job would mail is printed, unless ``aws`` is set; then the variables the
+deployment fills in (the lock table, the MAILTO topic: null in the job index) come from this
+environment, and the SDKs' AWS_ENDPOINT_URL variables point the calls at any AWS.
 """
 
 from __future__ import annotations
@@ -40,13 +42,20 @@ class Result(NamedTuple):
 
 
 def load_job(outdir: Path, name: str) -> dict[str, Any]:
-    """The job named ``name`` (function name, or its crontab line FILE:LINE) in ``outdir``."""
+    """The job ``name`` names in ``outdir``: its function, its directory under functions/,
+    or its crontab line FILE:LINE (on the server, or as given to generate)."""
     doc = jobindex.read(outdir)
-    job = jobindex.find(doc, name)
-    if job is None:
-        known = ", ".join(j["function"] for j in jobindex.jobs(doc)[:5])
-        raise RunError(f"{outdir}: no job {name!r} (jobs are named by function, e.g. {known})")
-    return job
+    found = jobindex.find(doc, name)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        which = ", ".join(f"{j['function']} ({j['source']})" for j in found)
+        raise RunError(f"{outdir}: {name!r} could be any of {which}: give the function's name")
+    known = ", ".join(f"{j['function']} ({j['source']})" for j in jobindex.jobs(doc)[:3])
+    raise RunError(
+        f"{outdir}: no job {name!r}: name a job by its function, its directory under "
+        f"functions/, or its crontab line FILE:LINE, e.g. {known}"
+    )
 
 
 def event(job: dict[str, Any], when: dt.datetime) -> dict[str, Any]:
@@ -94,8 +103,15 @@ def run_lambda(
             env["CRONMIGRATE_PYTHON"] = shutil.which("python3") or sys.executable
         if not use_aws:
             env["CRONMIGRATE_LOCAL"] = "1"
-        else:
+        else:  # the account's: credentials, region, endpoints, and what the deploy fills in
             env.update({k: v for k, v in os.environ.items() if k.startswith("AWS_")})
+            env.update(
+                {
+                    k: os.environ[k]
+                    for k, v in job["environment"].items()
+                    if v is None and k in os.environ
+                }
+            )
         private = "64m" if can_unshare() else None
         if private is None:
             env["CRONMIGRATE_LAYER"] = str(base / "opt")

@@ -1,6 +1,10 @@
 # shellcheck shell=bash
-# cronmigrate's AWS calls from bash, sourced by a job's function.sh: the duplicate-delivery
-# guard (DynamoDB) and secrets (SSM Parameter Store).
+# cronmigrate's AWS calls from bash, sourced by a job's function.sh and the bootstrap: the
+# duplicate-delivery guard (DynamoDB), secrets (SSM Parameter Store) and mail (SNS).
+#
+# Endpoints follow the AWS SDKs' variables (AWS SDKs and Tools Reference Guide, "Service-specific
+# endpoints"): AWS_ENDPOINT_URL_<SERVICE> (DYNAMODB, SSM, SNS), else AWS_ENDPOINT_URL, else the
+# region's public endpoint; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true ignores both variables.
 #
 # EventBridge delivers at least once, so a scheduled run can arrive twice. Before the job
 # runs, guard_claim writes the item "<job>#<scheduled time>" to a DynamoDB table with a
@@ -45,7 +49,20 @@ _guard_hmac() {
     REPLY=${inner%% *}
 }
 
-# aws_sign SERVICE TARGET CONTENT_TYPE HOST BODY AMZ_DATE: SigV4 headers, one per line, in REPLY.
+# aws_endpoint SERVICE: the URL to call SERVICE (dynamodb, ssm, sns) at, in REPLY.
+aws_endpoint() {
+    local service=$1 var
+    var=AWS_ENDPOINT_URL_${service^^}
+    if [[ ${AWS_IGNORE_CONFIGURED_ENDPOINT_URLS:-} != true ]]; then
+        REPLY=${!var:-${AWS_ENDPOINT_URL:-}}
+        REPLY=${REPLY%/}
+        [[ -n $REPLY ]] && return 0
+    fi
+    REPLY=https://$service.${AWS_REGION:-us-east-1}.amazonaws.com
+}
+
+# aws_sign SERVICE TARGET CONTENT_TYPE HOST BODY AMZ_DATE: SigV4 headers, one per line, in REPLY
+# (TARGET empty: a query-protocol call, without X-Amz-Target).
 aws_sign() {
     local service=$1 target=$2 type=$3 host=$4 body=$5 amz_date=$6 day=${6:0:8}
     local region=${AWS_REGION:-us-east-1} token=${AWS_SESSION_TOKEN:-}
@@ -58,8 +75,10 @@ aws_sign() {
         headers+="x-amz-security-token:$token"$'\n'
         signed+=";x-amz-security-token"
     fi
-    headers+="x-amz-target:$target"$'\n'
-    signed+=";x-amz-target"
+    if [[ -n $target ]]; then
+        headers+="x-amz-target:$target"$'\n'
+        signed+=";x-amz-target"
+    fi
     canonical="POST"$'\n'"/"$'\n'$'\n'"$headers"$'\n'"$signed"$'\n'"$payload_hash"
     scope="$day/$region/$service/aws4_request"
     sts=$(printf '%s' "$canonical" | sha256sum)
@@ -74,40 +93,43 @@ aws_sign() {
     signature=$REPLY
     REPLY="Authorization: AWS4-HMAC-SHA256 Credential=${AWS_ACCESS_KEY_ID:-}/$scope, "
     REPLY+="SignedHeaders=$signed, Signature=$signature"$'\n'
-    REPLY+="Content-Type: $type"$'\n'"X-Amz-Date: $amz_date"$'\n'"X-Amz-Target: $target"
+    REPLY+="Content-Type: $type"$'\n'"X-Amz-Date: $amz_date"
+    [[ -n $target ]] && REPLY+=$'\n'"X-Amz-Target: $target"
     [[ -n $token ]] && REPLY+=$'\n'"X-Amz-Security-Token: $token"
     return 0
 }
 
-# guard_sign BODY AMZ_DATE: aws_sign for a DynamoDB PutItem (host: GUARD_HOST or the region's).
+# guard_sign BODY AMZ_DATE: aws_sign for a DynamoDB PutItem at the DynamoDB endpoint.
 guard_sign() {
-    aws_sign dynamodb DynamoDB_20120810.PutItem application/x-amz-json-1.0 \
-        "${GUARD_HOST:-dynamodb.${AWS_REGION:-us-east-1}.amazonaws.com}" "$1" "$2"
+    aws_endpoint dynamodb
+    aws_sign dynamodb DynamoDB_20120810.PutItem application/x-amz-json-1.0 "${REPLY#*://}" "$1" "$2"
 }
 
-# _aws_post URL SERVICE TARGET CONTENT_TYPE BODY: sign and send; body and status in REPLY
-# ("<body>\n<status>").
+# _aws_post SERVICE TARGET CONTENT_TYPE BODY: sign and send to SERVICE's endpoint; body and
+# status in REPLY ("<body>\n<status>").
 _aws_post() {
-    local url=$1 line
+    local url line
     local -a args=()
-    aws_sign "$2" "$3" "$4" "${url#*://}" "$5" "$(date -u +%Y%m%dT%H%M%SZ)"
+    aws_endpoint "$1"
+    url=$REPLY
+    aws_sign "$1" "$2" "$3" "${url#*://}" "$4" "$(date -u +%Y%m%dT%H%M%SZ)"
     while IFS= read -r line; do
         args+=(-H "$line")
     done <<<"$REPLY"
-    REPLY=$(curl -sS -m 10 -X POST "${args[@]}" --data-binary "$5" -w '\n%{http_code}' "$url/" 2>&1)
+    # the body on standard input: an argument may not exceed 128 KiB (MAX_ARG_STRLEN)
+    REPLY=$(printf '%s' "$4" |
+        curl -sS -m 10 -X POST "${args[@]}" --data-binary @- -w '\n%{http_code}' "$url/" 2>&1)
 }
 
 # guard_claim TABLE JOB SCHEDULED_TIME TTL_DAYS
 # 0: this delivery runs the job; 1: a duplicate, skip it; 2: the guard could not decide.
 guard_claim() {
     local table=$1 job=$2 when=$3 days=$4 now expires body status
-    local region=${AWS_REGION:-us-east-1}
     now=$(date -u +%s)
     expires=$((now + days * 86400))
     body="{\"TableName\":\"$table\",\"Item\":{\"pk\":{\"S\":\"$job#$when\"},"
     body+="\"expires\":{\"N\":\"$expires\"}},\"ConditionExpression\":\"attribute_not_exists(pk)\"}"
-    _aws_post "${GUARD_ENDPOINT:-https://dynamodb.$region.amazonaws.com}" dynamodb \
-        DynamoDB_20120810.PutItem application/x-amz-json-1.0 "$body"
+    _aws_post dynamodb DynamoDB_20120810.PutItem application/x-amz-json-1.0 "$body"
     status=${REPLY##*$'\n'}
     case $status in
         200) return 0 ;;
@@ -119,9 +141,8 @@ guard_claim() {
 
 # ssm_parameter NAME: the decrypted value of an SSM parameter, in REPLY; 1 on failure.
 ssm_parameter() {
-    local region=${AWS_REGION:-us-east-1} status value
-    _aws_post "${SSM_ENDPOINT:-https://ssm.$region.amazonaws.com}" ssm AmazonSSM.GetParameter \
-        application/x-amz-json-1.1 "{\"Name\":\"$1\",\"WithDecryption\":true}"
+    local status value
+    _aws_post ssm AmazonSSM.GetParameter application/x-amz-json-1.1 "{\"Name\":\"$1\",\"WithDecryption\":true}"
     status=${REPLY##*$'\n'}
     if [[ $status != 200 || ! $REPLY =~ \"Value\":\ ?\"(([^\"\\]|\\.)*)\" ]]; then
         printf 'cronmigrate: SSM parameter %s: %s %s\n' "$1" "$status" "${REPLY%$'\n'*}" >&2
@@ -133,4 +154,34 @@ ssm_parameter() {
     value=${value//\\\//\/}
     value=${value//$'\001'/\\\\}
     printf -v REPLY '%b' "$value"
+}
+
+# _form_encode TEXT: TEXT percent-encoded byte by byte (application/x-www-form-urlencoded), in
+# REPLY; every byte is encoded, which the form encoding allows and needs no table.
+_form_encode() {
+    REPLY=$(printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n' | sed 's/../%&/g')
+}
+
+# sns_publish TOPIC_ARN SUBJECT MESSAGE: publish to an SNS topic (query protocol, API version
+# 2010-03-31). SNS takes a UTF-8 message of at most 256 KiB and an ASCII subject of at most
+# 100 characters (SNS API Reference, Publish); a message SNS refuses as not UTF-8 is sent again
+# with its bytes above 0x7f as '?'. 0 when published.
+sns_publish() {
+    local topic=$1 subject=$2 message=$3 body status attempt
+    for attempt in 1 2; do
+        body="Action=Publish&Version=2010-03-31"
+        _form_encode "$topic"
+        body+="&TopicArn=$REPLY"
+        _form_encode "${subject:0:100}"
+        body+="&Subject=$REPLY"
+        _form_encode "$message"
+        body+="&Message=$REPLY"
+        _aws_post sns "" "application/x-www-form-urlencoded; charset=utf-8" "$body"
+        status=${REPLY##*$'\n'}
+        [[ $status == 200 ]] && return 0
+        [[ $attempt == 1 && $status == 400 && $REPLY == *InvalidParameter* ]] || break
+        message=$(printf '%s' "$message" | tr '\200-\377' '?')
+    done
+    printf 'cronmigrate: SNS Publish to %s: %s %s\n' "$topic" "$status" "${REPLY%$'\n'*}" >&2
+    return 1
 }

@@ -6,14 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
 import unittest.mock
 import uuid
 import zipfile
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -39,7 +36,7 @@ CREDS = {
 def test_signature_matches_botocore() -> None:
     body = json.dumps({"TableName": "t", "Item": {"pk": {"S": "job#2026-11-25T12:00:00Z"}}})
     env = {**os.environ, **CREDS, "AWS_REGION": "eu-west-1"}
-    script = f'source {GUARD}; GUARD_HOST=dynamodb.eu-west-1.amazonaws.com guard_sign "$1" "$2"'
+    script = f'source {GUARD}; guard_sign "$1" "$2"'  # the region's endpoint
     res = subprocess.run(
         ["bash", "-c", script + '; printf "%s" "$REPLY"', "x", body, "20261125T120000Z"],
         env=env,
@@ -80,43 +77,6 @@ def test_signature_matches_botocore() -> None:
     assert ours["X-Amz-Security-Token"] == CREDS["AWS_SESSION_TOKEN"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def moto() -> Iterator[str]:
-    port = _free_port()
-    # One request at a time: DynamoDB's conditional writes are atomic, moto's are not when
-    # two requests are served by two threads at once (both PutItems could succeed).
-    serve = (
-        "import sys\n"
-        "from werkzeug.serving import run_simple\n"
-        "from moto.server import DomainDispatcherApplication, create_backend_app\n"
-        "app = DomainDispatcherApplication(create_backend_app)\n"
-        "run_simple('127.0.0.1', int(sys.argv[1]), app, threaded=False)\n"
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", serve, str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture
 def table(moto: str) -> str:
     name = f"locks-{uuid.uuid4().hex[:8]}"
@@ -137,7 +97,7 @@ def table(moto: str) -> str:
 
 
 def claim(moto: str, table: str, job: str, when: str) -> int:
-    env = dict(os.environ, **CREDS, GUARD_ENDPOINT=moto)
+    env = dict(os.environ, **CREDS, AWS_ENDPOINT_URL_DYNAMODB=moto)
     res = subprocess.run(
         ["bash", "-c", f'source {GUARD}; guard_claim "$@"', "x", table, job, when, "7"],
         env=env,
@@ -187,7 +147,7 @@ def test_generated_function_runs_once_per_scheduled_time(
     _unpack_layer_and_job(out, tmp_path)
     env = {
         **CREDS,
-        "GUARD_ENDPOINT": moto,
+        "AWS_ENDPOINT_URL": moto,  # every service's, as the SDKs read it
         "CRONMIGRATE_LOCK_TABLE": table,
         "CRONMIGRATE_LAYER": str(tmp_path / "opt"),
     }
@@ -228,7 +188,7 @@ def _ssm(moto: str) -> object:
 def test_ssm_parameter_reads_a_secure_string(moto: str, value: str) -> None:
     name = f"/cronmigrate/test/{uuid.uuid4().hex[:8]}"
     _ssm(moto).put_parameter(Name=name, Value=value, Type="SecureString")  # type: ignore[attr-defined]
-    env = {**os.environ, **CREDS, "SSM_ENDPOINT": moto, "LC_ALL": "C.UTF-8"}
+    env = {**os.environ, **CREDS, "AWS_ENDPOINT_URL_SSM": moto, "LC_ALL": "C.UTF-8"}
     res = subprocess.run(
         ["bash", "-c", f'source {GUARD}; ssm_parameter "$1" && printf "%s" "$REPLY"', "x", name],
         env=env,
@@ -269,8 +229,8 @@ def test_secrets_stay_out_of_every_file_and_reach_the_job(
     _unpack_layer_and_job(out, tmp_path)
     env = {
         **CREDS,
-        "GUARD_ENDPOINT": moto,
-        "SSM_ENDPOINT": moto,
+        "AWS_ENDPOINT_URL_DYNAMODB": moto,
+        "AWS_ENDPOINT_URL_SSM": moto,
         "CRONMIGRATE_LOCK_TABLE": table,
         "CRONMIGRATE_LAYER": str(tmp_path / "opt"),
     }
@@ -283,3 +243,77 @@ def test_secrets_stay_out_of_every_file_and_reach_the_job(
         proc.terminate()
         logs = proc.stdout.read() if proc.stdout else b""
     assert b"token=from-ssm" in logs
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "https://sns.eu-west-1.amazonaws.com"),
+        ({"AWS_ENDPOINT_URL": "http://localhost:5000/"}, "http://localhost:5000"),
+        (
+            {"AWS_ENDPOINT_URL": "http://a:1", "AWS_ENDPOINT_URL_SNS": "http://b:2"},
+            "http://b:2",
+        ),
+        ({"AWS_ENDPOINT_URL_DYNAMODB": "http://b:2"}, "https://sns.eu-west-1.amazonaws.com"),
+        (
+            {"AWS_ENDPOINT_URL": "http://a:1", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"},
+            "https://sns.eu-west-1.amazonaws.com",
+        ),
+    ],
+)
+def test_endpoints_follow_the_sdk_variables(env: dict[str, str], expected: str) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    res = subprocess.run(
+        ["bash", "-c", f'source {GUARD}; aws_endpoint sns; printf "%s" "$REPLY"'],
+        env={**clean, "AWS_REGION": "eu-west-1", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert res.stdout == expected
+
+
+def test_query_protocol_signature_matches_botocore() -> None:
+    """SNS speaks the query protocol: a form body and no X-Amz-Target header."""
+    body = "Action=Publish&Version=2010-03-31&Message=%68%69"
+    kind = "application/x-www-form-urlencoded; charset=utf-8"
+    env = {**os.environ, **CREDS, "AWS_REGION": "eu-west-1"}
+    script = (
+        f'source {GUARD}; aws_sign sns "" "$3" sns.eu-west-1.amazonaws.com "$1" "$2"; '
+        'printf "%s" "$REPLY"'
+    )
+    res = subprocess.run(
+        ["bash", "-c", script, "x", body, "20261125T120000Z", kind],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours = dict(line.split(": ", 1) for line in res.stdout.splitlines())
+    assert "X-Amz-Target" not in ours
+    req = AWSRequest(
+        method="POST",
+        url="https://sns.eu-west-1.amazonaws.com/",
+        data=body,
+        headers={"Content-Type": kind},
+    )
+    auth = SigV4Auth(
+        Credentials(
+            CREDS["AWS_ACCESS_KEY_ID"], CREDS["AWS_SECRET_ACCESS_KEY"], CREDS["AWS_SESSION_TOKEN"]
+        ),
+        "sns",
+        "eu-west-1",
+    )
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def utcnow(cls) -> Frozen:
+            return cls(2026, 11, 25, 12, 0, 0)
+
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Frozen:
+            return cls(2026, 11, 25, 12, 0, 0, tzinfo=tz)
+
+    with unittest.mock.patch("botocore.auth.datetime.datetime", Frozen):
+        auth.add_auth(req)
+    assert ours["Authorization"] == req.headers["Authorization"]

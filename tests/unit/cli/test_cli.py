@@ -17,7 +17,7 @@ from tests.helpers import ROOT, run_cli
 GOLDEN = ROOT / "tests" / "golden"
 NOW = "2026-11-25T12:00:00Z"
 SAMPLES = ["samples/etc/crontab", "samples/etc/cron.d", "samples/var/spool/cron/crontabs"]
-HARD = ["--user", "samples/hard-cases/crontab"]
+HARD = ["--user", "samples/hard-cases/crontab", "--root", "samples/hard-cases"]
 # As the README's quick start: the copy of the server and its settings.
 SAMPLE_OPTIONS = ["--root", "samples", "-c", "samples/cronmigrate.yaml", "-z", "Europe/Berlin"]
 
@@ -113,7 +113,7 @@ def test_json_validates_against_the_documented_schema() -> None:
 
 
 def test_stdin_dash() -> None:
-    res = cli("plan", "-", "--now", NOW, "--format", "json", stdin="*/10 * * * * /x\n")
+    res = cli("plan", "-", "--now", NOW, "--format", "json", stdin="*/10 * * * * echo x\n")
     assert res.returncode == 0
     (job,) = json.loads(res.stdout)["jobs"]
     assert job["source"] == "<stdin>:1"
@@ -170,7 +170,7 @@ def test_binary_garbage_is_not_a_traceback(tmp_path: Path) -> None:
 
 def test_plan_writes_nothing(tmp_path: Path) -> None:
     tab = tmp_path / "tab"
-    tab.write_text("0 3 * * * /x\n")
+    tab.write_text("0 3 * * * echo x\n")
     before = sorted(p.name for p in tmp_path.iterdir())
     assert cli("plan", str(tab), "--now", NOW, cwd=tmp_path).returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == before
@@ -291,7 +291,7 @@ def test_garbage_input_gives_bounded_valid_utf8_output(tmp_path: Path) -> None:
 
 def test_summary_counts_lines_and_says_one_job(tmp_path: Path) -> None:
     tab = tmp_path / "tab"
-    tab.write_text("0 1 * * * /x\n99 99 * * * /y\n")  # one line, two bad fields
+    tab.write_text("0 1 * * * echo x\n99 99 * * * echo y\n")  # one line, two bad fields
     res = run_cli("plan", str(tab), "--user")
     assert res.stdout.splitlines()[-2].startswith("1 job: 1 ok, 0 warnings")
     assert "1 malformed line; 1 EventBridge schedule" in res.stdout
@@ -332,7 +332,7 @@ def test_a_disabled_job_shows_its_files_zone(tmp_path: Path) -> None:
 def test_cost_estimate_matches_a_hand_computation(tmp_path: Path) -> None:
     """A daily job and an every-5-minutes one, 128 MB x86_64, 10 s, with the guard and the
     Errors alarm, us-east-1 prices: computed here by hand from the price list."""
-    (tmp_path / "tab").write_text("0 3 * * * /x\n*/5 * * * * /y\n")
+    (tmp_path / "tab").write_text("0 3 * * * echo x\n*/5 * * * * echo y\n")
     res = run_cli("plan", "tab", "--user", "--format", "json", cwd=tmp_path)
     doc = json.loads(res.stdout)
     assert doc["schema_version"] == 3
@@ -358,7 +358,7 @@ def test_cost_estimate_matches_a_hand_computation(tmp_path: Path) -> None:
 
 
 def test_cost_follows_the_settings(tmp_path: Path) -> None:
-    (tmp_path / "tab").write_text("0 3 * * * /x\n")
+    (tmp_path / "tab").write_text("0 3 * * * echo x\n")
     (tmp_path / "cronmigrate.yaml").write_text(
         "error_alarms: false\nprices: {lambda_per_request: 1.0}\n"
         "defaults:\n  memory: 1024\n  architecture: arm64\n  expected_duration: 60\n  lock: none\n"

@@ -21,8 +21,10 @@ from cronmigrate.deploy.infra import (
     Schedule,
     Stack,
     Statement,
+    Subscription,
     Table,
     Topic,
+    Value,
 )
 from cronmigrate.errors import CronmigrateError
 from cronmigrate.plan.build import PlanOptions, build_plan
@@ -156,3 +158,85 @@ def test_a_name_used_twice_is_an_error(tmp_path: Path) -> None:
     s = config.load(str(cfg))
     with pytest.raises(CronmigrateError, match="already used by the job at"):
         build_plan([str(tab)], PlanOptions(root=tmp_path, settings=s, analyse=False))
+
+
+def _function(built: Stack, line: int) -> tuple[Function, Role]:
+    for fn in (r for r in built.all_resources() if isinstance(r, Function)):
+        if fn.source.endswith(f":{line}"):
+            role = next(
+                r for r in built.all_resources() if isinstance(r, Role) and Ref(r.id) == fn.role
+            )
+            return fn, role
+    raise AssertionError(line)
+
+
+def _publishes(role: Role) -> set[Value]:
+    return {
+        res
+        for p in role.policies
+        for st in p.statements
+        if "sns:Publish" in st.actions
+        for res in st.resources
+    }
+
+
+MAILED = (  # a system crontab: with a user field
+    "MAILTO=a@example.com, b@example.com\n0 3 * * * root echo one\n"
+    'MAILTO=""\n5 3 * * * root echo two\n'
+)
+
+
+def test_mailto_gets_a_topic_the_runtime_publishes_to(tmp_path: Path) -> None:
+    built = _built(_deployment(tmp_path, MAILED))
+    one, one_role = _function(built, 2)
+    env = dict(one.environment)
+    topic = env["CRONMIGRATE_MAIL_TOPIC"]
+    assert isinstance(topic, Ref) and topic.id.startswith("Alerts")
+    assert env["CRONMIGRATE_MAIL"] == "output"
+    subject = env["CRONMIGRATE_MAIL_SUBJECT"]
+    assert isinstance(subject, str) and subject.startswith("Cron <root@")
+    assert subject.endswith("> echo one")
+    # its role may publish to that topic and to the failure topic (the on-failure
+    # destination publishes with the function's role), nothing else
+    assert _publishes(one_role) == {topic, Ref(jobs.FAILURE_TOPIC)}
+    assert one.on_failure == Ref(jobs.FAILURE_TOPIC)
+    # the topic's subscribers are MAILTO's addresses; notify: addresses are the failure
+    # topic's (no address hears of one run twice)
+    subs = {(r.topic, r.endpoint) for r in built.all_resources() if isinstance(r, Subscription)}
+    assert subs == {(topic, "a@example.com"), (topic, "b@example.com")}
+    # MAILTO= (empty): nothing mailed, no topic, no permission
+    two, two_role = _function(built, 4)
+    assert not any(k.startswith("CRONMIGRATE_MAIL") for k, _ in two.environment)
+    assert _publishes(two_role) == {Ref(jobs.FAILURE_TOPIC)}
+
+
+@pytest.mark.parametrize(("mail", "topic"), [("failures", True), ("none", False)])
+def test_the_mail_setting(tmp_path: Path, mail: str, topic: bool) -> None:
+    s = Settings(defaults=JobSettings(mail=mail), notify=("ops@example.com",))
+    built = _built(_deployment(tmp_path, MAILED, s))
+    one, _ = _function(built, 2)
+    env = dict(one.environment)
+    assert ("CRONMIGRATE_MAIL_TOPIC" in env) is topic
+    if topic:
+        assert env["CRONMIGRATE_MAIL"] == mail
+    topics = {r.id for r in built.all_resources() if isinstance(r, Topic)}
+    assert any(t.startswith("Alerts") for t in topics) is topic
+    assert jobs.FAILURE_TOPIC in topics
+    subs = {(r.topic, r.endpoint) for r in built.all_resources() if isinstance(r, Subscription)}
+    assert (Ref(jobs.FAILURE_TOPIC), "ops@example.com") in subs
+
+
+def test_mail_subject_is_sns_safe(tmp_path: Path) -> None:
+    long = "x" * 300
+    built = _built(_deployment(tmp_path, f"MAILTO=a@example.com\n0 3 * * * root echo é{long}\n"))
+    (fn,) = [r for r in built.all_resources() if isinstance(r, Function)]
+    subject = dict(fn.environment)["CRONMIGRATE_MAIL_SUBJECT"]
+    assert isinstance(subject, str)
+    assert len(subject + " (failed)") <= 100 and subject.isascii() and subject.endswith("...")
+
+
+def test_mail_setting_is_checked(tmp_path: Path) -> None:
+    path = tmp_path / "cronmigrate.yaml"
+    path.write_text("defaults:\n  mail: always\n")
+    with pytest.raises(config.ConfigError, match=r"cronmigrate.yaml:2:3: mail must be output"):
+        config.load(str(path))

@@ -1,0 +1,3 @@
+#!/bin/sh
+# A stand-in for the server's script: the hard cases are about schedules.
+echo "second-monday ran"
