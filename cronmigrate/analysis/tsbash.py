@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
+from cronmigrate.analysis import tsfix
 from cronmigrate.analysis.reader import Guard, Reader, Reading, Redirect
 
 _WRITES = {">", ">>", "&>", ">|", "&>>"}
@@ -62,16 +63,13 @@ class _TreeReader(Reader):
     ) -> None:
         super().__init__(read_nested)
         self.source = source
-        self.offsets = offsets  # byte → character offset (non-ASCII text)
-        self.errors: list[int] = []  # first line of each unreadable region
+        self.offsets = offsets  # byte → character offset (non-ASCII or rewritten text)
 
     def char(self, byte: int) -> int:
         return self.offsets[byte] if self.offsets is not None else byte
 
     def visit(self, node: Any, nested: bool) -> None:
         kind = node.type
-        if kind == "ERROR" or node.is_missing:
-            self.errors.append(node.start_point[0] + 1)
         if kind == "function_definition":
             name = node.child_by_field_name("name")
             if name is not None:
@@ -203,19 +201,51 @@ def read_tree(
     command: str, read_nested: Callable[[str], Reading]
 ) -> tuple[Reading, tuple[int, ...]]:
     """The reading, and the lines of the regions the grammar could not read; text run by
-    ``sh -c``/``su -c`` is read with ``read_nested``."""
-    source = command.encode("utf-8", "surrogateescape")
+    ``sh -c``/``su -c`` is read with ``read_nested``. Where the grammar leaves a region
+    unread, the text is read again as :mod:`tsfix` rewrites it (the same shell, in words the
+    grammar knows), offsets mapped back to the text as written."""
+    reader, tree = _read(command, None, read_nested)
+    bad = _error_lines(tree.root_node)
+    if bad:
+        fixed = tsfix.rewrite(command)
+        if fixed is not None:
+            again, tree2 = _read(fixed.text, fixed.back, read_nested)
+            bad2 = _error_lines(tree2.root_node)
+            if len(bad2) < len(bad):
+                reader, tree, bad = again, tree2, bad2
+    _guards(tree.root_node, reader)
+    return reader.reading(), bad
+
+
+def _error_lines(root: Any) -> tuple[int, ...]:
+    """The first line of each region the grammar could not read (an ERROR node, or a token
+    it had to assume: a MISSING one)."""
+    lines: set[int] = set()
+    stack = [root] if root.has_error else []
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" or node.is_missing:
+            lines.add(node.start_point[0] + 1)
+        stack.extend(c for c in node.children if c.has_error or c.is_missing)
+    return tuple(sorted(lines))
+
+
+def _read(
+    text: str, back: list[int] | None, read_nested: Callable[[str], Reading]
+) -> tuple[_TreeReader, Any]:
+    source = text.encode("utf-8", "surrogateescape")
     offsets = None
-    if len(source) != len(command):
+    if len(source) != len(text):
         offsets = []
-        for i, ch in enumerate(command):
+        for i, ch in enumerate(text):
             offsets.extend([i] * len(ch.encode("utf-8", "surrogateescape")))
-        offsets.append(len(command))
+        offsets.append(len(text))
+    if back is not None:  # byte of the rewritten text → character of the written one
+        offsets = [back[c] for c in offsets] if offsets is not None else back
     reader = _TreeReader(source, offsets, read_nested)
     tree = _tree(source)
     reader.visit(tree.root_node, nested=False)
-    _guards(tree.root_node, reader)
-    return reader.reading(), tuple(sorted(set(reader.errors)))
+    return reader, tree
 
 
 def bashisms(text: str) -> list[tuple[int, str]]:

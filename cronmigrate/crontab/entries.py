@@ -139,6 +139,19 @@ def parse_entry(
                         raw,
                     )
                 )
+            for r in f.lone_steps:
+                head = r.split("/")[0]
+                first = head.split("-")[0] if head != "*" else str(spec.low)
+                notes.append(
+                    rules.STEP_TOO_LARGE.at(
+                        f"the step in {r!r} goes past the end of its range in the {spec.name} "
+                        f"field: cron selects only {first}, not a value every "
+                        f"{r.rsplit('/', 1)[1]}",
+                        at,
+                        raw,
+                        f"write {first} if that is what is meant",
+                    )
+                )
         schedule = schedule_from_fields(tuple(fields))
         schedule_text = " ".join(s[:pos].split())
         pos = _skip(s, pos)
@@ -186,14 +199,17 @@ def parse_entry(
                 "six time fields? Unix cron has five; there is no seconds or year field",
             )
     pasted = _pasted_fields(command)
-    if pasted:
-        return err(
-            rules.BAD_COMMAND_START,
-            f"the command starts with {pasted!r}, a time field: Quartz or EventBridge syntax "
-            "(a seconds or year field, '?') pasted into a crontab, which cron would run as a "
-            "command",
-            pos + (len(rest) - len(command)) if kind is CrontabKind.SYSTEM else pos,
-            "Unix cron has five time fields: minute hour day-of-month month day-of-week",
+    if pasted:  # Debian reads a job whose command is `0 2020 cmd`: an error on that job only
+        col = pos + (len(rest) - len(command)) if kind is CrontabKind.SYSTEM else pos
+        notes.append(
+            rules.BAD_COMMAND_START.at(
+                f"the command starts with {pasted!r}, a time field: Quartz or EventBridge "
+                "syntax (a seconds or year field, '?') pasted into a crontab, which cron runs "
+                f"as the command {command.strip(C_SPACE)!r}",
+                SourceLocation(loc.path, loc.line, offset + col + 1),
+                raw,
+                "Unix cron has five time fields: minute hour day-of-month month day-of-week",
+            )
         )
     if "\x00" in command:  # a C string: the command ends there
         notes.append(

@@ -124,9 +124,11 @@ BAD_COMMAND_START = _rule(
     MISTAKES,
     "A command starting with a time field: six or seven fields?",
     "Unix cron has five time fields and no seconds or year field. In a user crontab a "
-    "command that starts with `*` is rejected, which is what a sixth field looks like; a "
-    "command starting with `?`, a day or month name or two more time fields is Quartz or "
-    "EventBridge syntax pasted in, which cron would run as a command.",
+    "command that starts with `*` is rejected (Debian's entry.c), which is what a sixth "
+    "field looks like, and so is a system crontab line whose user field is a time field. "
+    "A command starting with `?`, a number, a day or month name is Quartz or EventBridge "
+    "syntax pasted in: cron reads the line as a job and runs the rest as its command "
+    "(`0 0 1 * * 0 2020 cmd` runs `0 2020 cmd`), so that job is refused, not the file.",
 )
 
 UNKNOWN_TIMEZONE = _rule(
@@ -290,6 +292,18 @@ ENV_VALUE_CUT = _rule(
     "An environment value cron cuts short",
     "Debian's cron reads environment lines into a buffer of MAX_ENVSTR (1000) bytes: a "
     "value longer than 998 bytes is cut there. cronmigrate cuts it the same way.",
+)
+
+STEP_TOO_LARGE = _rule(
+    "CM122",
+    "step-too-large",
+    W,
+    MISTAKES,
+    "A step past the end of its range selects one value",
+    "`*/61` in the minute field, `1-2/61`, `0-10/20`: the step goes past the range's end, so "
+    "cron (Debian's get_range) selects only the range's first value, once an hour for a "
+    "minute field; chkcrontab rejects the line. It is rarely what was meant: write the one "
+    "value, or a step that fits.",
 )
 
 REBOOT = _rule(

@@ -36,7 +36,16 @@ from cronmigrate.schedule.model import EventBridgeSchedule, Status, Translation,
 from cronmigrate.schedule.translate import Options, translate
 from cronmigrate.settings import ConfigError, JobSettings, Settings
 
-_LINE_NOTES = frozenset({rules.IGNORED_TEXT.code, rules.REVERSED_RANGE.code})
+# Findings about a job's line that belong to that job (a pasted Quartz field in its command
+# is an error of the job cron runs, not a malformed line).
+_LINE_NOTES = frozenset(
+    {
+        rules.IGNORED_TEXT.code,
+        rules.REVERSED_RANGE.code,
+        rules.BAD_COMMAND_START.code,
+        rules.STEP_TOO_LARGE.code,
+    }
+)
 
 
 class PlanOptions(NamedTuple):
@@ -117,8 +126,9 @@ def plan_crontabs(
     runs_cache: dict[tuple[EventBridgeSchedule, ...], tuple[str, ...]] = {}
     line_notes: dict[tuple[str, int], list[Diagnostic]] = {}
     for tab in tabs:
+        lines = {job.location.line for job in tab.jobs}
         for d in tab.diagnostics:
-            if d.code in _LINE_NOTES:
+            if d.code in _LINE_NOTES and d.location.line in lines:
                 line_notes.setdefault((tab.path, d.location.line), []).append(d)
             else:
                 diags.append(d)

@@ -50,6 +50,7 @@ class Field(NamedTuple):
     star: bool  # the first character is '*'
     ignored: str = ""  # trailing text cron skips without a word
     reversed_ranges: tuple[str, ...] = ()
+    lone_steps: tuple[str, ...] = ()  # `*/61`, `1-2/61`: a step past its range's end
 
 
 class FieldError(NamedTuple):
@@ -89,7 +90,9 @@ def _number(r: _Reader, spec: FieldSpec, names: bool) -> int | FieldError:
     return FieldError(f"{word!r} is not a number", start)
 
 
-def _range(r: _Reader, spec: FieldSpec, out: set[int], reversed_: list[str]) -> FieldError | None:
+def _range(
+    r: _Reader, spec: FieldSpec, out: set[int], reversed_: list[str], lone: list[str]
+) -> FieldError | None:
     start = r.pos
     if r.peek() == "*":
         r.pos += 1
@@ -129,6 +132,8 @@ def _range(r: _Reader, spec: FieldSpec, out: set[int], reversed_: list[str]) -> 
             return FieldError(f"{n} is out of range {spec.low}-{spec.high}", start)
     if first > last:
         reversed_.append(r.text[start : r.pos])
+    elif last > first and step > last - first:  # only the first value (chkcrontab objects)
+        lone.append(r.text[start : r.pos])
     out.update(range(first, last + 1, step))
     return None
 
@@ -150,8 +155,9 @@ def parse_field(text: str, spec: FieldSpec) -> Field | FieldError:
     r = _Reader(text)
     values: set[int] = set()
     reversed_: list[str] = []
+    lone: list[str] = []
     while True:
-        err = _range(r, spec, values, reversed_)
+        err = _range(r, spec, values, reversed_, lone)
         if err is not None:
             return err
         if r.peek() == ",":
@@ -167,6 +173,7 @@ def parse_field(text: str, spec: FieldSpec) -> Field | FieldError:
         star=text.startswith("*"),
         ignored=text[r.pos :],
         reversed_ranges=tuple(reversed_),
+        lone_steps=tuple(lone),
     )
 
 

@@ -231,7 +231,10 @@ def test_scheduler_settings(samples_out: Path) -> None:
         }
         assert json.loads(s["Target"]["Input"])["scheduled_time"] == aws_facts.SCHEDULED_TIME
     zones = {s["ScheduleExpressionTimezone"] for s in schedules}
-    assert zones == {"Europe/Berlin", "Asia/Tokyo"}
+    # the crontabs' zones, and UTC for the hourly jobs, exact across daylight saving there
+    assert zones == {"Europe/Berlin", "Asia/Tokyo", "UTC"}
+    hourly = [s for s in schedules if s["ScheduleExpression"].startswith("cron(17 * ")]
+    assert hourly and all(s["ScheduleExpressionTimezone"] == "UTC" for s in hourly)
     text = cfn_text(samples_out)
     assert 'Mode: "OFF"' in text  # YAML 1.1 readers would take a bare OFF for false
 

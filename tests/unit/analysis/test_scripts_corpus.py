@@ -1,7 +1,8 @@
 """Real shell scripts of this machine (Debian packages': /etc/cron.daily, /etc/init.d,
 /usr/bin, /usr/sbin, git's and debconf's helpers), collected at test time so no third-party
-script is copied into the repository: at most 10% have a line the reader cannot read, and
-every script is still read (no approximate fallback)."""
+script is copied into the repository: at most 2% have a line the reader cannot read (the
+constructs the grammar misses are rewritten: analysis/tsfix.py, tests/unit/analysis/
+test_tsfix.py), and every script is still read (no approximate fallback)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def test_real_scripts_are_read() -> None:
         assert reading.parsed, f
         if reading.error:
             partial.append(f"{f}: {reading.error}")
-    assert len(partial) <= len(scripts) // 10, partial
+    assert len(partial) <= len(scripts) * 2 // 100, partial
 
 
 def test_case_arms_functions_and_loops_are_read() -> None:

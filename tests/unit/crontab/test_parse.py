@@ -265,10 +265,13 @@ def test_python_crontab_agrees_on_a_plain_user_crontab() -> None:
     ],
 )
 def test_pasted_quartz_or_eventbridge_syntax_is_cm105(line: str) -> None:
+    """Debian reads the line as a job whose command starts with the extra fields (entry.c
+    rejects only a user crontab's command starting with '*'): CM105 on that job's line."""
     tab = parse_crontab(line + "\n", "t", CrontabKind.USER)
-    assert tab.jobs == ()
+    (job,) = tab.jobs
+    assert line.endswith(job.command) and job.command != "/x"
     (d,) = [d for d in tab.diagnostics if d.code == "CM105"]
-    assert "pasted into a crontab" in d.message
+    assert "pasted into a crontab" in d.message and d.location.line == 1
 
 
 @pytest.mark.parametrize(

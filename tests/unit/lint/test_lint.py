@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +38,7 @@ CASES: dict[str, tuple[str, str, CrontabKind]] = {
     "CM110": (M + "15 10 * * 1#2 /x\n", M + "15 10 * * 1 /x\n", U),
     "CM111": (M + "0 17-9,12 * * * /x\n", M + "0 12 * * * /x\n", U),
     "CM112": (M + "0 0 30 2 * /x\n", M + "0 0 28 2 * /x\n", U),
+    "CM122": (M + "*/61 * * * * /x\n", M + "0 * * * * /x\n", U),
     "CM113": (M + "0 3 * * * /x\r\n", M + "0 3 * * * /x\n", U),
     "CM118": (M + "0 3 * * * /x\n\r\n", M + "0 3 * * * /x\n\n", U),
     "CM116": (M + "FOO=\n0 3 * * * /x\n", M + 'FOO=""\n0 3 * * * /x\n', U),
@@ -144,6 +146,37 @@ def test_rule_fails_on_the_bad_example_and_passes_on_the_good(code: str, tmp_pat
     bad, good, kind = CASES[code]
     assert code in codes(bad, kind, tmp_path, code)
     assert codes(good, kind, tmp_path, code) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "lone"),
+    [("*/61 * * * *", True), ("1-2/61 * * * *", True), ("0-10/20 * * * *", True),
+     ("0 0 * * */7", False), ("*/60 * * * *", True), ("*/59 * * * *", False),
+     ("0-10/10 * * * *", False), ("5-5/2 * * * *", False), ("*/15 * * * *", False),
+     ("0 0 1-31/31 * *", True), ("0 0 * 1-12/11 *", False)],
+)  # fmt: skip
+def test_a_step_past_its_range(field: str, lone: bool, tmp_path: Path) -> None:
+    """Debian's get_range adds values from the first while they are within the range."""
+    assert (codes(f"{M}{field} /x\n", U, tmp_path, "CM122") == ["CM122"]) is lone
+
+
+def test_a_pasted_quartz_line_is_a_job_cron_runs(tmp_path: Path) -> None:
+    """`0 0 1 * * 0 2020 cmd` is a job for Debian (entry.c rejects only a command starting
+    with '*'), whose command is `0 2020 cmd`: CM105 on that job, the file is not ignored."""
+    (tmp_path / "tab").write_text(M + "0 0 1 * * 0 2020 /x\n0 3 * * * echo fine\n")
+    found = lint([str(tmp_path / "tab")], LintOptions(forced_kind=U)).findings
+    assert [(f.code, f.location.line) for f in found] == [("CM105", 2)]
+    res = run_cli("plan", "tab", "--user", "--format", "json", cwd=tmp_path)
+    doc = json.loads(res.stdout)
+    assert doc["summary"]["malformed"] == 0 and doc["summary"]["refused"] == 1
+    quartz = doc["jobs"][0]
+    assert quartz["command"] == "0 2020 /x" and quartz["status"] == "refused"
+    assert quartz["reasons"][0]["code"] == "CM105"
+    assert not [d for d in doc["diagnostics"] if d["code"] in ("CM105", "CM108")]
+    # a user crontab's command starting with '*' is what Debian rejects: the file is ignored
+    (tmp_path / "star").write_text(M + "0 0 1 * * * /x\n0 3 * * * echo fine\n")
+    star = lint([str(tmp_path / "star")], LintOptions(forced_kind=U)).findings
+    assert {f.code for f in star} == {"CM105", "CM108"}
 
 
 def test_skipped_file_in_a_cron_directory(tmp_path: Path) -> None:
@@ -401,6 +434,20 @@ def test_near_crontab_text_gives_findings_not_crashes(text: str) -> None:
 # ------------------------------------------------------------------ pre-commit
 
 
+@pytest.mark.parametrize(
+    ("path", "matched"),
+    [("crontab", True), ("etc/crontab", True), ("etc/cron.d/app", True),
+     ("spool/crontabs/alice", True), ("ops/backup.cron", True), ("deploy/web.crontab", True),
+     ("app.crontab", True), ("notes.txt", False), ("crontab.md", False),
+     ("docs/crontab.crontab.md", False), ("etc/cron.d/sub/x", False)],
+)  # fmt: skip
+def test_the_hook_matches_the_usual_names(path: str, matched: bool) -> None:
+    """pre-commit searches each path with the hook's ``files:`` (a Python regex)."""
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    (pattern,) = re.findall(r"^  files: (.+)$", hooks, re.M)
+    assert bool(re.search(pattern, path)) is matched
+
+
 @pytest.mark.integration
 @pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 def test_pre_commit_try_repo(tmp_path: Path) -> None:
@@ -423,6 +470,7 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     git("init", "-q")
     (repo / "crontab").write_text(M + "* 3 * * * /x\n")
     (repo / "notes.txt").write_text("* 3 * * * not a crontab\n")
+    (repo / "web.crontab").write_text(M + "0 4 * * * /z\n0 0 1 * * 0 2020 /y\n")
     git("add", ".")
 
     def try_repo() -> subprocess.CompletedProcess[str]:
@@ -438,8 +486,10 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     res = try_repo()
     assert res.returncode == 1, res.stdout + res.stderr
     assert "crontab:2:1: CM404" in res.stdout
+    assert "web.crontab:3:11: CM105" in res.stdout
     assert "notes.txt" not in res.stdout
     (repo / "crontab").write_text(M + "0 3 * * * /x\n")
+    (repo / "web.crontab").write_text(M + "0 4 * * * /z\n")
     git("add", ".")
     res = try_repo()
     assert res.returncode == 0, res.stdout + res.stderr
