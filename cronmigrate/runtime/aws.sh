@@ -185,3 +185,22 @@ sns_publish() {
     printf 'cronmigrate: SNS Publish to %s: %s %s\n' "$topic" "$status" "${REPLY%$'\n'*}" >&2
     return 1
 }
+
+# guard_record TABLE KEY OUTCOME EXIT_STATUS DURATION_MS: write how a claimed run ended on its
+# claim item ("<job>#<scheduled time>"), for `cronmigrate status`: outcome (ok, failed,
+# timeout), exit status, duration, and when it ended. Only an existing claim is updated.
+guard_record() {
+    local table=$1 key=$2 outcome=$3 code=$4 ms=$5 ended body status
+    ended=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+    body="{\"TableName\":\"$table\",\"Key\":{\"pk\":{\"S\":\"$key\"}},"
+    body+="\"UpdateExpression\":\"SET outcome = :o, exit_status = :e, duration_ms = :d, ended = :t\","
+    body+="\"ConditionExpression\":\"attribute_exists(pk)\",\"ExpressionAttributeValues\":{"
+    body+="\":o\":{\"S\":\"$outcome\"},\":e\":{\"N\":\"$code\"},\":d\":{\"N\":\"$ms\"},"
+    body+="\":t\":{\"S\":\"$ended\"}}}"
+    _aws_post dynamodb DynamoDB_20120810.UpdateItem application/x-amz-json-1.0 "$body"
+    status=${REPLY##*$'\n'}
+    [[ $status == 200 ]] && return 0
+    printf 'cronmigrate guard: recording the run: DynamoDB answered %s: %s\n' "$status" \
+        "${REPLY%$'\n'*}" >&2
+    return 1
+}

@@ -165,6 +165,19 @@ def test_generated_function_runs_once_per_scheduled_time(
         logs = proc.stdout.read() if proc.stdout else b""
     assert marker.read_text() == "ran\nran\n"  # once per scheduled time
     assert logs.count(b"was already delivered: skipped") == 2
+    # each claimed run's end is on its claim item (cronmigrate status reads it)
+    ddb = boto3.client(
+        "dynamodb",
+        endpoint_url=moto,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    items = ddb.scan(TableName=table)["Items"]
+    assert len(items) == 2
+    for item in items:
+        assert item["outcome"] == {"S": "ok"} and item["exit_status"] == {"N": "0"}
+        assert int(item["duration_ms"]["N"]) >= 0 and item["ended"]["S"].endswith("Z")
 
 
 def _unpack_layer_and_job(out: Path, dest: Path) -> None:

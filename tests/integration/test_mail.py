@@ -144,6 +144,9 @@ def test_cron_mail_from_the_real_zips(moto: str, mailbox: Mailbox, tmp_path: Pat
     (msg,) = mailbox.messages()
     assert msg["Subject"].endswith(" (failed)") and len(msg["Subject"]) <= 100
     assert msg["Message"] == "disk full"
+    claims = _client("dynamodb", moto).scan(TableName=mailbox.table)["Items"]
+    (failed,) = [c for c in claims if c["pk"]["S"].startswith(line["4"]["function"] + "#")]
+    assert failed["outcome"] == {"S": "failed"} and failed["exit_status"] == {"N": "3"}
 
     # a failed run without output: cron mailed nothing; the runtime tells MAILTO it failed
     assert _run(out, line["6"], moto, mailbox, tmp_path) == "error"
