@@ -5,7 +5,9 @@ and ``status``, and by the next ``generate`` into the same directory (or ``plan 
 which keeps each job's name (:class:`Previous`), says what changed, and refuses a ``jobs:``
 key of the form ``FILE:LINE`` whose line now holds another command.
 
-Schema 2 records each job's identity (its crontab's path on the server, user, command with
+Schema 3 adds each job's ``deployed``: what ``cronmigrate status`` and ``cutover`` expect to
+find in the account (the function's code hash and settings, each schedule or rule). Schema 2
+records each job's identity (its crontab's path on the server, user, command with
 its ``%`` part, ``--host``, ordinal among identical ones); schema 1 (cronmigrate before
 identities) did not: its jobs are recognised by their line, and only in a crontab whose bytes
 have not changed since (the index holds each crontab's SHA-256).
@@ -20,7 +22,7 @@ from typing import Any, NamedTuple
 from cronmigrate.errors import CronmigrateError
 
 INDEX = "cronmigrate-jobs.json"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Job = dict[str, Any]
 

@@ -7,6 +7,7 @@ Exit codes (all commands): 0 success; 1 findings (a job refused, a line malforme
 from __future__ import annotations
 
 import enum
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -138,7 +139,7 @@ Root = Annotated[
     typer.Option(
         "--root",
         help="A copy of the server's file system: the scripts jobs run are followed under "
-        "it. Without it only the commands themselves are read.",
+        "it (default: this machine's /, as generate).",
         show_default=False,
     ),
 ]
@@ -390,12 +391,88 @@ def run_job(
     _guarded(debug, run)
 
 
+class StatusFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(
+    "status",
+    epilog=(
+        "Reads the account with the standard AWS variables (AWS_PROFILE, AWS_REGION, "
+        "AWS_ENDPOINT_URL).\n\n"
+        "Exit codes: 0 every job deployed as generated, nothing missed or failed in the "
+        "window; 1 otherwise; 2 usage or access error."
+    ),
+)
+def status_cmd(
+    outdir: Annotated[Path, typer.Argument(help="A directory written by `cronmigrate generate`.")],
+    fmt: Annotated[
+        StatusFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = StatusFormat.text,
+    since: Annotated[
+        str, typer.Option("--since", help="The window runs are checked in: 30m, 24h, 7d or a time.")
+    ] = "24h",
+    now: Now = None,
+    debug: Debug = False,
+) -> None:
+    """Is every job of OUTDIR in the account as generated, and did each run when its schedule
+    said? Functions, schedules, rules, state machines; the duplicate guard's claims."""
+
+    def run() -> int:
+        from cronmigrate.commands.status import expected_calls, status
+
+        tty = sys.stderr.isatty() and fmt is StatusFormat.text
+        if tty:
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("reading the account", total=expected_calls(outdir))
+                report = status(outdir, since, now, lambda: bar.advance(task))
+        else:
+            report = status(outdir, since, now)
+        if fmt is StatusFormat.json:
+            print(json.dumps(report.to_json(), indent=2))
+        elif sys.stdout.isatty():
+            from rich.console import Console
+
+            from cronmigrate.cli.status_view import table
+
+            table(report, Console())
+        else:
+            from cronmigrate.cli.status_view import lines
+
+            print("\n".join(lines(report)))
+        return 0 if report.ok else 1
+
+    _guarded(debug, run)
+
+
 @app.command("cutover")
 def cutover_cmd(
     crontabs: Annotated[list[str], typer.Argument(help="The crontab files generate read.")],
     out: Annotated[Path, typer.Option("--out", help="The directory generate wrote.")],
     undo: Annotated[
-        bool, typer.Option("--undo", help="Restore the lines cutover commented out.")
+        bool,
+        typer.Option(
+            "--undo",
+            help="Disable the jobs' schedules, then restore the lines cutover commented out.",
+        ),
+    ] = False,
+    enable: Annotated[
+        bool,
+        typer.Option(
+            "--enable",
+            help="Also switch each job's schedules on, right after its line is commented out "
+            "(a job cron runs within a minute first runs under cron).",
+        ),
+    ] = False,
+    no_check: Annotated[
+        bool,
+        typer.Option(
+            "--no-check",
+            help="Do not read the account first (nor touch it): switch every job of OUT.",
+        ),
     ] = False,
     warn_minutes: Annotated[
         int, typer.Option("--warn-minutes", min=0, help="Warn when a job runs this soon.")
@@ -412,17 +489,31 @@ def cutover_cmd(
     debug: Debug = False,
 ) -> None:
     """Switch the jobs OUT deployed off cron: comment each line out with a marker naming its
-    function (--undo restores them byte for byte). Deploy with the schedules disabled, cut
-    over, then enable them."""
+    function (--undo restores them byte for byte). The account is read first: a job whose
+    schedule is not there as generated keeps its line. --enable switches the schedules on."""
 
     def run() -> int:
         from cronmigrate.commands.cutover import switch
 
-        switched = switch(crontabs, out, undo, now, warn_minutes, root)
+        if enable and no_check:
+            raise UsageError("--enable switches schedules in the account: drop --no-check")
+        done = switch(
+            crontabs, out, undo, now, warn_minutes, root, check=not no_check, enable=enable
+        )
+        if not done.checked:
+            print(
+                "warning: --no-check: the account was not read; a job whose schedule is not "
+                "deployed stops running",
+                file=sys.stderr,
+            )
         if undo:
-            print(f"restored the lines cutover had commented out in {', '.join(crontabs)}")
+            for name in done.states:
+                print(f"disabled {name}")
+            print(f"restored {len(done.switched)} lines in {', '.join(crontabs)}")
             return 0
-        for job in switched:
+        for h in done.held:
+            print(f"{h.function}: not switched: {h.reason}", file=sys.stderr)
+        for job in done.switched:
             cron = job.under_cron.isoformat() if job.under_cron else "-"
             aws = job.under_aws.isoformat() if job.under_aws else "-"
             same = "the same" if job.under_cron == job.under_aws else "DIFFERENT"
@@ -430,14 +521,19 @@ def cutover_cmd(
                 f"{job.source}: now {job.function}; next run under cron {cron}, "
                 f"under EventBridge {aws} ({same})"
             )
-            if job.soon:
+            if job.soon and not enable:
                 print(
                     f"warning: {job.function} runs within {warn_minutes} minutes: make sure its "
                     "schedule is enabled before then, or it misses that run",
                     file=sys.stderr,
                 )
-        print(f"{len(switched)} jobs switched over; `cronmigrate cutover --undo` restores them")
-        return 0
+        for name in done.states:
+            print(f"enabled {name}")
+        print(
+            f"{len(done.switched)} jobs switched over, {len(done.held)} kept on cron; "
+            "`cronmigrate cutover --undo` restores them"
+        )
+        return 1 if done.held else 0
 
     _guarded(debug, run)
 

@@ -6,18 +6,68 @@ server: the same input gives the same file from any working directory."""
 
 from __future__ import annotations
 
+import base64
 import json
+from typing import Any
 
 from cronmigrate.deploy import names
-from cronmigrate.deploy.infra import Function, Stack
+from cronmigrate.deploy.infra import Function, Rule, Schedule, Stack, StateMachine
 from cronmigrate.deploy.jobs import Deployment
 from cronmigrate.deploy.statemachine import script
 from cronmigrate.jobindex import INDEX, SCHEMA_VERSION
 from cronmigrate.render import Artifact, Artifacts
 
 
+def _deployed(
+    fn: Function | None,
+    triggers: list[Schedule | Rule],
+    machine: StateMachine | None,
+) -> dict[str, Any]:
+    """What `cronmigrate status` finds in the account when the job is deployed as generated:
+    its function (the code's SHA-256 as Lambda reports it: base64) or state machine, and its
+    schedules or rules, each with the settings the templates give it."""
+    out: dict[str, Any] = {"function": None, "state_machine": None}
+    if fn is not None:
+        out["function"] = {
+            "name": fn.name,
+            "code_sha256": base64.b64encode(bytes.fromhex(fn.code.sha256)).decode(),
+            "runtime": fn.runtime,
+            "handler": fn.handler,
+            "memory": fn.memory,
+            "timeout": fn.timeout,
+            "architecture": fn.architecture,
+            "layers": [str(x) for x in fn.layers if isinstance(x, str)],  # besides the runtime's
+            "environment": {k: v for k, v in fn.environment if isinstance(v, str)},
+        }
+    if machine is not None:
+        out["state_machine"] = {"name": machine.name}
+    out["triggers"] = [
+        {
+            "kind": "schedule" if isinstance(t, Schedule) else "rule",
+            "name": t.name,
+            "expression": t.expression,
+            "timezone": t.timezone if isinstance(t, Schedule) else "UTC",
+            "enabled": t.enabled,
+            "input": t.input if isinstance(t, Schedule) else None,
+            "retry": list(t.retry) if t.retry is not None else None,
+            "dead_letter": t.dead_letter is not None,
+        }
+        for t in triggers
+    ]
+    return out
+
+
 def render(deployment: Deployment, stack: Stack) -> Artifacts:
-    functions = {r.name: r for r in stack.all_resources() if isinstance(r, Function)}
+    resources = stack.all_resources()
+    functions = {r.name: r for r in resources if isinstance(r, Function)}
+    machines = {r.name: r for r in resources if isinstance(r, StateMachine)}
+    triggers: dict[str, list[Schedule | Rule]] = {}
+    by_id = {r.id: r for r in resources if isinstance(r, Function | StateMachine)}
+    for r in resources:
+        if isinstance(r, Schedule | Rule):
+            target = by_id.get(r.target.id)
+            if target is not None:
+                triggers.setdefault(target.name, []).append(r)
     plan = deployment.plan
     jobs = []
     for job in deployment.jobs:
@@ -36,6 +86,11 @@ def render(deployment: Deployment, stack: Stack) -> Artifacts:
             "schedules": [s.to_json() for s in job.schedules],
             "event": json.loads(names.input_document(job)),
         }
+        entry["deployed"] = _deployed(
+            functions.get(job.function_name),
+            sorted(triggers.get(job.function_name, []), key=lambda t: t.name),
+            machines.get(job.function_name),
+        )
         if job.runcommand:
             entry["script"] = script(job)
             entry["instances"] = list(job.settings.instances)

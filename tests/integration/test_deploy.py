@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,9 @@ import pytest
 
 from tests.helpers import OUTPUT_CASES, SAMPLES, generate_into, run_cli
 from tests.helpers.emulator import (
-    BUCKET,
     Emulator,
     complete_stack,
+    deploy,
     deployed_stacks,
     emulator,
     provide_layers,
@@ -34,31 +33,12 @@ def _plan(case: dict[str, Any]) -> dict[str, Any]:
     args = ["plan", *tabs, "--format", "json", "--timezone", case.get("timezone", "Europe/Berlin")]
     if case.get("target"):
         args += ["--target", case["target"]]
-    if case.get("root"):
-        args += ["--root", str(case["root"])]
+    args += ["--root", str(case.get("root", SAMPLES))]  # generate's: the copy of the server
+    if case.get("config"):
+        args += ["--config", case["config"]]
     res = run_cli(*args, cwd=cwd)
     out: dict[str, Any] = json.loads(res.stdout)
     return out
-
-
-def deploy(aws: Emulator, out: Path, stack: str) -> dict[str, str]:
-    aws.client("s3").create_bucket(Bucket=BUCKET)
-    res = subprocess.run(
-        ["bash", str(out / "deploy-cloudformation.sh"), BUCKET, stack],
-        capture_output=True,
-        text=True,
-        env=aws.subprocess_env(),
-        timeout=900,
-        check=False,
-    )
-    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
-    stacks = deployed_stacks(aws, stack)
-    cfn = aws.client("cloudformation")
-    for name in stacks.values():
-        status = cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
-        assert status == "CREATE_COMPLETE", (name, status)
-        complete_stack(aws, name, template_of(aws, name))
-    return stacks
 
 
 def _doc(v: Any) -> dict[str, Any]:
@@ -113,6 +93,11 @@ def _delivery(aws: Emulator, deployment: Any) -> str:
         invoke = lam.get_function_event_invoke_config(FunctionName=job.function_name)
         topic = invoke["DestinationConfig"]["OnFailure"]["Destination"]
         assert topic in topics and alarm["AlarmActions"] == [topic]
+        # what cron mailed: the MAILTO topic, in the environment the runtime reads it from
+        env = lam.get_function_configuration(FunctionName=job.function_name)
+        mail = env.get("Environment", {}).get("Variables", {}).get("CRONMIGRATE_MAIL_TOPIC")
+        assert (mail is not None) == (job.mail_topic_id is not None)
+        assert mail is None or (mail in topics and mail != topic)
     return str(attrs["QueueArn"])
 
 

@@ -442,7 +442,7 @@ def test_server_root_generates_clean_output(tmp_path: Path) -> None:
     assert "/var/log/app/report.log" not in handler
 
 
-def test_mailto_becomes_an_sns_on_failure_destination(samples_out: Path) -> None:
+def test_mailto_becomes_the_topic_the_runtime_mails(samples_out: Path) -> None:
     cfn = cfn_resources(samples_out)
     subs = {
         r["Properties"]["Endpoint"]: r["Properties"]["TopicArn"]["Ref"]
@@ -456,12 +456,16 @@ def test_mailto_becomes_an_sns_on_failure_destination(samples_out: Path) -> None
         if r["Type"] == "AWS::Lambda::Function"
         and r["Properties"]["FunctionName"].startswith("cron-daily-export-")
     )
+    mailto = subs["reports@example.com"]
+    env = cfn[f"{fn}Function"]["Properties"]["Environment"]["Variables"]
+    assert env["CRONMIGRATE_MAIL_TOPIC"] == {"Ref": mailto} and env["CRONMIGRATE_MAIL"] == "output"
     invoke = cfn[f"{fn}InvokeConfig"]["Properties"]
-    topic = invoke["DestinationConfig"]["OnFailure"]["Destination"]["Ref"]
-    assert topic == subs["reports@example.com"]
+    assert invoke["DestinationConfig"]["OnFailure"]["Destination"] == {"Ref": "FailureTopic"}
     policies = {p["PolicyName"]: p for p in cfn[f"{fn}Role"]["Properties"]["Policies"]}
+    (statement,) = policies["mail-output"]["PolicyDocument"]["Statement"]
+    assert statement == {"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": mailto}}
     (statement,) = policies["notify-on-failure"]["PolicyDocument"]["Statement"]
-    assert statement == {"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": topic}}
+    assert statement["Resource"] == {"Ref": "FailureTopic"}
     crontab_jobs = [
         k
         for k, r in cfn.items()
@@ -470,8 +474,9 @@ def test_mailto_becomes_an_sns_on_failure_destination(samples_out: Path) -> None
             r"cron-(hourly|daily|weekly|monthly)-[0-9a-f]{6}", r["Properties"]["FunctionName"]
         )
     ]
-    assert crontab_jobs  # /etc/crontab has no MAILTO: the deployment's failure topic
+    assert crontab_jobs  # /etc/crontab has no MAILTO: nothing mailed
     for k in crontab_jobs:
+        assert "CRONMIGRATE_MAIL_TOPIC" not in cfn[k]["Properties"]["Environment"]["Variables"]
         invoke = cfn[k.replace("Function", "InvokeConfig")]["Properties"]
         assert invoke["DestinationConfig"]["OnFailure"]["Destination"] == {"Ref": "FailureTopic"}
 
@@ -486,7 +491,13 @@ def test_lock_table_and_least_privilege_claims(samples_out: Path) -> None:
             continue
         name = res["Properties"]["FunctionName"]
         env = res["Properties"]["Environment"]["Variables"]
-        assert env == {"CRONMIGRATE_LOCK_TABLE": {"Ref": "LockTable"}, "CRONMIGRATE_TIMEOUT": "900"}
+        assert env["CRONMIGRATE_LOCK_TABLE"] == {"Ref": "LockTable"}
+        assert set(env) - {"CRONMIGRATE_LOCK_TABLE", "CRONMIGRATE_TIMEOUT"} <= {
+            "CRONMIGRATE_MAIL",
+            "CRONMIGRATE_MAIL_SUBJECT",
+            "CRONMIGRATE_MAIL_TOPIC",
+            "AWS_LAMBDA_EXEC_WRAPPER",
+        }
         role = cfn[key.replace("Function", "Role")]["Properties"]["Policies"]
         (claim,) = [p for p in role if p["PolicyName"] == "claim-own-runs"]
         (st,) = claim["PolicyDocument"]["Statement"]
@@ -554,7 +565,9 @@ def test_delivery_and_secret_settings_reach_every_form(tmp_path: Path) -> None:
         queues = [r for r in form.values() if r["Type"] == "AWS::SQS::Queue"]
         assert len(queues) == 1
     tf = (out / "terraform/main.tf").read_text()
-    assert tf.count('"kms:Decrypt"') == 2 and tf.count("dead_letter_config") == 2
+    # a dead-letter queue for each schedule: the two jobs', and 02:00's catch-up run on the
+    # last Sunday of March (Europe/Berlin skips that hour)
+    assert tf.count('"kms:Decrypt"') == 2 and tf.count("dead_letter_config") == 3
     assert len(_tf_blocks(out, "aws_cloudwatch_metric_alarm")) == 3
     assert sorted(
         json.loads(b["endpoint"]) for b in _tf_blocks(out, "aws_sns_topic_subscription").values()

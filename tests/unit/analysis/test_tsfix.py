@@ -13,7 +13,7 @@ from cronmigrate.analysis.tsfix import rewrite
 
 CONSTRUCTS = {
     # POSIX `for` without `in` (gzip's and bzip2's z* scripts, ldd)
-    "for-without-in": ("for i do\n  gzip -t \"$i\" > /var/log/z.log\ndone\n", "gzip"),
+    "for-without-in": ('for i do\n  gzip -t "$i" > /var/log/z.log\ndone\n', "gzip"),
     # a case pattern with a quoted space (zless, git-merge-octopus)
     "case-quoted-space": (
         "case $v in\nless' '45[1-9]* | \\\nless' '4*)\n  zcat x > /var/log/z.log;;\nesac\n",
@@ -22,14 +22,13 @@ CONSTRUCTS = {
     "case-quoted-glob": ("case \"$r\" in\n?*' '?*)\n\tzcat x > /var/log/z.log ;;\nesac\n", "zcat"),
     # grouping in a test (dpkg-maintscript-helper)
     "test-grouping": (
-        "if [ \\( ! -h \"$P\" -a \\\n   -d \"$P\" \\) -o \\( -h x \\) ]; then\n"
-        "  rmdir \"$P\" > /var/log/z.log\nfi\n",
+        'if [ \\( ! -h "$P" -a \\\n   -d "$P" \\) -o \\( -h x \\) ]; then\n'
+        '  rmdir "$P" > /var/log/z.log\nfi\n',
         "rmdir",
     ),
     # an operator in a variable (jetty.sh)
     "test-variable-operator": (
-        "for L in \"$@\"; do\n  [ \"$OP\" \"$L\" ] || continue\n  rmdir \"$L\" > /var/log/z.log\n"
-        "done\n",
+        'for L in "$@"; do\n  [ "$OP" "$L" ] || continue\n  rmdir "$L" > /var/log/z.log\ndone\n',
         "rmdir",
     ),
     # `((` opening two subshells (zdiff)
@@ -37,7 +36,7 @@ CONSTRUCTS = {
     # one-line and many-line backquotes in one script (bzgrep)
     "backquotes": (
         "prog=`echo \"$0\" | sed 's|.*/||'`\neval `\nexec 4>&1\n"
-        "{ grep x 4>&-; echo \"r=$?;\" >&4; } | sed y\n`\nzcat x > /var/log/z.log\n",
+        '{ grep x 4>&-; echo "r=$?;" >&4; } | sed y\n`\nzcat x > /var/log/z.log\n',
         "zcat",
     ),
     # a here-document delimiter the grammar does not take (pg_getwal), and one without a

@@ -46,11 +46,13 @@ def test_cutover_marks_only_the_migrated_lines_and_undo_restores_them(tmp_path: 
         "out",
         "--root",
         ".",
+        "--no-check",  # the lines only: the account's part is in tests/integration/test_status.py
         "--now",
         "2026-03-28T12:00:00+00:00",
         cwd=tmp_path,
     )
     assert res.returncode == 0, res.stderr
+    assert "--no-check: the account was not read" in res.stderr
     lines = tab.read_bytes().decode().split("\n")
     assert lines[0] == "# my jobs\r" and lines[4] == "#0 4 * * * /bin/disabled"
     assert lines[3] == f"#cronmigrate:{first}:0 3 * * * /bin/true"
@@ -74,7 +76,9 @@ def test_cutover_marks_only_the_migrated_lines_and_undo_restores_them(tmp_path: 
     lint = run_cli("lint", "--user", "--select", "ALL", "--show-info", "tab", cwd=tmp_path)
     assert lint.stdout.count("CM211") == 2 and lint.stdout.count("CM202") == 1
 
-    undo = run_cli("cutover", "tab", "--out", "out", "--root", ".", "--undo", cwd=tmp_path)
+    undo = run_cli(
+        "cutover", "tab", "--out", "out", "--root", ".", "--undo", "--no-check", cwd=tmp_path
+    )
     assert undo.returncode == 0, undo.stderr
     assert tab.read_bytes() == TAB.encode()
     assert tab.stat().st_mode & 0o777 == 0o640
@@ -84,7 +88,7 @@ def test_a_crontab_changed_since_generate_is_refused(tmp_path: Path) -> None:
     tab = _setup(tmp_path)
     tab.write_bytes(TAB.encode() + b"15 1 * * * /bin/new\n")
     before = tab.read_bytes()
-    res = run_cli("cutover", "tab", "--out", "out", "--root", ".", cwd=tmp_path)
+    res = run_cli("cutover", "tab", "--out", "out", "--root", ".", "--no-check", cwd=tmp_path)
     assert res.returncode == 1 and "changed since out was generated" in res.stderr
     assert tab.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tab"]  # no temporary left
@@ -99,6 +103,7 @@ def test_a_job_about_to_run_is_warned_about(tmp_path: Path) -> None:
         "out",
         "--root",
         ".",
+        "--no-check",  # the lines only: the account's part is in tests/integration/test_status.py
         "--now",
         "2026-06-01T00:57:00+00:00",
         cwd=tmp_path,
@@ -110,5 +115,5 @@ def test_a_job_about_to_run_is_warned_about(tmp_path: Path) -> None:
 def test_cutover_of_a_crontab_the_directory_does_not_know(tmp_path: Path) -> None:
     _setup(tmp_path)
     (tmp_path / "other").write_text("0 1 * * * /x\n")
-    res = run_cli("cutover", "other", "--out", "out", "--root", ".", cwd=tmp_path)
+    res = run_cli("cutover", "other", "--out", "out", "--root", ".", "--no-check", cwd=tmp_path)
     assert res.returncode == 1 and "was not generated from it" in res.stderr

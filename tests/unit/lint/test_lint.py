@@ -400,12 +400,12 @@ def test_lint_and_plan_agree(tmp_path: Path) -> None:
 
 
 def test_lint_imports_no_heavy_modules() -> None:
-    """lint runs in every commit: typer, rich, jinja2 and ruamel.yaml stay unloaded."""
+    """lint runs in every commit: typer, rich, jinja2, ruamel.yaml and boto3 stay unloaded."""
     code = (
         "import sys; from cronmigrate.cli.lint import main; "
         "main(['--user', 'samples/hard-cases/crontab']); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'typer', 'rich', 'jinja2', 'ruamel', 'crontab', 'asyncio'}))"
+        "{'typer', 'rich', 'jinja2', 'ruamel', 'crontab', 'asyncio', 'boto3', 'botocore'}))"
     )
     res = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
