@@ -413,7 +413,12 @@ def status_cmd(
     since: Annotated[
         str, typer.Option("--since", help="The window runs are checked in: 30m, 24h, 7d or a time.")
     ] = "24h",
-    now: Now = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now", help="Check the window ending at this instant (ISO 8601) instead of now."
+        ),
+    ] = None,
     debug: Debug = False,
 ) -> None:
     """Is every job of OUTDIR in the account as generated, and did each run when its schedule

@@ -395,31 +395,41 @@ def exit_code(plan: Plan) -> int:
 
 
 def upcoming_runs(
-    schedules: Sequence[EventBridgeSchedule], now: dt.datetime, count: int = 3
+    schedules: Sequence[EventBridgeSchedule],
+    now: dt.datetime,
+    count: int = 3,
+    until: dt.datetime | None = None,
 ) -> tuple[str, ...]:
-    """The next instants the emitted schedules fire, ISO 8601 with the offset."""
+    """The next instants the emitted schedules fire after ``now`` (at most ``count``, none
+    after ``until``), ISO 8601 with the offset."""
     zone = timezones.get_zone(schedules[0].timezone)
     pairs = [fires.aws_pair(parse_aws(s.expression)) for s in schedules]
     days_union = daysets.union(d for d, _ in pairs)
     local_now = now.astimezone(zone)
     day = local_now.date()
+    last_day = until.astimezone(zone).date() if until is not None else None
     found: list[dt.datetime] = []
     for _ in range(400):
         idx = daysets.first_day(days_union, daysets.day_index(day))
         if idx is None:
             break
         day = daysets.date_of(idx, day)
+        if last_day is not None and day > last_day:
+            break
         times = 0
         for d, t in pairs:
             if (d >> idx) & 1:
                 times |= t
-        for minute in range(1440):
-            if not (times >> minute) & 1:
-                continue
+        while times:
+            low = times & -times
+            minute = low.bit_length() - 1
+            times ^= low
             naive = dt.datetime.combine(day, dt.time(minute // 60, minute % 60))
             aware = naive.replace(tzinfo=zone)
             if aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
                 continue  # does not exist on this day (daylight saving gap)
+            if until is not None and aware > until:
+                return tuple(f.isoformat() for f in found)
             if aware > now:
                 found.append(aware)
                 if len(found) == count:
