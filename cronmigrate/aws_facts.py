@@ -108,6 +108,15 @@ CFN_STACKS_DEFAULT = 2_000
 # IAM roles per account: 1,000 by default ("IAM and AWS STS quotas", IAM User Guide,
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
 IAM_ROLES_DEFAULT = 1_000
+# What one deployment may use of it with per-job execution roles (roles: auto): the rest is
+# left for the account's own roles; beyond it each nested stack's functions share a role.
+ROLES_BUDGET = 800
+# A role's inline policies together: 10,240 characters, whitespace not counted (same page).
+ROLE_POLICY_CHARS_MAX = 10_240
+# The length an ARN of one of the deployment's resources is counted with when a policy's size
+# is estimated before deploying: a log group's (its name up to 64 + 12 characters) in the
+# longest partition and region.
+ARN_MAX_ESTIMATE = 110
 # EventBridge rules per event bus: 300 by default ("Amazon EventBridge quotas",
 # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html).
 EVENTBRIDGE_RULES_DEFAULT = 300

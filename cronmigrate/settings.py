@@ -47,7 +47,7 @@ class JobSettings:
     mail: str = "output"  # what reaches MAILTO: output (as cron), failures, none
     lock_ttl_days: int = 7
     target: str | None = None  # lambda or runcommand (None: --target-default, else lambda)
-    instances: tuple[str, ...] = ()  # runcommand: "tag:Name=web-1" or instance ids
+    instances: tuple[str, ...] = ()  # runcommand: instance ids, or "tag:cronmigrate:target=x"
     execution_timeout: int = 3600  # runcommand: seconds the command may run
     max_concurrency: str = "1"
     max_errors: str = "0"
@@ -73,6 +73,12 @@ class Settings:
     dead_letter: bool = True  # an SQS queue for runs EventBridge could not deliver
     error_alarms: bool = True  # a CloudWatch alarm on each function's Errors
     prices: dict[str, float] = field(default_factory=dict)  # overrides of aws_facts.PRICES
+    # The tag key only administrators may set, that runcommand jobs' tag targets should use:
+    # whoever may set a target's tag decides where a root command runs.
+    target_tag_key: str = "cronmigrate:target"
+    # Execution roles: one per function (per-job), one per nested stack (per-group), or
+    # per-job while the deployment's roles fit in aws_facts.ROLES_BUDGET (auto).
+    roles: str = "auto"
 
     def key_for(self, source: str, names: Sequence[str] = ()) -> str | None:
         """The ``jobs:`` key that names this job: FILE:LINE with the crontab's path on the
@@ -294,7 +300,7 @@ def load(path: str | None) -> Settings:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1:1: expected a mapping at the top level")
     top = {"name_prefix", "defaults", "jobs", "lint", "notify", "dead_letter", "error_alarms"}
-    top |= {"prices"}
+    top |= {"prices", "target_tag_key", "roles"}
     for key in data:
         if key not in top:
             raise ConfigError(
@@ -345,6 +351,19 @@ def load(path: str | None) -> Settings:
             f"{_where(path, data, 'prices')}: prices maps names of cronmigrate's price list "
             f"({', '.join(sorted(PRICES))}) to USD amounts"
         )
+    tag_key = data.get("target_tag_key", "cronmigrate:target")
+    if (
+        not isinstance(tag_key, str)
+        or not re.fullmatch(r"[^=\s]{1,128}", tag_key)
+        or (tag_key.lower().startswith("aws:"))
+    ):
+        raise ConfigError(
+            f"{_where(path, data, 'target_tag_key')}: target_tag_key is a tag key (up to 128 "
+            "characters, no '=' or space, not starting with aws:)"
+        )
+    roles = data.get("roles", "auto")
+    if roles not in ("auto", "per-job", "per-group"):
+        raise ConfigError(f"{_where(path, data, 'roles')}: roles is auto, per-job or per-group")
     return Settings(
         prefix,
         defaults,
@@ -356,6 +375,8 @@ def load(path: str | None) -> Settings:
         data.get("dead_letter", True),
         data.get("error_alarms", True),
         {str(k): float(v) for k, v in prices.items()},
+        tag_key,
+        roles,
     )
 
 

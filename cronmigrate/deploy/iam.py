@@ -19,6 +19,13 @@ from cronmigrate.deploy.infra import Ref as R
 from cronmigrate.deploy.jobs import DeployJob
 
 LOCK_ID = "LockTable"
+ALERTS_KEY = "AlertsKey"  # the customer managed key the deployment's topics are encrypted with
+# Publishing to a topic encrypted with a customer managed key needs the key's data keys and
+# kms:Decrypt ("Encryption at rest", Amazon SNS Developer Guide:
+# https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html). The roles name the one
+# operation SNS calls; the key policy's statement for CloudWatch is the guide's, with the "*".
+PUBLISH_ENCRYPTED = ("kms:GenerateDataKey", "kms:Decrypt")
+SERVICE_PUBLISH_ENCRYPTED = ("kms:GenerateDataKey*", "kms:Decrypt")
 
 
 def allow(actions: str | tuple[str, ...], *resources: Value, **kw: object) -> Statement:
@@ -26,12 +33,62 @@ def allow(actions: str | tuple[str, ...], *resources: Value, **kw: object) -> St
     return Statement(acts, resources, kw.get("condition"), str(kw.get("comment", "")))
 
 
-def trust(service: str, *, source_account: bool = False) -> tuple[Statement, ...]:
+def trust(
+    service: str, *, source_account: bool = False, source_arn: Arn | None = None
+) -> tuple[Statement, ...]:
     """A role's trust policy: ``service`` may assume it; with ``source_account``, only when it
-    acts for this account (the confused-deputy condition, "Cross-service confused deputy
-    prevention", IAM User Guide)."""
-    condition = {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}} if source_account else None
-    return (Statement(("sts:AssumeRole",), (), condition, principal=service),)
+    acts for this account, with ``source_arn`` only for that resource (the confused-deputy
+    conditions, "Cross-service confused deputy prevention", IAM User Guide)."""
+    condition: dict[str, object] = {}
+    if source_account:
+        condition["StringEquals"] = {"aws:SourceAccount": ACCOUNT_ID}
+    if source_arn is not None:
+        condition["ArnLike"] = {"aws:SourceArn": source_arn}
+    return (Statement(("sts:AssumeRole",), (), condition or None, principal=service),)
+
+
+def publish(*topics: Value) -> tuple[Statement, ...]:
+    """May publish to ``topics``, which are encrypted with the deployment's key: the key
+    used through SNS only (``kms:ViaService``)."""
+    return (
+        allow("sns:Publish", *topics),
+        allow(
+            PUBLISH_ENCRYPTED,
+            R(ALERTS_KEY),
+            condition={"StringEquals": {"kms:ViaService": Arn("sns.{region}.amazonaws.com")}},
+        ),
+    )
+
+
+def alerts_key_policy() -> tuple[Statement, ...]:
+    """The key policy of the topics' key. The account administers the key and grants its use
+    through IAM policies (the default key policy: "Default key policy", AWS KMS Developer
+    Guide), which is how the functions and state machines publish (:func:`publish`).
+    CloudWatch's alarms publish as the service, so the policy names it, for this account's
+    alarms only (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+    #compatibility-with-aws-services): with the AWS managed ``aws/sns`` key, whose policy
+    cannot be changed, the alarms could not publish at all."""
+    return (
+        Statement(
+            ("kms:*",),
+            ("*",),
+            sid="AccountAdministersTheKey",
+            principal_arn=Arn("arn:{partition}:iam::{account}:root"),
+            comment='"*" in a key policy is this key',
+        ),
+        Statement(
+            SERVICE_PUBLISH_ENCRYPTED,
+            ("*",),
+            {
+                "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
+                "ArnLike": {
+                    "aws:SourceArn": Arn("arn:{partition}:cloudwatch:{region}:{account}:alarm:*")
+                },
+            },
+            sid="CloudWatchAlarmsPublish",
+            principal="cloudwatch.amazonaws.com",
+        ),
+    )
 
 
 def own_keys(job: DeployJob) -> Statement:
@@ -89,13 +146,9 @@ def function_role(job: DeployJob) -> Role:
     if job.settings.iam_statements:
         statements = tuple(user_statement(s) for s in job.settings.iam_statements)
         policies.append(Policy("job-permissions", "job", statements))
-    policies.append(
-        Policy("notify-on-failure", "notify", (allow("sns:Publish", R(job.failure_topic_id)),))
-    )
+    policies.append(Policy("notify-on-failure", "notify", publish(R(job.failure_topic_id))))
     if job.mail_topic_id:  # the runtime mails the job's output to its MAILTO topic
-        policies.append(
-            Policy("mail-output", "mail", (allow("sns:Publish", R(job.mail_topic_id)),))
-        )
+        policies.append(Policy("mail-output", "mail", publish(R(job.mail_topic_id))))
     secrets = names.secret_variables(job)
     if secrets:
         arns = tuple(
@@ -177,3 +230,42 @@ def instances_statement(job: DeployJob) -> Statement:
             condition={"StringEquals": {f"ssm:resourceTag/{key}": value}},
         )
     return allow("ssm:SendCommand", *(Arn(instance_arn + i) for i in job.settings.instances))
+
+
+def shared_role(id: str, tf: str, name_prefix: str, roles: list[Role]) -> Role:
+    """One execution role for several functions (``roles: per-group``): each policy of theirs
+    once, its statements merged where only their resources (or their guard keys) differ, so
+    that the role may do what each function's own role may, on that group's resources only."""
+    merged: dict[str, tuple[str, list[Statement]]] = {}
+    for role in roles:
+        for p in role.policies:
+            merged.setdefault(p.name, (p.key, []))[1].extend(p.statements)
+    policies = tuple(Policy(name, key, _merged(sts)) for name, (key, sts) in merged.items())
+    return Role(id, tf, roles[0].trust, name_prefix, policies)
+
+
+_LEADING = "dynamodb:LeadingKeys"
+
+
+def _merged(statements: list[Statement]) -> tuple[Statement, ...]:
+    out: dict[str, Statement] = {}
+    for st in statements:
+        cond = st.condition
+        keys: list[object] = []
+        if isinstance(cond, dict) and _LEADING in cond.get("ForAllValues:StringLike", {}):
+            keys = list(cond["ForAllValues:StringLike"][_LEADING])
+            cond = {"ForAllValues:StringLike": {_LEADING: "*"}}
+        shape = repr((st.actions, st.effect, st.sid, st.principal, st.comment, cond))
+        if shape not in out:
+            out[shape] = st
+            continue
+        was = out[shape]
+        resources = was.resources + tuple(r for r in st.resources if r not in was.resources)
+        condition = was.condition
+        if keys and isinstance(condition, dict):
+            had = list(condition["ForAllValues:StringLike"][_LEADING])
+            condition = {
+                "ForAllValues:StringLike": {_LEADING: had + [k for k in keys if k not in had]}
+            }
+        out[shape] = was._replace(resources=resources, condition=condition)
+    return tuple(out.values())

@@ -57,6 +57,7 @@ class Statement(NamedTuple):
     effect: str = "Allow"
     sid: str = ""
     principal: str = ""  # a service: in a trust policy, or in a resource's own policy
+    principal_arn: Value = ""  # an account or role (a key policy's administrators)
 
 
 class Policy(NamedTuple):
@@ -136,11 +137,22 @@ class Table(NamedTuple):
     billing_mode: str = "PAY_PER_REQUEST"  # a write per run: no capacity to provision
 
 
+class Key(NamedTuple):
+    """A customer managed KMS key, with its key policy (``statements``)."""
+
+    id: str
+    tf: str
+    description: str
+    statements: tuple[Statement, ...]
+    rotation: bool = True  # a new key material every year, old ones kept for decryption
+
+
 class Topic(NamedTuple):
     id: str
     tf: str
     display_name: str
     comment: str = ""
+    kms_key: Ref | None = None  # server-side encryption with this key
 
 
 class Subscription(NamedTuple):
@@ -161,6 +173,12 @@ class StateMachine(NamedTuple):
     substitutions: tuple[tuple[str, Value], ...]  # placeholder → value
     source: str
     type: str = "STANDARD"  # runs that wait on a command for up to hours (EXPRESS: 5 min)
+    log_group: Ref | None = None  # execution history: errors, without input or output
+    log_level: str = "ERROR"
+    include_execution_data: bool = False
+    # Scanner checks that do not hold for this resource, with the reason (written where
+    # checkov reads them: CloudFormation Metadata, a Terraform comment).
+    scanner_skips: tuple[tuple[str, str], ...] = ()
 
 
 class RetryPolicy(NamedTuple):
@@ -269,6 +287,7 @@ Resource: TypeAlias = (
     | Layer
     | Function
     | Table
+    | Key
     | Topic
     | Subscription
     | StateMachine
@@ -297,6 +316,8 @@ class Stack(NamedTuple):
     resources: tuple[Resource, ...]  # the base: runtime layer, lock table, alert topics
     outputs: tuple[Output, ...]
     groups: tuple[Group, ...] = ()
+    roles: str = "per-job"  # execution roles: per-job, or per-group (docs/stacks.md)
+    roles_reason: str = ""
 
     def all_resources(self) -> tuple[Resource, ...]:
         return self.resources + tuple(r for g in self.groups for r in g.resources)

@@ -56,6 +56,10 @@ class JobIds:
         self.machine_id = f"{self.logical}StateMachine"
         self.machine_role_id = f"{self.logical}StateMachineRole"
         self.machine_role_tf = f"{self.tf}_sfn"
+        self.machine_log_group_id = f"{self.logical}StateMachineLogGroup"
+        # Step Functions' documented prefix for the log groups it delivers to: its resource
+        # policy then covers them all (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html)
+        self.machine_log_group = f"/aws/vendedlogs/states/{self.function}"
         self.success_topic_id = f"{self.logical}SuccessTopic"
         self.failure_topic_id = f"{self.logical}FailureTopic"
         self.success_topic_tf = f"{self.tf}_success"
@@ -106,12 +110,24 @@ class GroupIds(NamedTuple):
     scheduler_role_id: str
     scheduler_role_tf: str
     scheduler_role_prefix: str  # Terraform's name_prefix
+    function_role_id: str  # the functions' shared execution role (roles: per-group)
+    function_role_tf: str
+    function_role_prefix: str
 
 
 def group_ids(group: str, prefix: str) -> GroupIds:
     gid = "Jobs" + logical_id(group)
     role_prefix = f"{prefix}{group}"[: aws.ROLE_NAME_PREFIX_MAX - 11] + "-sch-"
-    return GroupIds(gid, f"{gid}SchedulerRole", f"{tf_label(group)}_scheduler", role_prefix)
+    fn_prefix = f"{prefix}{group}"[: aws.ROLE_NAME_PREFIX_MAX - 11] + "-fns-"
+    return GroupIds(
+        gid,
+        f"{gid}SchedulerRole",
+        f"{tf_label(group)}_scheduler",
+        role_prefix,
+        f"{gid}FunctionRole",
+        f"{tf_label(group)}_functions",
+        fn_prefix,
+    )
 
 
 def subscription(topic_id: str, address: str, i: int) -> tuple[str, str]:

@@ -4,19 +4,22 @@ decided once for CloudFormation, SAM and Terraform alike (IAM in :mod:`cronmigra
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 
 from cronmigrate import __version__
 from cronmigrate import aws_facts as aws
 from cronmigrate.deploy import names
 from cronmigrate.deploy.iam import (
+    ALERTS_KEY,
     LOCK_ID,
+    alerts_key_policy,
     allow,
     function_role,
     instances_statement,
     own_keys,
+    publish,
     scheduler_role,
+    shared_role,
     trust,
 )
 from cronmigrate.deploy.infra import (
@@ -25,6 +28,7 @@ from cronmigrate.deploy.infra import (
     Code,
     Function,
     Group,
+    Key,
     Layer,
     LogGroup,
     Output,
@@ -49,13 +53,26 @@ from cronmigrate.deploy.infra import Ref as R
 from cronmigrate.deploy.jobs import FAILURE_TOPIC, DeployJob, Deployment
 from cronmigrate.deploy.statemachine import definition
 from cronmigrate.errors import CronmigrateError
-from cronmigrate.plan.identity import short_hash, tf_label
+from cronmigrate.plan.groups import groups_of
+from cronmigrate.plan.identity import tf_label
 from cronmigrate.schedule.model import Trigger
 
 LAYER_ID = "BashRuntimeLayer"
 LOCK_KEY = "pk"
 LOCK_TTL = "expires"
 DLQ_ID = "DeadLetterQueue"
+# What a state machine's role needs to log its executions to CloudWatch Logs
+# (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).
+LOG_DELIVERY = (
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+)
 DLQ_RETENTION = 1_209_600  # 14 days, SQS's longest (MessageRetentionPeriod, SQS API Reference)
 
 
@@ -76,9 +93,11 @@ def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
     base += _dead_letters(deployment)
     if any(_locked(j) for j in deployment.jobs):
         base.append(Table(LOCK_ID, "lock", LOCK_KEY, LOCK_TTL))
+    grouped = groups_of(deployment.jobs)
+    roles, why = roles_mode(deployment, len(grouped))
     groups = [
-        _group(name, jobs, deployment, code_sha256)
-        for name, jobs in groups_of(deployment.jobs).items()
+        _group(name, jobs, deployment, code_sha256, shared=roles == "per-group")
+        for name, jobs in grouped.items()
     ]
     _check_unique(base + [r for g in groups for r in g.resources])
     files = ", ".join(deployment.plan.server_files) or "-"
@@ -88,47 +107,50 @@ def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
         tuple(base),
         (Output("RuntimeLayerArn", "layer", "", "The bash runtime layer", R(LAYER_ID)),),
         tuple(groups),
+        roles,
+        why,
     )
 
 
-# A group (one nested stack) holds one crontab file's jobs; a file with more jobs than
-# GROUP_MAX_JOBS is spread over BUCKETS groups by a hash of each job's key, so that no
-# template passes CloudFormation's limits (500 resources, 200 outputs, 1 MB) and a job keeps
-# its group when others are added or removed (docs/stacks.md).
-GROUP_MAX_JOBS = 60
-BUCKETS = 32
-
-
-def _slug(path: str) -> str:
-    parts = [p for p in path.replace("\\", "/").split("/") if p not in ("", ".", "..")]
-    text = "-".join(parts[-2:]) or "crontab"
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "crontab"
-
-
-def groups_of(jobs: tuple[DeployJob, ...]) -> dict[str, list[DeployJob]]:
-    """Group name → its jobs, in the plan's order."""
-    by_file: dict[str, list[DeployJob]] = {}
-    for job in jobs:
-        by_file.setdefault(job.source.rsplit(":", 1)[0], []).append(job)
-    out: dict[str, list[DeployJob]] = {}
-    used: set[str] = set()
-    for path, members in by_file.items():
-        slug = _slug(path)
-        while slug in used:
-            slug += "-x"  # two files with the same last two path components
-        used.add(slug)
-        for job in members:
-            name = slug
-            if len(members) > GROUP_MAX_JOBS:
-                name = f"{slug}-{int(short_hash(job.key, 8), 16) % BUCKETS:02d}"
-            out.setdefault(name, []).append(job)
-    return dict(sorted(out.items()))
+def roles_mode(deployment: Deployment, groups: int) -> tuple[str, str]:
+    """per-job or per-group execution roles, and why: per-job while the deployment's roles
+    (an execution role per function, a scheduler role per group, a role per Run Command
+    job) fit in ROLES_BUDGET of the account's default 1,000, so that the account keeps room
+    for its own; ``roles:`` in cronmigrate.yaml decides otherwise."""
+    per_job = len(deployment.jobs) + groups
+    chosen = deployment.settings.roles
+    if chosen != "auto":
+        return chosen, f"roles: {chosen} in cronmigrate.yaml"
+    if per_job <= aws.ROLES_BUDGET:
+        return "per-job", (
+            f"{per_job:,} roles with one per function, within {aws.ROLES_BUDGET:,} of the "
+            f"account's default quota of {aws.IAM_ROLES_DEFAULT:,}"
+        )
+    return "per-group", (
+        f"{per_job:,} roles with one per function would pass {aws.ROLES_BUDGET:,} of the "
+        f"account's default quota of {aws.IAM_ROLES_DEFAULT:,}: the functions of each nested "
+        "stack share one role, limited to that stack's log groups, guard keys, parameters "
+        "and topics (roles: per-job keeps one per function, with a raised quota)"
+    )
 
 
 def _group(
-    name: str, jobs: list[DeployJob], deployment: Deployment, code_sha256: Mapping[str, str]
+    name: str,
+    jobs: list[DeployJob],
+    deployment: Deployment,
+    code_sha256: Mapping[str, str],
+    shared: bool = False,
 ) -> Group:
     gids = names.group_ids(name, deployment.settings.name_prefix)
+    lambda_jobs = [j for j in jobs if not j.runcommand]
+    exec_role = None
+    if shared and lambda_jobs:
+        exec_role = shared_role(
+            gids.function_role_id,
+            gids.function_role_tf,
+            gids.function_role_prefix,
+            [function_role(j) for j in lambda_jobs],
+        )
     role = R(gids.scheduler_role_id)
     dlq = R(DLQ_ID) if deployment.settings.dead_letter else None
     resources: list[Resource] = []
@@ -150,7 +172,9 @@ def _group(
                 )
             )
         else:
-            resources += _lambda_job(job, deployment, code_sha256, role)
+            resources += _lambda_job(
+                job, deployment, code_sha256, role, R(exec_role.id) if exec_role else None
+            )
             functions.append(R(ids.function_id))
             outputs.append(
                 Output(
@@ -161,6 +185,8 @@ def _group(
                     functions[-1],
                 )
             )
+    if exec_role is not None:
+        resources.append(exec_role)
     if machines or deployment.trigger is Trigger.SCHEDULER:
         resources.append(
             scheduler_role(
@@ -227,15 +253,19 @@ def _schedules(job: DeployJob, target: R, role: R, dlq: R | None) -> Iterator[Sc
 
 
 def _lambda_job(
-    job: DeployJob, deployment: Deployment, code_sha256: Mapping[str, str], scheduler: R
+    job: DeployJob,
+    deployment: Deployment,
+    code_sha256: Mapping[str, str],
+    scheduler: R,
+    group_role: R | None = None,
 ) -> list[Resource]:
+    """A function's resources; its own execution role unless ``group_role`` (per-group)."""
     ids, s = names.JobIds(job), job.settings
     target = deployment.trigger
     dlq = R(DLQ_ID) if deployment.settings.dead_letter else None
-    out: list[Resource] = [
-        LogGroup(ids.log_group_id, ids.tf, ids.log_group, s.log_retention_days),
-        function_role(job),
-    ]
+    out: list[Resource] = [LogGroup(ids.log_group_id, ids.tf, ids.log_group, s.log_retention_days)]
+    if group_role is None:
+        out.append(function_role(job))
     # The runtime's deadline when an invocation comes without one (Lambda sets no variable
     # with the function's timeout: "Defined runtime environment variables", Lambda guide).
     env: tuple[tuple[str, Value], ...] = (("CRONMIGRATE_TIMEOUT", str(s.timeout)),)
@@ -256,7 +286,7 @@ def _lambda_job(
             ids.tf,
             ids.function,
             ids.description,
-            R(ids.role_id),
+            group_role or R(ids.role_id),
             aws.PYTHON_RUNTIME if job.python else aws.RUNTIME,
             names.HANDLER,
             s.architecture or "x86_64",
@@ -387,9 +417,10 @@ def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> lis
     ids = names.JobIds(job)
     dlq = R(DLQ_ID) if deployment.settings.dead_letter else None
     success, failure = ids.success_topic_id, ids.failure_topic_id
+    key = R(ALERTS_KEY)
     out: list[Resource] = [
-        Topic(success, ids.success_topic_tf, "cron job succeeded"),
-        Topic(failure, ids.failure_topic_tf, "cron job failed"),
+        Topic(success, ids.success_topic_tf, "cron job succeeded", kms_key=key),
+        Topic(failure, ids.failure_topic_tf, "cron job failed", kms_key=key),
     ]
     for i, address in enumerate(sorted(set(job.mailto) | set(deployment.settings.notify))):
         sid, stf = ids.subscription(address, i)
@@ -404,8 +435,23 @@ def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> lis
             "Authorization Reference, AWS Systems Manager): the action is named, the "
             "resource cannot be",
         ),
-        allow("sns:Publish", R(success), R(failure)),
+        *publish(R(success), R(failure)),
+        allow(
+            LOG_DELIVERY,
+            "*",
+            comment="Step Functions delivers logs through CloudWatch Logs' vended-log "
+            'deliveries, whose actions take no resource ("Using CloudWatch Logs to log '
+            'execution history", Step Functions Developer Guide: '
+            "https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html)",
+        ),
     ]
+    logs = LogGroup(
+        ids.machine_log_group_id,
+        ids.machine_role_tf,
+        ids.machine_log_group,
+        job.settings.log_retention_days,
+    )
+    out.append(logs)
     substitutions: list[tuple[str, Value]] = [
         ("SuccessTopic", R(success)),
         ("FailureTopic", R(failure)),
@@ -416,7 +462,13 @@ def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> lis
     role = Role(
         ids.machine_role_id,
         ids.machine_role_tf,
-        trust("states.amazonaws.com"),
+        trust(
+            "states.amazonaws.com",
+            source_account=True,
+            source_arn=Arn(
+                "arn:{partition}:states:{region}:{account}:stateMachine:" + ids.function
+            ),
+        ),
         ids.role_prefix,
         (Policy("run-command-on-own-instances", "", tuple(statements)),),
     )
@@ -429,6 +481,14 @@ def _runcommand_job(job: DeployJob, scheduler: R, deployment: Deployment) -> lis
         definition(job),
         tuple(substitutions),
         job.source,
+        log_group=R(logs.id, "log_streams"),
+        scanner_skips=(
+            (
+                "CKV_AWS_285",
+                "execution history logged at ERROR level without execution data: a run's "
+                "data holds the command's output, which may hold secrets",
+            ),
+        ),
     )
     out += [role, machine]
     out += _schedules(job, R(machine.id), scheduler, dlq)
@@ -467,9 +527,17 @@ def _alerts(deployment: Deployment) -> list[Resource]:
                 job.mailto,
             )
         )
+    out.append(
+        Key(
+            ALERTS_KEY,
+            "alerts",
+            "Encrypts the cron jobs' topics (their output and failures) at rest",
+            alerts_key_policy(),
+        )
+    )
     for tid, display, comment, addresses in topics:
         tf = tf_label(tid)
-        out.append(Topic(tid, tf, display, comment))
+        out.append(Topic(tid, tf, display, comment, R(ALERTS_KEY)))
         for i, address in enumerate(sorted(addresses)):
             sid, stf = names.subscription(tid, address, i)
             out.append(Subscription(sid, stf, R(tid), "email", address))

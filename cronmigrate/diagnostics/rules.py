@@ -736,7 +736,21 @@ RUNCOMMAND_INSTANCES = _rule(
     E,
     MIGRATION,
     "A runcommand job without instances",
-    "Name the instances in cronmigrate.yaml: one tag (`tag:Name=web-1`) or instance ids.",
+    "Name the instances in cronmigrate.yaml: instance ids, or one tag "
+    "(`tag:cronmigrate:target=web-1`).",
+)
+
+RUNCOMMAND_TAG_TARGET = _rule(
+    "CM605",
+    "runcommand-tag-target",
+    W,
+    MIGRATION,
+    "Root commands sent where a tag anyone may set points",
+    "A runcommand job targeted by a tag (`tag:Name=web-1`) runs as root on every instance "
+    "carrying that tag, and its role may send the command to any such instance: whoever "
+    "may tag instances (`ec2:CreateTags`) decides where it runs. Name instance ids, or use "
+    "the tag key the deployment reserves (`target_tag_key`, `cronmigrate:target` unless "
+    "set) and let only administrators set it (the generated README's Security section).",
 )
 
 RARE_SCHEDULE = _rule(

@@ -19,6 +19,7 @@ from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation, echo, 
 from cronmigrate.errors import UsageError
 from cronmigrate.jobindex import Identity, Previous
 from cronmigrate.plan.cost import CostOptions, job_cost
+from cronmigrate.plan.groups import groups_of
 from cronmigrate.plan.identity import (
     Namer,
     Naming,
@@ -82,25 +83,44 @@ def build_plan(paths: Sequence[str], opts: PlanOptions, stdin_text: str | None =
             sha = hashlib.sha256(t.text.encode("utf-8", "surrogateescape")).hexdigest()
             digests[t.path] = digests[server_path(t.path, where)] = sha
         opts = opts._replace(previous=jobindex.previous(opts.against, digests))
-    return with_quotas(plan_crontabs(tabs, diags, opts))
+    return with_quotas(plan_crontabs(tabs, diags, opts), opts.settings.roles)
 
 
-def with_quotas(plan: Plan) -> Plan:
-    """Warn where deploying every migratable job passes an account's default quota: an
-    execution role per function plus a scheduler role per crontab file, a schedule (or
-    rule) per EventBridge expression (facts and sources in aws_facts)."""
+def with_quotas(plan: Plan, roles: str = "auto") -> Plan:
+    """Warn where deploying every migratable job passes an account's default quota: a
+    schedule (or rule) per EventBridge expression; an execution role per function plus a
+    scheduler role per nested stack, unless the functions of each nested stack share a role
+    (``roles: per-group``, and ``auto`` beyond aws_facts.ROLES_BUDGET), which plan says
+    (facts and sources in aws_facts)."""
     jobs = [j for j in plan.jobs if j.status in (Status.OK, Status.WARNING, Status.MIGRATED)]
     if not jobs:
         return plan
-    files = {j.job.location.path for j in jobs}
+    groups = len(groups_of([j for j in jobs if j.function]))
     schedules = sum(len(j.translation.schedules) for j in jobs)
-    counts = [(len(jobs) + len(files), aws.IAM_ROLES_DEFAULT, "IAM roles")]
+    per_job = len(jobs) + groups
+    where = SourceLocation(plan.files[0] if plan.files else "-", 0)
+    notes: list[Diagnostic] = []
+    shared = roles == "per-group" or (roles == "auto" and per_job > aws.ROLES_BUDGET)
+    if shared:
+        why = "roles: per-group" if roles == "per-group" else (
+            f"one per function would be {per_job:,}, more than {aws.ROLES_BUDGET:,} of the "
+            f"account's default quota of {aws.IAM_ROLES_DEFAULT:,}"
+        )  # fmt: skip
+        notes.append(
+            rules.ACCOUNT_QUOTA.at(
+                f"{len(jobs):,} jobs: the functions of each of the {groups:,} nested stacks "
+                f"share one execution role ({2 * groups:,} roles; {why}); each role may touch "
+                "its stack's log groups, guard keys, parameters and topics only; roles: "
+                "per-job keeps one per function (raise the quota first)",
+                where,
+            )
+        )
+    counts = [] if shared else [(per_job, aws.IAM_ROLES_DEFAULT, "IAM roles")]
     if plan.trigger is Trigger.RULES:
         counts.append((schedules, aws.EVENTBRIDGE_RULES_DEFAULT, "EventBridge rules"))
     else:
         counts.append((schedules, aws.SCHEDULER_SCHEDULES_DEFAULT, "Scheduler schedules"))
-    where = SourceLocation(plan.files[0] if plan.files else "-", 0)
-    notes = tuple(
+    notes += [
         rules.ACCOUNT_QUOTA.at(
             f"{n:,} {what} for {len(jobs):,} jobs: more than an account's default quota of "
             f"{limit:,}; raise it through Service Quotas before deploying",
@@ -108,8 +128,8 @@ def with_quotas(plan: Plan) -> Plan:
         )
         for n, limit, what in counts
         if n > limit
-    )
-    return plan._replace(diagnostics=plan.diagnostics + notes) if notes else plan
+    ]
+    return plan._replace(diagnostics=plan.diagnostics + tuple(notes)) if notes else plan
 
 
 def plan_crontabs(
@@ -148,7 +168,7 @@ def plan_crontabs(
         live = not job.disabled or job.migrated is not None  # a migrated job runs on AWS
         if opts.analyse and live:
             if target == "runcommand":
-                notes = [*notes, *_runcommand_notes(job, js)]
+                notes = [*notes, *_runcommand_notes(job, js, settings.target_tag_key)]
             else:
                 needs = Needs(
                     js.architecture,
@@ -319,13 +339,26 @@ def _check_line_keys_still_name_their_job(
         )
 
 
-def _runcommand_notes(job: CronJob, js: JobSettings) -> list[Diagnostic]:
-    """A job that stays on its server (target: runcommand) needs instances to run on."""
+def _runcommand_notes(job: CronJob, js: JobSettings, reserved: str) -> list[Diagnostic]:
+    """A job that stays on its server (target: runcommand) needs instances to run on; a tag
+    that is not the reserved key lets whoever may tag instances choose them."""
+    tags = [i[len("tag:") :] for i in js.instances if i.startswith("tag:")]
+    if tags and tags[0].split("=", 1)[0] != reserved:
+        return [
+            rules.RUNCOMMAND_TAG_TARGET.at(
+                f"runs as root on every instance tagged {tags[0]}: whoever may tag instances "
+                f"decides where; name instance ids or use tag:{reserved}=VALUE, a key only "
+                "administrators may set",
+                job.location,
+                job.raw,
+            )
+        ]
     if js.instances:
         return []
     return [
         rules.RUNCOMMAND_INSTANCES.at(
-            "target runcommand needs instances (instances: [tag:Name=web-1] in cronmigrate.yaml)",
+            "target runcommand needs instances (instances: [i-0123456789abcdef0] or "
+            "[tag:cronmigrate:target=web-1] in cronmigrate.yaml)",
             job.location,
             job.raw,
         )
@@ -487,4 +520,5 @@ def build_hosts(hosts: Sequence[tuple[str, Path]], opts: PlanOptions) -> Plan:
     counts = Counter(j.status.value for j in jobs)
     summary.update({k: counts[k] for k in ("ok", "warning", "refused", "disabled", "migrated")})
     summary["cannot_run"] = sum(1 for j in jobs if cannot_run(j))
-    return with_quotas(Plan(jobs, diags, files, opts.trigger, opts.timezone, summary))
+    plan = Plan(jobs, diags, files, opts.trigger, opts.timezone, summary)
+    return with_quotas(plan, opts.settings.roles)

@@ -6,6 +6,8 @@ job by its name, which it keeps from run to run (:mod:`cronmigrate.plan.identity
 - schedule changed: the same job on another schedule (an update of its schedules);
 - settings changed: the same job with other settings (an update of its function);
 - moved: the same job on another line, nothing else changed;
+- regrouped: a job that goes to another nested stack (its group split: docs/stacks.md),
+  whatever else changed; CloudFormation cannot move a named function in one deploy;
 - unchanged: the rest, counted.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from cronmigrate.jobindex import Job, Previous
+from cronmigrate.plan.groups import groups_of
 from cronmigrate.plan.model import JobPlan, Plan
 from cronmigrate.schedule.model import Status
 
@@ -31,6 +34,7 @@ class ChangeSet(NamedTuple):
     settings_changed: tuple[Change, ...]
     moved: tuple[Change, ...]
     unchanged: int
+    regrouped: tuple[Change, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -40,6 +44,7 @@ class ChangeSet(NamedTuple):
             or self.schedule_changed
             or self.settings_changed
             or self.moved
+            or self.regrouped
         )
 
     def summary(self) -> str:
@@ -48,6 +53,7 @@ class ChangeSet(NamedTuple):
             f"{len(self.schedule_changed)} schedule changed, "
             f"{len(self.settings_changed)} settings changed, {len(self.moved)} moved, "
             f"{self.unchanged} unchanged"
+            + (f", {len(self.regrouped)} to another nested stack" if self.regrouped else "")
         )
 
     def lines(self) -> list[str]:
@@ -59,6 +65,7 @@ class ChangeSet(NamedTuple):
             ("~", self.schedule_changed),
             ("~", self.settings_changed),
             (">", self.moved),
+            ("^", self.regrouped),
         ):
             out += [f"  {mark} {c.function}  {c.source}  {c.detail}" for c in items]
         return out
@@ -74,6 +81,7 @@ class ChangeSet(NamedTuple):
             "settings_changed": items(self.settings_changed),
             "moved": items(self.moved),
             "unchanged": self.unchanged,
+            "regrouped": items(self.regrouped),
         }
 
 
@@ -129,4 +137,15 @@ def changes(previous: Previous, plan: Plan) -> ChangeSet:
             moved.append(Change(f, j.source, f"moved from {old.get('source')}"))
         else:
             unchanged += 1
-    return ChangeSet(added, removed, tuple(scheduled), tuple(configured), tuple(moved), unchanged)
+    group_now = {
+        j.function: g for g, members in groups_of(list(now.values())).items() for j in members
+    }
+    regrouped = tuple(
+        Change(f, j.source, f"nested stack {before[f]['group']} → {group_now[f]}: deploy its "
+               "removal first (docs/stacks.md)")
+        for f, j in now.items()
+        if f in before and before[f].get("group") not in (None, group_now[f])
+    )  # fmt: skip
+    return ChangeSet(
+        added, removed, tuple(scheduled), tuple(configured), tuple(moved), unchanged, regrouped
+    )

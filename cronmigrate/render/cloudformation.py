@@ -22,6 +22,7 @@ from cronmigrate.deploy.infra import (
     Arn,
     Code,
     Function,
+    Key,
     Layer,
     LogGroup,
     Output,
@@ -60,10 +61,21 @@ class _Writer:
     """One template: the resources in ``scope``; references to resources outside it
     (a group's to the base stack's) become parameters, recorded in ``params``."""
 
-    def __init__(self, stack: Stack, sam: bool, scope: tuple[Resource, ...], up: str = "") -> None:
+    def __init__(
+        self,
+        stack: Stack,
+        sam: bool,
+        scope: tuple[Resource, ...],
+        up: str = "",
+        by_id: dict[str, Resource] | None = None,
+    ) -> None:
         self.up = up  # from the template's directory to the output directory (SAM paths)
         self.stack = stack
-        self.by_id = stack.by_id()
+        self.by_id = by_id if by_id is not None else stack.by_id()
+        self.events_of: dict[str, list[Schedule | Rule]] = {}  # target → its triggers
+        for r in scope:
+            if isinstance(r, Schedule | Rule):
+                self.events_of.setdefault(r.target.id, []).append(r)
         self.sam = sam
         self.scope = scope
         self.local = {r.id for r in scope}
@@ -152,8 +164,21 @@ class _Writer:
             },
         }
 
+    def key(self, r: Key) -> Doc:
+        return {
+            "Type": "AWS::KMS::Key",
+            "Properties": {
+                "Description": r.description,
+                "EnableKeyRotation": r.rotation,
+                "KeyPolicy": policy.document(r.statements, self.value),
+            },
+        }
+
     def topic(self, r: Topic) -> Doc:
-        return {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": r.display_name}}
+        props: Doc = {"DisplayName": r.display_name}
+        if r.kms_key is not None:
+            props["KmsMasterKeyId"] = self.ref(r.kms_key)
+        return {"Type": "AWS::SNS::Topic", "Properties": props}
 
     def subscription(self, r: Subscription) -> Doc:
         return {
@@ -223,6 +248,7 @@ class _Writer:
                     "DefinitionSubstitutions": subs,
                     "Role": self.ref(r.role),
                     "Events": self.events(r.id),
+                    **({"Logging": self.sfn_logging(r, r.log_group)} if r.log_group else {}),
                 },
             }
         return {
@@ -235,7 +261,21 @@ class _Writer:
                 "DefinitionString": json.dumps(r.definition, separators=(",", ":")),
                 "DefinitionSubstitutions": subs,
                 "RoleArn": self.ref(r.role),
+                **(
+                    {"LoggingConfiguration": self.sfn_logging(r, r.log_group)}
+                    if r.log_group
+                    else {}
+                ),
             },
+        }
+
+    def sfn_logging(self, r: StateMachine, log_group: Ref) -> Doc:
+        """Execution history to its own log group ("LoggingConfiguration", Step Functions
+        API Reference); the group's ARN ends in ":*" as the API requires."""
+        return {
+            "Level": r.log_level,
+            "IncludeExecutionData": r.include_execution_data,
+            "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": self.ref(log_group)}}],
         }
 
     def schedule_common(self, r: Schedule) -> Doc:
@@ -337,8 +377,8 @@ class _Writer:
     def events(self, target_id: str) -> Doc:
         """SAM: the schedules and rules that start ``target_id``, as its events."""
         out: Doc = {}
-        for r in self.scope:
-            if isinstance(r, Schedule) and r.target.id == target_id:
+        for r in self.events_of.get(target_id, []):
+            if isinstance(r, Schedule):
                 out[r.event] = {
                     "Type": "ScheduleV2",
                     "Properties": {
@@ -349,7 +389,7 @@ class _Writer:
                         "Input": r.input,
                     },
                 }
-            elif isinstance(r, Rule) and r.target.id == target_id:
+            else:
                 out[r.event] = {
                     "Type": "Schedule",
                     "Properties": {
@@ -370,6 +410,7 @@ class _Writer:
             LogGroup: self.log_group,
             Layer: self.layer,
             Table: self.table,
+            Key: self.key,
             Topic: self.topic,
             Subscription: self.subscription,
             Function: self.function,
@@ -385,6 +426,9 @@ class _Writer:
             if self.sam and isinstance(r, Schedule | Rule | Permission):
                 continue  # events of their function or state machine
             out[r.id] = writers[type(r)](r)
+            if isinstance(r, StateMachine) and r.scanner_skips:
+                skips = [{"id": i, "comment": why} for i, why in r.scanner_skips]
+                out[r.id]["Metadata"] = {"checkov": {"skip": skips}}
             if isinstance(r, Function) and not self.sam:
                 out[r.invoke_config_id] = self.invoke_config(r)
         return out
@@ -458,13 +502,14 @@ def group_path(name: str, sam: bool) -> str:
 def templates(stack: Stack, sam: bool, note: str = "") -> Templates:
     """The nested stacks are written first: the parent passes each the base values it refers
     to, and (CloudFormation) names its template by a hash of the text."""
-    parent = _Writer(stack, sam, stack.resources)
+    by_id = stack.by_id()  # once: a stack of 5,000 jobs has 20,000 resources
+    parent = _Writer(stack, sam, stack.resources, by_id=by_id)
     children: dict[str, Doc] = {}
     keys: dict[str, str] = {}
     texts: dict[str, str] = {}
     nested: Doc = {}
     for g in stack.groups:
-        w = _Writer(stack, sam, g.resources, up="../")
+        w = _Writer(stack, sam, g.resources, up="../", by_id=by_id)
         doc = w.template(g.description, g.outputs)
         path = group_path(g.name, sam)
         children[path] = doc

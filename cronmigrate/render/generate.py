@@ -25,6 +25,7 @@ from cronmigrate.render import (
     limits,
     readme,
     runtime,
+    scanner,
     terraform,
 )
 from cronmigrate.settings import Settings
@@ -74,5 +75,6 @@ def generate(
         files = ", ".join(plan.server_files) or "-"
         artifacts.update(terraform.render(infra, files, names.lock_table(host)))
     artifacts.update(readme.render(deployment, infra, iac))
+    artifacts.update(scanner.render(infra.all_resources(), iac))
     artifacts.update(jobs_index.render(deployment, infra))
     return Generated(artifacts, deployment, infra, tuple(limits.quota_warnings(infra)))

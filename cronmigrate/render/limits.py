@@ -13,11 +13,23 @@ our own, run on every generated template and expression (facts and sources in aw
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 from cronmigrate import aws_facts as aws
-from cronmigrate.deploy.infra import Function, Permission, Role, Rule, Schedule, Stack
+from cronmigrate.deploy.infra import (
+    AccountId,
+    Arn,
+    Function,
+    Permission,
+    Ref,
+    Role,
+    Rule,
+    Schedule,
+    Stack,
+)
+from cronmigrate.render import policy
 from cronmigrate.schedule.grammar import expression_problems
 
 
@@ -49,9 +61,37 @@ def template_problems(name: str, doc: dict[str, Any], size: int) -> list[str]:
     return out
 
 
+def _placeholder(v: Any) -> Any:
+    """A value as long as it can be once deployed: an ARN of a named resource in the longest
+    partition and region, a function's longest name (aws_facts)."""
+    if isinstance(v, Ref | Arn):
+        return "x" * (len(v.template) + 40 if isinstance(v, Arn) else aws.ARN_MAX_ESTIMATE)
+    if isinstance(v, AccountId):
+        return "123456789012"
+    if isinstance(v, dict):
+        return {k: _placeholder(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_placeholder(x) for x in v]
+    return v
+
+
+def policy_chars(role: Role) -> int:
+    """A role's inline policies as IAM counts them: JSON without whitespace."""
+    return sum(
+        len(json.dumps(policy.document(p.statements, _placeholder), separators=(",", ":")))
+        for p in role.policies
+    )
+
+
 def stack_problems(stack: Stack) -> list[str]:
-    """Statement ids and expressions of the neutral model."""
+    """Statement ids, expressions and role policy sizes of the neutral model."""
     out: list[str] = []
+    for r in stack.all_resources():
+        if isinstance(r, Role) and (n := policy_chars(r)) > aws.ROLE_POLICY_CHARS_MAX:
+            out.append(
+                f"{r.id}: inline policies of about {n:,} characters; IAM allows "
+                f"{aws.ROLE_POLICY_CHARS_MAX:,} per role"
+            )
     seen: dict[tuple[str, str], str] = {}
     for r in stack.all_resources():
         if isinstance(r, Permission):

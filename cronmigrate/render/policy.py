@@ -20,6 +20,8 @@ def statement(s: Statement, value: Callable[[Any], Any]) -> dict[str, Any]:
     out["Effect"] = s.effect
     if s.principal:
         out["Principal"] = {"Service": s.principal}
+    elif s.principal_arn:
+        out["Principal"] = {"AWS": value(s.principal_arn)}
     out["Action"] = s.actions[0] if len(s.actions) == 1 else list(s.actions)
     if s.resources:
         res = [value(x) for x in s.resources]

@@ -8,7 +8,7 @@ from cronmigrate.deploy.infra import Stack
 from cronmigrate.deploy.jobs import Deployment
 from cronmigrate.deploy.names import secret_variables
 from cronmigrate.plan.report import to_markdown
-from cronmigrate.render import Artifact, Artifacts
+from cronmigrate.render import Artifact, Artifacts, scanner
 from cronmigrate.render.templating import render as render_template
 from cronmigrate.schedule.model import Trigger
 
@@ -40,6 +40,15 @@ def render(deployment: Deployment, stack: Stack, iac: set[str]) -> Artifacts:
         error_alarms=deployment.settings.error_alarms,
         dead_letter=deployment.settings.dead_letter,
         runcommand=any(j.runcommand for j in deployment.jobs),
+        tag_key=deployment.settings.target_tag_key,
+        tag_targets=[
+            f"`{j.function_name}` (`{j.settings.instances[0]}`)"
+            for j in deployment.jobs
+            if j.runcommand and j.settings.instances[0].startswith("tag:")
+        ],
+        scanner_skips=scanner.skips(stack.all_resources(), iac),
+        roles=stack.roles,
+        roles_reason=stack.roles_reason,
         vpc=[f"`{j.function_name}`" for j in deployment.jobs if j.settings.subnet_ids],
         plan_markdown=to_markdown(deployment.plan, on_server=True)
         .replace("# cronmigrate plan", "", 1)

@@ -17,6 +17,7 @@ from cronmigrate.deploy.infra import (
     Arn,
     Code,
     Function,
+    Key,
     Layer,
     LogGroup,
     Permission,
@@ -36,13 +37,14 @@ from cronmigrate.deploy.infra import (
 )
 from cronmigrate.deploy.keys import stable_key
 from cronmigrate.render import Artifact, Artifacts, policy
-from cronmigrate.render.hcl import Block, Expr, document, template, value
+from cronmigrate.render.hcl import Block, Comment, Expr, document, template, value
 from cronmigrate.render.templating import render as render_template
 
 PARTITION = Expr("data.aws_partition.current.partition")
 REGION = Expr("data.aws_region.current.name")
 ACCOUNT = Expr("data.aws_caller_identity.current.account_id")
 TAGS = Expr("var.tags")
+ARTIFACT_VERSION_DAYS = 30
 
 # Terraform resource type of each model class.
 TYPES: dict[type, str] = {
@@ -52,6 +54,7 @@ TYPES: dict[type, str] = {
     Function: "aws_lambda_function",
     Table: "aws_dynamodb_table",
     Topic: "aws_sns_topic",
+    Key: "aws_kms_key",
     Subscription: "aws_sns_topic_subscription",
     StateMachine: "aws_sfn_state_machine",
     Schedule: "aws_scheduler_schedule",
@@ -153,10 +156,58 @@ class _Writer:
                 ("aws_s3_bucket", "artifacts"),
                 (
                     ("bucket_prefix", "cronmigrate-artifacts-"),
-                    ("force_destroy", True),  # it holds only the zips below
                     ("tags", TAGS),
                 ),
-                comment="The zips of the runtime layer and the functions.",
+                comment="The zips of the runtime layer and the functions: versioned, and kept "
+                "by terraform destroy (empty it first, every version, to remove it).",
+            ),
+            Block(
+                "resource",
+                ("aws_s3_bucket_versioning", "artifacts"),
+                (
+                    ("bucket", Expr("aws_s3_bucket.artifacts.id")),
+                    (
+                        "versioning_configuration",
+                        Block("versioning_configuration", (), (("status", "Enabled"),)),
+                    ),
+                ),
+            ),
+            Block(
+                "resource",
+                ("aws_s3_bucket_lifecycle_configuration", "artifacts"),
+                (
+                    ("bucket", Expr("aws_s3_bucket.artifacts.id")),
+                    (
+                        "rule",
+                        Block(
+                            "rule",
+                            (),
+                            (
+                                ("id", "expire-replaced-zips"),
+                                ("status", "Enabled"),
+                                ("filter", Block("filter", (), ())),
+                                (
+                                    "noncurrent_version_expiration",
+                                    Block(
+                                        "noncurrent_version_expiration",
+                                        (),
+                                        (("noncurrent_days", ARTIFACT_VERSION_DAYS),),
+                                    ),
+                                ),
+                                (
+                                    "abort_incomplete_multipart_upload",
+                                    Block(
+                                        "abort_incomplete_multipart_upload",
+                                        (),
+                                        (("days_after_initiation", 1),),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ),
+                ),
+                comment=f"A replaced zip is kept {ARTIFACT_VERSION_DAYS} days (a roll-back "
+                "can use it), then removed.",
             ),
             Block(
                 "resource",
@@ -256,14 +307,26 @@ class _Writer:
             )
         ]
 
-    def topic(self, r: Topic) -> list[Block]:
+    def key(self, r: Key) -> list[Block]:
         return [
             Block(
                 "resource",
-                ("aws_sns_topic", r.tf),
-                (("display_name", r.display_name), ("tags", TAGS)),
-                comment=r.comment,
+                ("aws_kms_key", r.tf),
+                (
+                    ("description", r.description),
+                    ("enable_key_rotation", r.rotation),
+                    ("policy", self.policy_document(r.statements)),
+                    ("tags", TAGS),
+                ),
             )
+        ]
+
+    def topic(self, r: Topic) -> list[Block]:
+        body: list[tuple[str, Any]] = [("display_name", r.display_name)]
+        if r.kms_key is not None:
+            body.append(("kms_master_key_id", self.ref(r.kms_key)))
+        return [
+            Block("resource", ("aws_sns_topic", r.tf), (*body, ("tags", TAGS)), comment=r.comment)
         ]
 
     def subscription(self, r: Subscription) -> list[Block]:
@@ -344,11 +407,23 @@ class _Writer:
                     ("role_arn", self.ref(r.role)),
                     ("type", r.type),
                     ("definition", Expr(text)),
+                    *self.sfn_logging(r),
+                    *(("", Comment(f"checkov:skip={i}:{why}")) for i, why in r.scanner_skips),
                     ("tags", TAGS),
                 ),
                 comment=f"{r.source}, run by EC2 Run Command",
             )
         ]
+
+    def sfn_logging(self, r: StateMachine) -> list[tuple[str, Any]]:
+        if r.log_group is None:
+            return []
+        config = (
+            ("log_destination", self.ref(r.log_group)),
+            ("include_execution_data", r.include_execution_data),
+            ("level", r.log_level),
+        )
+        return [("logging_configuration", Block("logging_configuration", (), config))]
 
     def schedule(self, r: Schedule) -> list[Block]:
         retry = Block(
@@ -512,6 +587,7 @@ class _Writer:
             LogGroup: self.log_group,
             Layer: self.layer,
             Table: self.table,
+            Key: self.key,
             Topic: self.topic,
             Subscription: self.subscription,
             Function: self.function,

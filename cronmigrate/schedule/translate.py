@@ -126,7 +126,26 @@ def _dst_message(diffs: Sequence[DstDiff], zone: str, target: str, window: str) 
 def dst_differences(
     s: CronSchedule, crons: Sequence[AwsCron], zone: str, opts: Options, utc: bool
 ) -> list[DstDiff]:
-    """Transitions around which cron and the target fire at different instants."""
+    """Transitions around which cron and the target fire at different instants (a pure
+    function of its arguments: a crontab's many jobs on the same schedule ask it once)."""
+    key = (s, tuple(crons), zone, opts, utc)
+    try:
+        found = _DST_CACHE.get(key)
+    except TypeError:  # an unhashable value: compute it
+        return _dst_differences(s, crons, zone, opts, utc)
+    if found is None:
+        if len(_DST_CACHE) > 4096:
+            _DST_CACHE.clear()
+        found = _DST_CACHE[key] = _dst_differences(s, crons, zone, opts, utc)
+    return list(found)
+
+
+_DST_CACHE: dict[object, list[DstDiff]] = {}
+
+
+def _dst_differences(
+    s: CronSchedule, crons: Sequence[AwsCron], zone: str, opts: Options, utc: bool
+) -> list[DstDiff]:
     out: list[DstDiff] = []
     trs = timezones.transitions(zone, opts.first_year, opts.last_year)
     if not trs:

@@ -18,7 +18,7 @@ import pytest
 
 from cronmigrate.deploy import infra
 from cronmigrate.render.terraform import address
-from tests.helpers import OUTPUT_CASES, generated_into
+from tests.helpers import OUTPUT_CASES, ROOT, generated_into
 from tests.helpers.iac import cfn_resources, sam_resources, terraform_resources
 
 Canon = dict[str, Any]
@@ -147,7 +147,13 @@ def canon_cloudformation(resources: dict[str, Any], alias: dict[str, str]) -> di
         elif kind == "AWS::Logs::LogGroup":
             out[rid] = {"name": p["LogGroupName"], "retention": p["RetentionInDays"]}
         elif kind == "AWS::SNS::Topic":
-            out[rid] = {"display_name": p.get("DisplayName")}
+            out[rid] = {"display_name": p.get("DisplayName"), "key": p.get("KmsMasterKeyId")}
+        elif kind == "AWS::KMS::Key":
+            out[rid] = {
+                "description": p["Description"],
+                "rotation": p["EnableKeyRotation"],
+                "policy": _statements(p["KeyPolicy"]),
+            }
         elif kind == "AWS::SNS::Subscription":
             out[rid] = {
                 "topic": p["TopicArn"],
@@ -155,10 +161,18 @@ def canon_cloudformation(resources: dict[str, Any], alias: dict[str, str]) -> di
                 "endpoint": p["Endpoint"],
             }
         elif kind == "AWS::StepFunctions::StateMachine":
+            log = p.get("LoggingConfiguration")
             out[rid] = {
                 "name": p["StateMachineName"],
                 "role": p["RoleArn"],
                 "substitutions": p.get("DefinitionSubstitutions", {}),
+                "logging": [
+                    log["Level"],
+                    log["IncludeExecutionData"],
+                    log["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"],
+                ]
+                if log
+                else None,
             }
         elif kind == "AWS::DynamoDB::Table":
             out[rid] = {
@@ -338,7 +352,13 @@ def canon_terraform(tf_dir: Path, stack: infra.Stack) -> dict[str, Canon]:
         elif kind == "aws_cloudwatch_log_group":
             out[rid] = {"name": p["name"], "retention": p["retention_in_days"]}
         elif kind == "aws_sns_topic":
-            out[rid] = {"display_name": p.get("display_name")}
+            out[rid] = {"display_name": p.get("display_name"), "key": p.get("kms_master_key_id")}
+        elif kind == "aws_kms_key":
+            out[rid] = {
+                "description": p["description"],
+                "rotation": p["enable_key_rotation"],
+                "policy": _statements(p["policy"]),
+            }
         elif kind == "aws_sns_topic_subscription":
             out[rid] = {
                 "topic": p["topic_arn"],
@@ -348,7 +368,15 @@ def canon_terraform(tf_dir: Path, stack: infra.Stack) -> dict[str, Canon]:
         elif kind == "aws_sfn_state_machine":
             found = re.findall(r'"\$\$\{(\w+)\}", ([A-Za-z0-9_.]+)\)', p["definition"])
             subs = {k: f"<{addresses[a.rsplit('.', 1)[0]]}>" for k, a in found}
-            out[rid] = {"name": p["name"], "role": p["role_arn"], "substitutions": subs}
+            log = p.get("logging_configuration", [None])[0]
+            out[rid] = {
+                "name": p["name"],
+                "role": p["role_arn"],
+                "substitutions": subs,
+                "logging": [log["level"], log["include_execution_data"], log["log_destination"]]
+                if log
+                else None,
+            }
         elif kind == "aws_dynamodb_table":
             out[rid] = {"key": [p["hash_key"]], "ttl": p["ttl"][0]["attribute_name"]}
         elif kind == "aws_lambda_layer_version":
@@ -389,7 +417,11 @@ def _stack(out: Path, **kw: Any) -> infra.Stack:
     return stack
 
 
-CASES = OUTPUT_CASES
+# ... and the samples with one execution role per nested stack (roles: per-group)
+CASES = {
+    **OUTPUT_CASES,
+    "samples-per-group": {"config": str(ROOT / "tests/data/per-group.yaml")},
+}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

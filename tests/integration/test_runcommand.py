@@ -17,6 +17,7 @@ import pytest
 from cronmigrate.crontab.model import CrontabKind
 from cronmigrate.crontab.parse import parse_crontab
 from cronmigrate.deploy.jobs import DeployJob
+from cronmigrate.deploy.stack import LOG_DELIVERY
 from cronmigrate.deploy.statemachine import definition, script
 from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation
 from cronmigrate.plan.build import PlanOptions, build_plan, recommend_target
@@ -121,16 +122,20 @@ def test_least_privilege_for_the_state_machine(mixed: Path) -> None:
     statements = role["Policies"][0]["PolicyDocument"]["Statement"]
     by_action: dict[str, list[Any]] = {}
     for st in statements:
-        by_action.setdefault(st["Action"], []).append(st)
+        by_action.setdefault(str(st["Action"]), []).append(st)
     assert set(by_action) == {
         "ssm:SendCommand",
         "ssm:ListCommands",
         "sns:Publish",
         "dynamodb:PutItem",
+        str(["kms:GenerateDataKey", "kms:Decrypt"]),  # the topics' key, through SNS only
+        str(list(LOG_DELIVERY)),  # its execution log
     }
     document, instances = by_action["ssm:SendCommand"]
     assert document["Resource"]["Fn::Sub"].endswith(":document/AWS-RunShellScript")
-    assert instances["Condition"] == {"StringEquals": {"ssm:resourceTag/Name": "app-1"}}
+    assert instances["Condition"] == {
+        "StringEquals": {"ssm:resourceTag/cronmigrate:target": "app-1"}
+    }
     # One scheduler role per group (nested stack): it may start exactly the group's state
     # machine and invoke exactly the group's functions.
     scheduler = cfn["JobsCronDAppSchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]

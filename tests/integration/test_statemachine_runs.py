@@ -156,7 +156,10 @@ def account(
                 MinCount=1,
                 MaxCount=1,
                 TagSpecifications=[
-                    {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "app-1"}]}
+                    {
+                        "ResourceType": "instance",
+                        "Tags": [{"Key": "cronmigrate:target", "Value": "app-1"}],
+                    }
                 ],
             )["Instances"]
             text = definition_text.replace("${LockTable}", "locks")
@@ -215,7 +218,7 @@ def test_a_command_failing_on_an_instance_is_told_and_fails_the_execution(
 
 def test_a_tag_matching_no_instance_ends_the_loop_and_is_told(account: Account) -> None:
     account.aws.client("ec2").delete_tags(
-        Resources=[account.instance], Tags=[{"Key": "Name", "Value": "app-1"}]
+        Resources=[account.instance], Tags=[{"Key": "cronmigrate:target", "Value": "app-1"}]
     )
     started = time.monotonic()
     result = account.run()

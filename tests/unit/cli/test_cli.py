@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -225,15 +226,27 @@ def test_plan_over_several_hosts_reports_shared_jobs(tmp_path: Path) -> None:
 
 
 def test_plan_warns_past_an_account_quota(tmp_path: Path) -> None:
-    """1,000 functions need 1,001 roles: past IAM's default quota of 1,000 per account."""
+    """1,000 functions with a role each, and a scheduler role per nested stack, would pass
+    800 of IAM's default 1,000 roles: plan says the functions share a role per nested stack
+    (roles: auto); with roles: per-job it warns of the quota instead."""
     tab = tmp_path / "crontab"
     tab.write_text("".join(f"{i % 60} {i % 24} * * * /usr/bin/true {i}\n" for i in range(1000)))
-    res = run_cli("plan", str(tab), "--format", "json", "--now", "2026-11-25T12:00:00Z")
-    codes = [d for d in json.loads(res.stdout)["diagnostics"] if d["code"] == "CM604"]
-    assert [d["message"].split(":")[0] for d in codes] == ["1,001 IAM roles for 1,000 jobs"]
-    tab.write_text("".join(f"{i % 60} 3 * * * /usr/bin/true {i}\n" for i in range(998)))
-    res = run_cli("plan", str(tab), "--format", "json", "--now", "2026-11-25T12:00:00Z")
-    assert not [d for d in json.loads(res.stdout)["diagnostics"] if d["code"] == "CM604"]
+
+    def cm604(*args: str) -> list[str]:
+        res = run_cli("plan", str(tab), "--format", "json", "--now", "2026-11-25T12:00:00Z", *args)
+        return [d["message"] for d in json.loads(res.stdout)["diagnostics"] if d["code"] == "CM604"]
+
+    (shared,) = cm604()
+    assert shared.startswith("1,000 jobs: the functions of each of the ")
+    assert "share one execution role" in shared and "more than 800" in shared
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("roles: per-job\n")
+    (quota,) = cm604("-c", str(cfg))
+    assert re.match(
+        r"1,0\d\d IAM roles for 1,000 jobs: more than an account's default quota", quota
+    )
+    tab.write_text("".join(f"{i % 60} 3 * * * /usr/bin/true {i}\n" for i in range(700)))
+    assert cm604() == []  # 700 functions and their stacks' schedulers: within 800
 
 
 def test_host_options_refuse_bad_values(tmp_path: Path) -> None:

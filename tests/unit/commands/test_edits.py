@@ -187,3 +187,23 @@ def test_plan_against_an_output_says_what_generate_would_change(tmp_path: Path) 
     bad = run_cli("plan", "etc/cron.d/app", "--against", str(tmp_path), cwd=root)
     assert bad.returncode == 2 and "not an output of generate" in bad.stderr
     shutil.rmtree(out)
+
+
+def test_a_group_that_splits_is_in_the_change_set(tmp_path: Path) -> None:
+    """60 jobs are one nested stack; a 61st splits it: the jobs of the half that moves to the
+    new stack are listed (CloudFormation cannot move a named function in one deploy), the
+    others keep theirs."""
+    root, out = server(tmp_path), tmp_path / "out"
+    lines = [f"{i % 60} * * * * root echo job {i}\n" for i in range(61)]
+    run(root, "".join(lines[:60]), out)
+    before = {j["function"]: j["group"] for j in index(out).values()}
+    assert set(before.values()) == {"cron-d-app"}
+    second = run(root, "".join(lines), out)
+    after = {j["function"]: j["group"] for j in index(out).values()}
+    assert set(after.values()) == {"cron-d-app", "cron-d-app-1"}
+    assert second.changes is not None
+    regrouped = {c.function for c in second.changes.regrouped}
+    assert regrouped == {f for f in before if after[f] == "cron-d-app-1"}
+    assert 0 < len(regrouped) < 60
+    assert all("cron-d-app → cron-d-app-1" in c.detail for c in second.changes.regrouped)
+    assert f"{len(regrouped)} to another nested stack" in second.changes.summary()

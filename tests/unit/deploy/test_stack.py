@@ -3,7 +3,9 @@ What each resource may do is decided here, once, for every output form."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,6 +32,7 @@ from cronmigrate.errors import CronmigrateError
 from cronmigrate.plan.build import PlanOptions, build_plan
 from cronmigrate.schedule.model import Trigger
 from cronmigrate.settings import JobSettings, Settings
+from tests.helpers import ROOT, generated_into
 
 
 def _deployment(
@@ -240,3 +243,39 @@ def test_mail_setting_is_checked(tmp_path: Path) -> None:
     path.write_text("defaults:\n  mail: always\n")
     with pytest.raises(config.ConfigError, match=r"cronmigrate.yaml:2:3: mail must be output"):
         config.load(str(path))
+
+
+def refs(values: tuple[Value, ...]) -> set[str]:
+    """The ids of the resources a statement names (all of them references here)."""
+    out = {v.id for v in values if isinstance(v, Ref)}
+    assert len(out) == len(values)
+    return out
+
+
+def test_per_group_roles_keep_each_stack_to_its_own_resources() -> None:
+    """roles: per-group: one execution role per nested stack, used by exactly its functions,
+    whose statements name exactly that stack's log groups, guard keys and topics."""
+    with tempfile.TemporaryDirectory() as tmp:
+        gen = generated_into(Path(tmp) / "out", config=str(ROOT / "tests/data/per-group.yaml"))
+    st = gen.stack
+    assert st.roles == "per-group" and "roles: per-group" in st.roles_reason
+    for group in st.groups:
+        fns = [r for r in group.resources if isinstance(r, Function)]
+        roles = [r for r in group.resources if isinstance(r, Role)]
+        roles = [r for r in roles if r.id.endswith("FunctionRole")]
+        if not fns:
+            continue
+        (role,) = roles
+        assert {f.role.id for f in fns} == {role.id}
+        by_name = {p.name: p.statements for p in role.policies}
+        (logs,) = by_name["write-own-logs"]
+        assert refs(logs.resources) == {f.log_group.id for f in fns}
+        (claim,) = by_name["claim-own-runs"]
+        condition: Any = claim.condition
+        keys = condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+        assert sorted(keys) == sorted(f"{f.name}#*" for f in fns)
+        publish = by_name["notify-on-failure"][0]
+        assert refs(publish.resources) == {f.on_failure.id for f in fns if f.on_failure}
+    per_job = [r for r in st.all_resources() if isinstance(r, Role) and r.id.endswith("Role")
+               and not r.id.endswith(("FunctionRole", "SchedulerRole"))]  # fmt: skip
+    assert per_job == []

@@ -62,7 +62,8 @@ def test_a_runcommand_job_is_not_read_for_lambda_and_needs_instances(tmp_path: P
     placed = _plan(
         tmp_path,
         line,
-        "jobs:\n  /etc/cron.d/app:1:\n    target: runcommand\n    instances: [tag:Name=db]\n",
+        "jobs:\n  /etc/cron.d/app:1:\n    target: runcommand\n"
+        "    instances: [tag:cronmigrate:target=db]\n",
     )
     (jp,) = placed.jobs
     assert jp.status is Status.OK and not jp.translation.reasons

@@ -1,0 +1,83 @@
+"""Which nested stack (group) each job deploys in: pure, from each job's crontab file and name,
+so that ``generate`` places the jobs and its change set says which ones a new layout moves."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+from cronmigrate.plan.identity import short_hash
+
+
+class Placed(Protocol):
+    @property
+    def key(self) -> str: ...  # the job's name without the deployment's prefix
+
+    @property
+    def source(self) -> str: ...  # FILE:LINE on the server
+
+
+J = TypeVar("J", bound=Placed)
+
+
+# A group (one nested stack) holds one crontab file's jobs while they are at most
+# GROUP_MAX_JOBS; a fuller file is split by the bits of a hash of each job's key, a bucket
+# splitting in two only when it passes GROUP_MAX_JOBS, so that no template passes
+# CloudFormation's limits (500 resources, 200 outputs, 1 MB), the number of groups follows the
+# number of jobs, and a job moves only when its own bucket splits: the half whose next bit is
+# 0 keeps the bucket's name (docs/stacks.md).
+GROUP_MAX_JOBS = 60
+HASH_BITS = 64
+
+
+def _slug(path: str) -> str:
+    parts = [p for p in path.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    text = "-".join(parts[-2:]) or "crontab"
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "crontab"
+
+
+def groups_of(jobs: Sequence[J]) -> dict[str, list[J]]:
+    """Group name → its jobs, in the plan's order."""
+    by_file: dict[str, list[J]] = {}
+    for job in jobs:
+        by_file.setdefault(job.source.rsplit(":", 1)[0], []).append(job)
+    out: dict[str, list[J]] = {}
+    used: set[str] = set()
+    for path, members in by_file.items():
+        slug = _slug(path)
+        while slug in used:
+            slug += "-x"  # two files with the same last two path components
+        used.add(slug)
+        for prefix, bucket in _buckets(members).items():
+            out[bucket_name(slug, prefix)] = bucket
+    return dict(sorted(out.items()))
+
+
+def _bits(job: Placed) -> str:
+    return format(int(short_hash(job.key, HASH_BITS // 4), 16), f"0{HASH_BITS}b")
+
+
+def _buckets(members: Sequence[J]) -> dict[str, list[J]]:
+    """Hash prefix → the jobs under it: a bucket of more than GROUP_MAX_JOBS splits on its
+    next bit, recursively (the leaves of a binary trie)."""
+    keyed = [(_bits(j), j) for j in members]
+    out: dict[str, list[J]] = {}
+    todo = [("", keyed)]
+    while todo:
+        prefix, items = todo.pop()
+        if len(items) <= GROUP_MAX_JOBS or len(prefix) == HASH_BITS:
+            out[prefix] = [j for _, j in items]
+            continue
+        depth = len(prefix)
+        for bit in "01":
+            todo.append((prefix + bit, [(b, j) for b, j in items if b[depth] == bit]))
+    return {p: jobs for p, jobs in out.items() if jobs}
+
+
+def bucket_name(slug: str, prefix: str) -> str:
+    """A bucket's group name: the file's slug, and the prefix without its trailing zeros, so
+    that the half of a split bucket whose next bit is 0 keeps the bucket's name (two leaves
+    of the trie never strip to the same bits: neither is a prefix of the other)."""
+    bits = prefix.rstrip("0")
+    return f"{slug}-{bits}" if bits else slug
