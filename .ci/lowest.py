@@ -32,14 +32,21 @@ def floors() -> dict[str, str]:
     return out
 
 
+# Packages released in lockstep with a runtime dependency: at its floor they must be at a
+# matching version, so constraints.txt's pins of them (made with its newest release) are left
+# for pip to choose (boto3 1.34 needs botocore 1.34 and an awscli built on it).
+COMPANIONS = {"boto3": ("botocore", "s3transfer", "awscli")}
+
+
 def main() -> None:
     low = floors()
+    released = {c for name in low for c in COMPANIONS.get(name, ())}
     print("# Lowest runtime dependencies (from pyproject.toml's floors) + constraints.txt's pins.")
     for name, version in sorted(low.items()):
         print(f"{name}=={version}")
     for line in (ROOT / "constraints.txt").read_text().splitlines():
         name = line.split("==", 1)[0]
-        if line and not line.startswith("#") and canonical(name) not in low:
+        if line and not line.startswith("#") and canonical(name) not in set(low) | released:
             print(line)
 
 
