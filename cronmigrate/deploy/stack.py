@@ -53,7 +53,7 @@ from cronmigrate.deploy.infra import Ref as R
 from cronmigrate.deploy.jobs import FAILURE_TOPIC, DeployJob, Deployment
 from cronmigrate.deploy.statemachine import definition
 from cronmigrate.errors import CronmigrateError
-from cronmigrate.plan.groups import groups_of
+from cronmigrate.plan.groups import groups_of, roles_mode
 from cronmigrate.plan.identity import tf_label
 from cronmigrate.schedule.model import Trigger
 
@@ -94,7 +94,7 @@ def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
     if any(_locked(j) for j in deployment.jobs):
         base.append(Table(LOCK_ID, "lock", LOCK_KEY, LOCK_TTL))
     grouped = groups_of(deployment.jobs)
-    roles, why = roles_mode(deployment, len(grouped))
+    roles, why = roles_mode(deployment.settings.roles, len(deployment.jobs), len(grouped))
     groups = [
         _group(name, jobs, deployment, code_sha256, shared=roles == "per-group")
         for name, jobs in grouped.items()
@@ -109,28 +109,6 @@ def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
         tuple(groups),
         roles,
         why,
-    )
-
-
-def roles_mode(deployment: Deployment, groups: int) -> tuple[str, str]:
-    """per-job or per-group execution roles, and why: per-job while the deployment's roles
-    (an execution role per function, a scheduler role per group, a role per Run Command
-    job) fit in ROLES_BUDGET of the account's default 1,000, so that the account keeps room
-    for its own; ``roles:`` in cronmigrate.yaml decides otherwise."""
-    per_job = len(deployment.jobs) + groups
-    chosen = deployment.settings.roles
-    if chosen != "auto":
-        return chosen, f"roles: {chosen} in cronmigrate.yaml"
-    if per_job <= aws.ROLES_BUDGET:
-        return "per-job", (
-            f"{per_job:,} roles with one per function, within {aws.ROLES_BUDGET:,} of the "
-            f"account's default quota of {aws.IAM_ROLES_DEFAULT:,}"
-        )
-    return "per-group", (
-        f"{per_job:,} roles with one per function would pass {aws.ROLES_BUDGET:,} of the "
-        f"account's default quota of {aws.IAM_ROLES_DEFAULT:,}: the functions of each nested "
-        "stack share one role, limited to that stack's log groups, guard keys, parameters "
-        "and topics (roles: per-job keeps one per function, with a raised quota)"
     )
 
 

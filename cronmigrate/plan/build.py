@@ -19,7 +19,7 @@ from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation, echo, 
 from cronmigrate.errors import UsageError
 from cronmigrate.jobindex import Identity, Previous
 from cronmigrate.plan.cost import CostOptions, job_cost
-from cronmigrate.plan.groups import groups_of
+from cronmigrate.plan.groups import groups_of, roles_mode
 from cronmigrate.plan.identity import (
     Namer,
     Naming,
@@ -100,18 +100,13 @@ def with_quotas(plan: Plan, roles: str = "auto") -> Plan:
     per_job = len(jobs) + groups
     where = SourceLocation(plan.files[0] if plan.files else "-", 0)
     notes: list[Diagnostic] = []
-    shared = roles == "per-group" or (roles == "auto" and per_job > aws.ROLES_BUDGET)
+    mode, why = roles_mode(roles, len(jobs), groups)
+    shared = mode == "per-group"
     if shared:
-        why = "roles: per-group" if roles == "per-group" else (
-            f"one per function would be {per_job:,}, more than {aws.ROLES_BUDGET:,} of the "
-            f"account's default quota of {aws.IAM_ROLES_DEFAULT:,}"
-        )  # fmt: skip
         notes.append(
             rules.ACCOUNT_QUOTA.at(
                 f"{len(jobs):,} jobs: the functions of each of the {groups:,} nested stacks "
-                f"share one execution role ({2 * groups:,} roles; {why}); each role may touch "
-                "its stack's log groups, guard keys, parameters and topics only; roles: "
-                "per-job keeps one per function (raise the quota first)",
+                f"share one execution role ({2 * groups:,} roles): {why}",
                 where,
             )
         )

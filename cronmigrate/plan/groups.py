@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
+from cronmigrate import aws_facts as aws
 from cronmigrate.plan.identity import short_hash
 
 
@@ -81,3 +82,24 @@ def bucket_name(slug: str, prefix: str) -> str:
     of the trie never strip to the same bits: neither is a prefix of the other)."""
     bits = prefix.rstrip("0")
     return f"{slug}-{bits}" if bits else slug
+
+
+def roles_mode(setting: str, jobs: int, groups: int) -> tuple[str, str]:
+    """per-job or per-group execution roles, and why: per-job while the deployment's roles
+    (an execution role per function, a scheduler role per nested stack) fit in ROLES_BUDGET
+    of the account's default 1,000, so that the account keeps room for its own; ``roles:``
+    in cronmigrate.yaml decides otherwise. Plan (CM604) and generate ask this one question."""
+    per_job = jobs + groups
+    if setting != "auto":
+        return setting, f"roles: {setting} in cronmigrate.yaml"
+    if per_job <= aws.ROLES_BUDGET:
+        return "per-job", (
+            f"{per_job:,} roles with one per function, within {aws.ROLES_BUDGET:,} of the "
+            f"account's default quota of {aws.IAM_ROLES_DEFAULT:,}"
+        )
+    return "per-group", (
+        f"{per_job:,} roles with one per function would pass {aws.ROLES_BUDGET:,} of the "
+        f"account's default quota of {aws.IAM_ROLES_DEFAULT:,}: the functions of each nested "
+        "stack share one role, limited to that stack's log groups, guard keys, parameters "
+        "and topics (roles: per-job keeps one per function, with a raised quota)"
+    )

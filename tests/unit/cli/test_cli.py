@@ -238,7 +238,7 @@ def test_plan_warns_past_an_account_quota(tmp_path: Path) -> None:
 
     (shared,) = cm604()
     assert shared.startswith("1,000 jobs: the functions of each of the ")
-    assert "share one execution role" in shared and "more than 800" in shared
+    assert "share one execution role" in shared and "would pass 800" in shared
     cfg = tmp_path / "c.yaml"
     cfg.write_text("roles: per-job\n")
     (quota,) = cm604("-c", str(cfg))
