@@ -124,6 +124,17 @@ EVENTBRIDGE_RULES_DEFAULT = 300
 # EventBridge Scheduler", https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html).
 SCHEDULER_SCHEDULES_DEFAULT = 1_000_000
 
+# Lambda concurrent executions per account and Region: 1,000 by default, raised through
+# Service Quotas; new accounts start lower ("Lambda quotas",
+# https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). An asynchronous
+# invocation beyond it is throttled and retried for up to the event's maximum age ("How Lambda
+# handles errors and retries with asynchronous invocation",
+# https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+LAMBDA_CONCURRENCY_DEFAULT = 1_000
+# EventBridge Scheduler's invocations throttle limit: 1,000 per second by default in the
+# primary Regions, fewer in others ("Quotas for EventBridge Scheduler", above).
+SCHEDULER_INVOCATIONS_PER_SECOND = 1_000
+
 # The cron() grammar ("Cron expressions reference", Amazon EventBridge User Guide,
 # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html):
 # six fields, values and wildcards per field, one of day-of-month/day-of-week is '?'.

@@ -730,6 +730,24 @@ ACCOUNT_QUOTA = _rule(
     "are raised through Service Quotas; `generate` warns for the stacks as well.",
 )
 
+BUSY_MINUTE = _rule(
+    "CM606",
+    "busy-minute",
+    W,
+    MIGRATION,
+    "More runs at once than the account allows",
+    "Under cron one server started every job due in a minute; on AWS each run is a Lambda "
+    "invocation counted against the account's concurrency (1,000 per Region by default, "
+    "less in new accounts) and each start a Scheduler invocation (1,000 a second by "
+    "default). plan counts the runs that start in each UTC minute of the coming week and, "
+    "with each job's `expected_duration`, the runs at once. Runs beyond the concurrency are "
+    "throttled: Lambda retries them until they are `max_event_age_seconds` old, so they "
+    "start late or, past that age, go to the failure topic without running. Raise the "
+    "quotas through Service Quotas before the switch, or move some of these jobs to other "
+    "minutes in their crontabs (the change is yours to make: cronmigrate keeps each job's "
+    "instants).",
+)
+
 RUNCOMMAND_INSTANCES = _rule(
     "CM602",
     "runcommand-instances",

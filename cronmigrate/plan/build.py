@@ -30,6 +30,7 @@ from cronmigrate.plan.identity import (
     server_path,
 )
 from cronmigrate.plan.model import CrontabFile, JobPlan, Plan
+from cronmigrate.plan.peaks import Load, Peak, busiest
 from cronmigrate.schedule import daysets, fires, timezones
 from cronmigrate.schedule.describe import describe
 from cronmigrate.schedule.eventbridge import parse as parse_aws
@@ -83,15 +84,16 @@ def build_plan(paths: Sequence[str], opts: PlanOptions, stdin_text: str | None =
             sha = hashlib.sha256(t.text.encode("utf-8", "surrogateescape")).hexdigest()
             digests[t.path] = digests[server_path(t.path, where)] = sha
         opts = opts._replace(previous=jobindex.previous(opts.against, digests))
-    return with_quotas(plan_crontabs(tabs, diags, opts), opts.settings.roles)
+    return with_quotas(plan_crontabs(tabs, diags, opts), opts.settings.roles, opts.moment)
 
 
-def with_quotas(plan: Plan, roles: str = "auto") -> Plan:
+def with_quotas(plan: Plan, roles: str = "auto", now: dt.datetime | None = None) -> Plan:
     """Warn where deploying every migratable job passes an account's default quota: a
     schedule (or rule) per EventBridge expression; an execution role per function plus a
     scheduler role per nested stack, unless the functions of each nested stack share a role
-    (``roles: per-group``, and ``auto`` beyond aws_facts.ROLES_BUDGET), which plan says
-    (facts and sources in aws_facts)."""
+    (``roles: per-group``, and ``auto`` beyond aws_facts.ROLES_BUDGET), which plan says;
+    the busiest minute of the week from ``now`` against Lambda's concurrency and
+    Scheduler's invocation rate (facts and sources in aws_facts)."""
     jobs = [j for j in plan.jobs if j.status in (Status.OK, Status.WARNING, Status.MIGRATED)]
     if not jobs:
         return plan
@@ -124,7 +126,58 @@ def with_quotas(plan: Plan, roles: str = "auto") -> Plan:
         for n, limit, what in counts
         if n > limit
     ]
+    notes += busy_minutes(plan, jobs, where, now or dt.datetime.now(dt.UTC))
     return plan._replace(diagnostics=plan.diagnostics + tuple(notes)) if notes else plan
+
+
+def busy_minutes(
+    plan: Plan, jobs: Sequence[JobPlan], where: SourceLocation, now: dt.datetime
+) -> list[Diagnostic]:
+    """CM606 where the week's busiest minute passes Lambda's default concurrency (runs at
+    once, with each job's expected duration) or Scheduler's invocation rate (starts)."""
+    loads = [
+        Load(j.translation.schedules, j.settings.expected_duration, j.target != "runcommand")
+        for j in jobs
+    ]
+    peaks = busiest(loads, now)
+    out: list[Diagnostic] = []
+
+    def when(p: Peak) -> str:
+        return p.minute.strftime("%a %Y-%m-%d %H:%M UTC")
+
+    top = peaks.busiest_running[0] if peaks.busiest_running else None
+    if top is not None and top.running > aws.LAMBDA_CONCURRENCY_DEFAULT:
+        others = ", ".join(f"{when(p)} ({p.running:,})" for p in peaks.busiest_running[1:])
+        out.append(
+            rules.BUSY_MINUTE.at(
+                f"{top.running:,} Lambda runs at once at {when(top)} ({top.starts:,} start "
+                f"then; runs last their expected_duration): more than Lambda's default "
+                f"concurrency of {aws.LAMBDA_CONCURRENCY_DEFAULT:,} per account and Region"
+                + (f"; next busiest {others}" if others else "")
+                + ". Runs beyond it start late, or not at all once older than "
+                "max_event_age_seconds: raise 'Concurrent executions' through Service "
+                "Quotas, or move some of these jobs to other minutes",
+                where,
+            )
+        )
+    first = peaks.busiest_starts[0] if peaks.busiest_starts else None
+    if (
+        plan.trigger is Trigger.SCHEDULER
+        and first is not None
+        and first.starts > aws.SCHEDULER_INVOCATIONS_PER_SECOND
+    ):
+        out.append(
+            rules.BUSY_MINUTE.at(
+                f"{first.starts:,} runs are due at {when(first)}: EventBridge Scheduler "
+                f"invokes {aws.SCHEDULER_INVOCATIONS_PER_SECOND:,} targets a second by "
+                "default (fewer outside its primary Regions), and throttled invocations "
+                "are retried (delivery_retries, max_event_age_seconds): raise its "
+                "'Invocations throttle limit' through Service Quotas, or move some of these "
+                "jobs to other minutes",
+                where,
+            )
+        )
+    return out
 
 
 def plan_crontabs(
@@ -516,4 +569,4 @@ def build_hosts(hosts: Sequence[tuple[str, Path]], opts: PlanOptions) -> Plan:
     summary.update({k: counts[k] for k in ("ok", "warning", "refused", "disabled", "migrated")})
     summary["cannot_run"] = sum(1 for j in jobs if cannot_run(j))
     plan = Plan(jobs, diags, files, opts.trigger, opts.timezone, summary)
-    return with_quotas(plan, opts.settings.roles)
+    return with_quotas(plan, opts.settings.roles, opts.moment)

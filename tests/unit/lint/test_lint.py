@@ -121,6 +121,7 @@ TESTED_ELSEWHERE = {
     "CM602": "test_runcommand.py::test_runcommand_without_instances_is_not_generated",
     "CM603": "test_cli.py::test_plan_over_several_hosts_reports_shared_jobs",
     "CM604": "test_cli.py::test_plan_warns_past_an_account_quota",
+    "CM606": "test_peaks.py::test_plan_warns_where_runs_pass_the_concurrency",
     "CM605": "test_security.py::test_a_tag_target_other_than_the_reserved_key_is_reported",
     "CM301": "test_generate.py::test_missing_script_is_reported_and_others_generated",
     "CM517": "test_runs.py::test_a_missing_program_is_an_error_unless_a_layer_provides_it",
