@@ -24,6 +24,8 @@ import boto3
 import pytest
 from samtranslator.yaml_helper import yaml_parse
 
+from tests.helpers.iac import terraform_roots
+
 REGION = "us-east-1"
 BUCKET = "cronmigrate-artifacts"  # where the deploy tests upload the zips
 ACCOUNT = "123456789012"  # moto's default account id: a fake one
@@ -407,6 +409,8 @@ def provide_layers(aws: Emulator, arns: set[str]) -> None:
 
 
 def terraform_apply(aws: Emulator, tf_dir: Path, tmp: Path, apply: bool = True) -> str:
+    """The generated deploy-terraform.sh, unchanged (``apply -auto-approve``, or ``plan``),
+    against the emulator: a provider override file in each root points it there."""
     mirror = terraform_mirror()
     if shutil.which("terraform") is None or mirror is None:
         if os.environ.get("CI"):
@@ -417,27 +421,37 @@ def terraform_apply(aws: Emulator, tf_dir: Path, tmp: Path, apply: bool = True) 
         "TF_CLI_CONFIG_FILE": str(terraform_cli_config(tmp / "terraform.rc", mirror)),
         "TF_IN_AUTOMATION": "1",
         "CHECKPOINT_DISABLE": "1",
+        "PARALLEL": "4",
     }
     with sfn_proxy(aws.endpoint) as sfn:
-        (tf_dir / "zz_emulator_override.tf").write_text(provider_override(aws.endpoint, sfn))
-        last = (
-            ["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=30"]
-            if apply
-            else ["plan", "-input=false", "-no-color", "-parallelism=30"]
+        for root in terraform_roots(tf_dir):
+            (root / "zz_emulator_override.tf").write_text(provider_override(aws.endpoint, sfn))
+        args = ["apply", "-auto-approve", "-parallelism=30"] if apply else ["plan"]
+        res = subprocess.run(
+            ["bash", str(tf_dir / "deploy-terraform.sh"), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
         )
-        for cmd in (["init", "-input=false", "-no-color"], ["validate", "-no-color"], last):
-            res = subprocess.run(
-                ["terraform", *cmd],
-                cwd=tf_dir,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=1200,
-                check=False,
-            )
-            if res.returncode != 0:
-                pytest.fail(f"terraform {cmd[0]}:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}")
-    return res.stdout
+    if res.returncode != 0:
+        logs = (
+            "".join(
+                f"--- {p.name}\n{p.read_text()[-3000:]}"
+                for p in sorted((tf_dir / "logs").glob("*.log"))
+            )[-6000:]
+            if (tf_dir / "logs").is_dir()
+            else ""
+        )
+        pytest.fail(
+            f"deploy-terraform.sh {args[0]}:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}\n{logs}"
+        )
+    logs = tf_dir / "logs"
+    groups = (
+        sorted(p for p in logs.glob("*.log") if ".init." not in p.name) if logs.is_dir() else []
+    )
+    return res.stdout + "".join(p.read_text() for p in groups)
 
 
 def deploy(aws: Emulator, out: Path, stack: str) -> dict[str, str]:

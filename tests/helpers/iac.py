@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,12 +71,48 @@ def unquote(value: Any) -> Any:
     return value
 
 
+def terraform_roots(tf_dir: Path) -> list[Path]:
+    """The base root, then each group's root (``terraform/groups/<name>``)."""
+    groups = tf_dir / "groups"
+    return [
+        tf_dir / "base",
+        *(sorted(p for p in groups.iterdir() if p.is_dir()) if groups.is_dir() else []),
+    ]
+
+
+def base_values(tf_dir: Path) -> dict[str, str]:
+    """The base root's ``base`` output: {name: HCL expression} that ``var.base.<name>`` stands
+    for in a group's root."""
+    with (tf_dir / "base/outputs.tf").open() as fh:
+        doc = hcl2.load(fh)
+    for block in doc.get("output", []):
+        for name, body in block.items():
+            if unquote(name) == "base":
+                return {k: v for k, v in body["value"].items() if k != "__is_block__"}
+    return {}
+
+
+def terraform_text(root: Path, values: dict[str, str]) -> str:
+    """A root's .tf files as one text, ``var.base.<name>`` replaced by the base's expression
+    (as if every root were one)."""
+
+    def sub(m: re.Match[str]) -> str:
+        v = values[m.group(1)]
+        inner = v[2:-1] if v.startswith("${") and v.endswith("}") and v.count("${") == 1 else None
+        return inner if inner is not None else json.dumps(v)
+
+    text = "".join(
+        f.read_text() + "\n" for f in sorted(root.glob("*.tf")) if not f.name.startswith("zz_")
+    )
+    return re.sub(r"\bvar\.base\.([A-Za-z0-9_]+)", sub, text)
+
+
 def terraform_resources(tf_dir: Path) -> dict[str, dict[str, dict[str, Any]]]:
-    """{resource type: {name: body}} from every .tf file, quotes stripped."""
+    """{resource type: {name: body}} from every root's .tf files, quotes stripped."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
-    for f in sorted(tf_dir.glob("*.tf")):
-        with f.open() as fh:
-            doc = hcl2.load(fh)
+    values = base_values(tf_dir)
+    for root in terraform_roots(tf_dir):
+        doc = hcl2.loads(terraform_text(root, values))
         for block in doc.get("resource", []):
             for rtype, bodies in block.items():
                 for name, body in bodies.items():
@@ -142,3 +180,13 @@ def cfn_text(out: Path) -> str:
 
 def cfn_lint_all(out: Path) -> subprocess.CompletedProcess[str]:
     return cfn_lint(*templates(out), *templates(out, sam=True))
+
+
+def terraform_all(tf_dir: Path) -> str:
+    """Every root's generated .tf files, as one text (for searching what was generated)."""
+    return "".join(
+        f.read_text()
+        for root in terraform_roots(tf_dir)
+        for f in sorted(root.glob("*.tf"))
+        if not f.name.startswith("zz_")
+    )

@@ -109,7 +109,7 @@ def test_terraform_plans_no_destroy_and_no_create_for_a_kept_job(tmp_path: Path)
     with emulator() as aws:
         terraform_apply(aws, out / "terraform", tmp_path)
         run(root, EDITED, out)  # the state and .terraform/ stay: not cronmigrate's files
-        assert (out / "terraform/terraform.tfstate").is_file()
+        assert (out / "terraform/base/terraform.tfstate").is_file()
         text = terraform_apply(aws, out / "terraform", tmp_path, apply=False)
     after = index(out)
     actions = re.findall(r"# (\S+) (will be created|will be destroyed|must be replaced)", text)

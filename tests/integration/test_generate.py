@@ -21,7 +21,9 @@ from tests.helpers.iac import (
     cfn_resources,
     cfn_text,
     sam_resources,
+    terraform_all,
     terraform_resources,
+    terraform_roots,
     tool,
     types_of,
     unquote,
@@ -100,10 +102,11 @@ def test_terraform_parses_and_matches_cloudformation(samples_out: Path) -> None:
         if r["Type"] == "AWS::Scheduler::Schedule"
     )
     assert exprs == cfn_exprs
-    with (samples_out / "terraform/variables.tf").open() as fh:
-        assert "variable" in hcl2.load(fh)
-    with (samples_out / "terraform/outputs.tf").open() as fh:
-        assert "output" in hcl2.load(fh)
+    for root in terraform_roots(samples_out / "terraform"):
+        with (root / "variables.tf").open() as fh:
+            assert "variable" in hcl2.load(fh)
+        with (root / "outputs.tf").open() as fh:
+            assert "output" in hcl2.load(fh)
 
 
 def test_shellcheck_clean(samples_out: Path) -> None:
@@ -318,7 +321,7 @@ def test_settings_reach_every_form(tmp_path: Path) -> None:
     ]
     assert others
     assert set(others) == {256}
-    tf = (out / "terraform/main.tf").read_text()
+    tf = terraform_all(out / "terraform")
     assert 'function_name    = "cron-daily-export"' in tf
     assert "memory_size      = 1024" in tf
     assert '"ec2:CreateNetworkInterface"' in tf
@@ -356,7 +359,7 @@ def test_output_readme(samples_out: Path) -> None:
     text = (samples_out / "README.md").read_text()
     assert "sam deploy --guided" in text
     assert "./deploy-cloudformation.sh" in text
-    assert "terraform init && terraform apply" in text
+    assert "terraform/deploy-terraform.sh apply -auto-approve" in text
     assert "`cron-daily-export-" in text
     assert "cron(0 0 * * ? *)" in text
 
@@ -364,7 +367,8 @@ def test_output_readme(samples_out: Path) -> None:
 def test_iac_choice(tmp_path: Path) -> None:
     out = tmp_path / "tf"
     generate_into(out, ["etc/crontab"], iac=frozenset({"terraform"}))
-    assert (out / "terraform/main.tf").is_file()
+    assert (out / "terraform/base/main.tf").is_file()
+    assert (out / "terraform/deploy-terraform.sh").stat().st_mode & 0o111
     assert not (out / "template.yaml").exists()
     assert not (out / "cloudformation.yaml").exists()
 
@@ -396,6 +400,7 @@ def test_templates_ship_inside_the_wheel(tmp_path: Path) -> None:
             "function.sh.j2",
             "terraform/versions.tf.j2",
             "terraform/variables.tf.j2",
+            "terraform/deploy-terraform.sh.j2",
             "README.md.j2",
             "cronmigrate.yaml",
             "deploy-cloudformation.sh.j2",
@@ -566,7 +571,7 @@ def test_delivery_and_secret_settings_reach_every_form(tmp_path: Path) -> None:
             }
         queues = [r for r in form.values() if r["Type"] == "AWS::SQS::Queue"]
         assert len(queues) == 1
-    tf = (out / "terraform/main.tf").read_text()
+    tf = terraform_all(out / "terraform")
     # a dead-letter queue for each schedule: the two jobs', and 02:00's catch-up run on the
     # last Sunday of March (Europe/Berlin skips that hour)
     # kms:Decrypt alone: a secret's key, through SSM (the topics' key comes with GenerateDataKey)
@@ -585,7 +590,7 @@ def test_delivery_and_secret_settings_reach_every_form(tmp_path: Path) -> None:
         r for r in cfn.values() if r["Type"] in ("AWS::SQS::Queue", "AWS::CloudWatch::Alarm")
     ]
     assert "FailureTopic" in cfn  # the failure path itself is never off
-    tf = (out / "terraform/main.tf").read_text()
+    tf = terraform_all(out / "terraform")
     assert "aws_sqs_queue" not in tf and "aws_cloudwatch_metric_alarm" not in tf
     assert not re.findall(r'Action\s*=\s*"kms:Decrypt"', tf)
 

@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import hcl2
 import pytest
 
 from cronmigrate.crontab.model import CrontabKind
@@ -28,8 +27,8 @@ from tests.helpers.iac import (
     cfn_lint_all,
     cfn_resources,
     sam_resources,
+    terraform_resources,
     types_of,
-    unquote,
 )
 
 SERVER = SAMPLES / "server-root"
@@ -53,11 +52,7 @@ def test_mixed_output_passes_the_real_tools(mixed: Path) -> None:
     assert kinds["AWS::Lambda::Function"] == 7  # 9 jobs: 1 on its server, 1 that does nothing
     sam = types_of(sam_resources(mixed))
     assert sam == kinds
-    tf: dict[str, int] = {}
-    with (mixed / "terraform/main.tf").open() as fh:
-        for block in hcl2.load(fh)["resource"]:
-            for rtype in block:
-                tf[unquote(rtype)] = tf.get(unquote(rtype), 0) + 1
+    tf = {k: len(v) for k, v in terraform_resources(mixed / "terraform").items()}
     assert tf["aws_sfn_state_machine"] == 1
     assert tf["aws_lambda_function"] == 7
     assert tf["aws_scheduler_schedule"] == kinds["AWS::Scheduler::Schedule"]

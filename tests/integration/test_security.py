@@ -19,7 +19,13 @@ import pytest
 from samtranslator.yaml_helper import yaml_parse
 
 from tests.helpers import OUTPUT_CASES, ROOT, generated_into, run_cli
-from tests.helpers.iac import cfn_resources, sam_resources, terraform_resources, unquote
+from tests.helpers.iac import (
+    cfn_resources,
+    sam_resources,
+    terraform_all,
+    terraform_resources,
+    unquote,
+)
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +121,7 @@ def test_the_same_in_terraform(rc: Path) -> None:
     trust = tf["aws_iam_role"][role_label]["assume_role_policy"]
     assert "aws:SourceAccount" in trust and "aws:SourceArn" in trust
     assert f":stateMachine:{unquote(machine['name'])}" in trust
-    text = (rc / "terraform/main.tf").read_text()
+    text = terraform_all(rc / "terraform")
     assert "checkov:skip=CKV_AWS_285:" in text
     # the artifact bucket: versioned, replaced zips expire, destroy keeps a non-empty bucket
     (bucket,) = tf["aws_s3_bucket"].values()

@@ -106,7 +106,7 @@ def test_host_tells_two_servers_apart(tmp_path: Path) -> None:
             plan = build_plan([str(root / "etc/crontab")], options)
             gen = generate(plan, Settings(), {"terraform"}, host=h)
             names[h or f"none-{host}"] = {j.function_name for j in gen.deployment.jobs}
-            tf = gen.artifacts["terraform/variables.tf"].content.decode()
+            tf = gen.artifacts["terraform/base/variables.tf"].content.decode()
             assert f'"cronmigrate-locks{"-" + h if h else ""}"' in tf
     assert names["none-web1"] == names["none-web2"]  # without --host they would collide
     assert names["web1"].isdisjoint(names["web2"])

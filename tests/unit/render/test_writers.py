@@ -5,9 +5,10 @@ their own syntax, and a model class a writer does not know is an error, never a 
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 from typing import Any, NamedTuple
 
-import hcl2
 import pytest
 
 from cronmigrate.deploy.infra import (
@@ -34,7 +35,7 @@ from cronmigrate.deploy.infra import (
     Topic,
 )
 from cronmigrate.render import cloudformation, terraform
-from tests.helpers.iac import unquote
+from tests.helpers.iac import terraform_resources, unquote
 
 TRUST = (
     Statement(
@@ -254,13 +255,15 @@ def test_rules_get_a_permission_and_a_state() -> None:
 
 
 def _terraform(stack: Stack) -> dict[str, Any]:
-    main = terraform.render(stack, "-")["terraform/main.tf"].content.decode()
-    out: dict[str, Any] = {}
-    for block in hcl2.loads(main)["resource"]:
-        for kind, bodies in block.items():
-            for label, body in bodies.items():
-                out.setdefault(unquote(kind), {})[unquote(label)] = _plain(body)
-    return out
+    """Every root's resources, a group's ``var.base.<name>`` read as the base's expression."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for path, artifact in terraform.render(stack, "-").items():
+            (Path(tmp) / path).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / path).write_bytes(artifact.content)
+        found = terraform_resources(Path(tmp) / "terraform")
+    return {
+        kind: {label: _plain(b) for label, b in bodies.items()} for kind, bodies in found.items()
+    }
 
 
 def _plain(v: Any) -> Any:
@@ -313,7 +316,7 @@ def test_an_arn_template_becomes_each_forms_interpolation() -> None:
     assert cfn == {
         "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/x"
     }
-    tf = terraform._Writer(_stack()).value(arn)
+    tf = terraform._Writer(_stack(), (), "../..").value(arn)
     assert tf.text == (
         '"arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:'
         '${data.aws_caller_identity.current.account_id}:parameter/x"'
@@ -338,5 +341,5 @@ def test_outputs_reach_both_forms() -> None:
     assert t.groups["stacks/app.yaml"]["Outputs"]["JobFunctionArn"]["Value"] == {
         "Fn::GetAtt": ["JobFunction", "Arn"]
     }
-    outputs = terraform.render(_stack(), "-")["terraform/outputs.tf"].content.decode()
+    outputs = terraform.render(_stack(), "-")["terraform/groups/app/outputs.tf"].content.decode()
     assert json.dumps("cron-job") in outputs and "aws_lambda_function.job.arn" in outputs
