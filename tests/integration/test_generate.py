@@ -114,6 +114,7 @@ def test_shellcheck_clean(samples_out: Path) -> None:
         samples_out / "layers/bash-runtime/bootstrap",
         samples_out / "layers/bash-runtime/cronmigrate/aws.sh",
         samples_out / "deploy-cloudformation.sh",
+        samples_out / "terraform/deploy-terraform.sh",
         *sorted(samples_out.glob("functions/*/function.sh")),
     ]
     res = subprocess.run(
@@ -123,7 +124,7 @@ def test_shellcheck_clean(samples_out: Path) -> None:
         check=False,
     )
     assert res.returncode == 0, res.stdout
-    assert len(scripts) == 17
+    assert len(scripts) == 18
 
 
 # ------------------------------------------------------------------ zips and the tree

@@ -98,7 +98,9 @@ def test_runs_claimed_show_as_last_runs_and_an_unclaimed_one_as_missed(
     tmp_path: Path, account: Emulator
 ) -> None:
     tab = tmp_path / "tab"
-    tab.write_text("*/20 * * * * echo every twenty minutes\n0 3 * * * echo daily\n")
+    # the daily job's hour is 12 hours away: nothing of it is due in the window looked at
+    hour = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=12)).hour
+    tab.write_text(f"*/20 * * * * echo every twenty minutes\n0 {hour} * * * echo daily\n")
     out = tmp_path / "out"
     generate_into(out, [str(tab)], cwd=tmp_path, root=tmp_path, timezone="UTC")
     deploy(account, out, "cronmigrate-runs")
