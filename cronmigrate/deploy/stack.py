@@ -53,7 +53,7 @@ from cronmigrate.deploy.infra import Ref as R
 from cronmigrate.deploy.jobs import FAILURE_TOPIC, DeployJob, Deployment
 from cronmigrate.deploy.statemachine import definition
 from cronmigrate.errors import CronmigrateError
-from cronmigrate.plan.groups import groups_of, roles_mode
+from cronmigrate.plan.groups import groups_of, previous_groups, roles_mode
 from cronmigrate.plan.identity import tf_label
 from cronmigrate.schedule.model import Trigger
 
@@ -93,7 +93,7 @@ def build(deployment: Deployment, code_sha256: Mapping[str, str]) -> Stack:
     base += _dead_letters(deployment)
     if any(_locked(j) for j in deployment.jobs):
         base.append(Table(LOCK_ID, "lock", LOCK_KEY, LOCK_TTL))
-    grouped = groups_of(deployment.jobs)
+    grouped = groups_of(deployment.jobs, previous_groups(deployment.plan.previous))
     roles, why = roles_mode(deployment.settings.roles, len(deployment.jobs), len(grouped))
     groups = [
         _group(name, jobs, deployment, code_sha256, shared=roles == "per-group")

@@ -19,7 +19,7 @@ from cronmigrate.diagnostics import Diagnostic, Severity, SourceLocation, echo, 
 from cronmigrate.errors import UsageError
 from cronmigrate.jobindex import Identity, Previous
 from cronmigrate.plan.cost import CostOptions, job_cost
-from cronmigrate.plan.groups import groups_of, roles_mode
+from cronmigrate.plan.groups import groups_of, previous_groups, roles_mode
 from cronmigrate.plan.identity import (
     Namer,
     Naming,
@@ -97,7 +97,7 @@ def with_quotas(plan: Plan, roles: str = "auto", now: dt.datetime | None = None)
     jobs = [j for j in plan.jobs if j.status in (Status.OK, Status.WARNING, Status.MIGRATED)]
     if not jobs:
         return plan
-    groups = len(groups_of([j for j in jobs if j.function]))
+    groups = len(groups_of([j for j in jobs if j.function], previous_groups(plan.previous)))
     schedules = sum(len(j.translation.schedules) for j in jobs)
     per_job = len(jobs) + groups
     where = SourceLocation(plan.files[0] if plan.files else "-", 0)

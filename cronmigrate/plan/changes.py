@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from cronmigrate.jobindex import Job, Previous
-from cronmigrate.plan.groups import groups_of
+from cronmigrate.plan.groups import groups_of, previous_groups
 from cronmigrate.plan.model import JobPlan, Plan
 from cronmigrate.schedule.model import Status
 
@@ -138,7 +138,9 @@ def changes(previous: Previous, plan: Plan) -> ChangeSet:
         else:
             unchanged += 1
     group_now = {
-        j.function: g for g, members in groups_of(list(now.values())).items() for j in members
+        j.function: g
+        for g, members in groups_of(list(now.values()), previous_groups(previous)).items()
+        for j in members
     }
     regrouped = tuple(
         Change(f, j.source, f"nested stack {before[f]['group']} → {group_now[f]}: deploy its "

@@ -4,10 +4,11 @@ so that ``generate`` places the jobs and its change set says which ones a new la
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol, TypeVar
 
 from cronmigrate import aws_facts as aws
+from cronmigrate.jobindex import Previous
 from cronmigrate.plan.identity import short_hash
 
 
@@ -27,7 +28,8 @@ J = TypeVar("J", bound=Placed)
 # splitting in two only when it passes GROUP_MAX_JOBS, so that no template passes
 # CloudFormation's limits (500 resources, 200 outputs, 1 MB), the number of groups follows the
 # number of jobs, and a job moves only when its own bucket splits: the half whose next bit is
-# 0 keeps the bucket's name (docs/stacks.md).
+# 0 keeps the bucket's name (docs/stacks.md). A split stays when jobs are removed: a bucket
+# whose jobs were in more than one group before stays split (no job moves back).
 GROUP_MAX_JOBS = 60
 HASH_BITS = 64
 
@@ -38,8 +40,19 @@ def _slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "crontab"
 
 
-def groups_of(jobs: Sequence[J]) -> dict[str, list[J]]:
-    """Group name → its jobs, in the plan's order."""
+def previous_groups(previous: Previous) -> dict[str, str]:
+    """Each job's group in the output generated before (its job index): key → group."""
+    out: dict[str, str] = {}
+    for job in previous.jobs:
+        key, group = job.get("key"), job.get("group")
+        if isinstance(key, str) and isinstance(group, str):
+            out[key] = group
+    return out
+
+
+def groups_of(jobs: Sequence[J], before: Mapping[str, str] | None = None) -> dict[str, list[J]]:
+    """Group name → its jobs, in the plan's order; ``before``: each job's group in the output
+    generated before (:func:`previous_groups`), whose splits are kept."""
     by_file: dict[str, list[J]] = {}
     for job in jobs:
         by_file.setdefault(job.source.rsplit(":", 1)[0], []).append(job)
@@ -50,7 +63,7 @@ def groups_of(jobs: Sequence[J]) -> dict[str, list[J]]:
         while slug in used:
             slug += "-x"  # two files with the same last two path components
         used.add(slug)
-        for prefix, bucket in _buckets(members).items():
+        for prefix, bucket in _buckets(members, before, slug).items():
             out[bucket_name(slug, prefix)] = bucket
     return dict(sorted(out.items()))
 
@@ -59,15 +72,29 @@ def _bits(job: Placed) -> str:
     return format(int(short_hash(job.key, HASH_BITS // 4), 16), f"0{HASH_BITS}b")
 
 
-def _buckets(members: Sequence[J]) -> dict[str, list[J]]:
+def _buckets(
+    members: Sequence[J], before: Mapping[str, str] | None = None, slug: str = ""
+) -> dict[str, list[J]]:
     """Hash prefix → the jobs under it: a bucket of more than GROUP_MAX_JOBS splits on its
-    next bit, recursively (the leaves of a binary trie)."""
+    next bit, recursively (the leaves of a binary trie); so does a bucket whose jobs were
+    in another of this file's groups before (``before``), so that a split stays when jobs are
+    removed and no remaining job moves."""
+    mine = re.compile(re.escape(slug) + r"(?:-([01]*1))?")
+    depth_was: dict[str, int] = {}  # a job's group before: the length of its name's bits
+    for j in members:
+        g = (before or {}).get(j.key)
+        m = mine.fullmatch(g) if g is not None else None
+        if m is not None:
+            depth_was[j.key] = len(m.group(1) or "")
     keyed = [(_bits(j), j) for j in members]
     out: dict[str, list[J]] = {}
     todo = [("", keyed)]
     while todo:
         prefix, items = todo.pop()
-        if len(items) <= GROUP_MAX_JOBS or len(prefix) == HASH_BITS:
+        # a job whose group before was named by more bits than this prefix has: the bucket
+        # was split below here, and stays split
+        deeper = any(depth_was.get(j.key, 0) > len(prefix) for _, j in items)
+        if (len(items) <= GROUP_MAX_JOBS and not deeper) or len(prefix) == HASH_BITS:
             out[prefix] = [j for _, j in items]
             continue
         depth = len(prefix)

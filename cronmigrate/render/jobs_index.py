@@ -15,7 +15,7 @@ from cronmigrate.deploy.infra import Function, Rule, Schedule, Stack, StateMachi
 from cronmigrate.deploy.jobs import Deployment
 from cronmigrate.deploy.statemachine import script
 from cronmigrate.jobindex import INDEX, SCHEMA_VERSION
-from cronmigrate.plan.groups import groups_of
+from cronmigrate.plan.groups import groups_of, previous_groups
 from cronmigrate.render import Artifact, Artifacts
 
 
@@ -71,7 +71,8 @@ def render(deployment: Deployment, stack: Stack) -> Artifacts:
                 triggers.setdefault(target.name, []).append(r)
     plan = deployment.plan
     jobs = []
-    group_of = {j.key: g for g, members in groups_of(deployment.jobs).items() for j in members}
+    grouped = groups_of(deployment.jobs, previous_groups(deployment.plan.previous))
+    group_of = {j.key: g for g, members in grouped.items() for j in members}
     for job in deployment.jobs:
         jp = job.plan
         entry: dict[str, object] = {

@@ -207,3 +207,8 @@ def test_a_group_that_splits_is_in_the_change_set(tmp_path: Path) -> None:
     assert 0 < len(regrouped) < 60
     assert all("cron-d-app → cron-d-app-1" in c.detail for c in second.changes.regrouped)
     assert f"{len(regrouped)} to another nested stack" in second.changes.summary()
+    # back to 51 jobs: the split stays (the job index says where each job was), none moves
+    third = run(root, "".join(lines[:51]), out)
+    final = {j["function"]: j["group"] for j in index(out).values()}
+    assert final == {f: g for f, g in after.items() if f in final} and len(final) == 51
+    assert third.changes is not None and not third.changes.regrouped

@@ -95,3 +95,29 @@ def test_a_job_moves_only_when_its_bucket_passes_the_maximum(
             mine = [j for j in base + more if j.source.startswith(path + ":")]
             under = [j for j in mine if bits(j).startswith(prefix)]
             assert len(under) > GROUP_MAX_JOBS, (k, g, after[k])
+
+
+def test_removing_jobs_keeps_the_splits_of_the_output_generated_before() -> None:
+    """120 jobs split; 80 of them removed: without the previous layout the 40 left would
+    merge back into one group (half of them moving), with it none moves."""
+    first = placement(jobs(120))
+    assert len(set(first.values())) >= 2
+    left = jobs(40)
+    assert len(set(placement(left).values())) == 1  # no memory of the split: one group
+    kept = {j.key: g for g, ms in groups_of(tuple(left), first).items() for j in ms}
+    assert kept == {j.key: first[j.key] for j in left}
+    # new jobs go where their bits say, and nothing already placed moves
+    more = [*left, *jobs(5, start=500)]
+    again = {j.key: g for g, ms in groups_of(tuple(more), first).items() for j in ms}
+    assert all(again[j.key] == first[j.key] for j in left)
+    assert set(again.values()) <= set(first.values())
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(61, 300), st.data())
+def test_a_kept_layout_never_moves_a_remaining_job(n: int, data: st.DataObject) -> None:
+    all_jobs = jobs(n)
+    first = placement(all_jobs)
+    left = data.draw(st.lists(st.sampled_from(all_jobs), unique_by=lambda j: j.key, min_size=1))
+    kept = {j.key: g for g, ms in groups_of(tuple(left), first).items() for j in ms}
+    assert kept == {j.key: first[j.key] for j in left}
