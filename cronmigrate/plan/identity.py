@@ -5,7 +5,9 @@ keeps from one ``generate`` to the next."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -26,7 +28,13 @@ def short_hash(text: str, n: int = 6) -> str:
 def server_path(path: str, root: Path) -> str:
     """The crontab's path as cron sees it on the server: relative to ``root`` (a copy of
     the server) when it lies under it, else absolute. Never the path as typed, so that
-    names and settings keys do not change with the working directory."""
+    names and settings keys do not change with the working directory. Asked for each job:
+    resolved once per crontab and run."""
+    return _server_path(path, root, os.getcwd())  # a relative path: from the directory now
+
+
+@functools.lru_cache(maxsize=4096)
+def _server_path(path: str, root: Path, cwd: str) -> str:
     if path in ("-", "<stdin>"):
         return path
     resolved = Path(path).resolve()

@@ -49,15 +49,19 @@ class Emulator:
         # "localhost", not 127.0.0.1: moto reads a TemplateURL on localhost as path-style.
         self.endpoint = f"http://localhost:{port}"
         self.env = {**CREDENTIALS, "AWS_ENDPOINT_URL": self.endpoint}
+        self._clients: dict[str, Any] = {}
 
     def client(self, service: str) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name=REGION,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        """One client per service (making one takes ~40 ms: thousands of resources)."""
+        if service not in self._clients:
+            self._clients[service] = boto3.client(
+                service,
+                endpoint_url=self.endpoint,
+                region_name=REGION,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
+        return self._clients[service]
 
     def configure(self, config: dict[str, Any]) -> None:
         """moto's own settings (``/moto-api/config``), e.g. running state machines."""
