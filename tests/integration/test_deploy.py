@@ -218,24 +218,6 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     return out, deployment
 
 
-def test_a_thousand_jobs_deploy_as_nested_stacks(big: tuple[Path, Any]) -> None:
-    out, deployment = big
-    stacks = [s for s in sorted((out / "stacks").glob("*.yaml")) if ".sam." not in s.name]
-    index = json.loads((out / "cronmigrate-jobs.json").read_text())
-    groups = {j["group"] for j in index["jobs"]}
-    # groups that grow: about 1,000 / 60 of them, each at most 60 jobs (docs/stacks.md)
-    assert len(stacks) == len(groups) and 1000 / 60 <= len(groups) <= 4 * 1000 / 60
-    with emulator() as aws:
-        deployed = deploy(aws, out, "cronmigrate-big")
-        assert len(deployed) == len(groups) + 1  # the parent and each nested stack, complete
-        functions = aws.client("lambda").get_paginator("list_functions")
-        names = {f["FunctionName"] for page in functions.paginate() for f in page["Functions"]}
-        assert names == {j.function_name for j in deployment.jobs}
-        schedules = aws.client("scheduler").get_paginator("list_schedules")
-        count = sum(len(page["Schedules"]) for page in schedules.paginate())
-        assert count == sum(len(j.schedules) for j in deployment.jobs)
-
-
 def test_a_thousand_jobs_terraform_apply(big: tuple[Path, Any], tmp_path: Path) -> None:
     """The generated deploy-terraform.sh applies the base root, then each group's root (its
     own small state) four at a time: every function and schedule of 1,000 jobs exists."""
