@@ -439,23 +439,13 @@ def terraform_apply(aws: Emulator, tf_dir: Path, tmp: Path, apply: bool = True) 
             timeout=1800,
             check=False,
         )
+    logs = sorted((tf_dir / "logs").glob("*.log")) if (tf_dir / "logs").is_dir() else []
     if res.returncode != 0:
-        logs = (
-            "".join(
-                f"--- {p.name}\n{p.read_text()[-3000:]}"
-                for p in sorted((tf_dir / "logs").glob("*.log"))
-            )[-6000:]
-            if (tf_dir / "logs").is_dir()
-            else ""
-        )
+        tails = "".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in logs)[-6000:]
         pytest.fail(
-            f"deploy-terraform.sh {args[0]}:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}\n{logs}"
+            f"deploy-terraform.sh {args[0]}:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}\n{tails}"
         )
-    logs = tf_dir / "logs"
-    groups = (
-        sorted(p for p in logs.glob("*.log") if ".init." not in p.name) if logs.is_dir() else []
-    )
-    return res.stdout + "".join(p.read_text() for p in groups)
+    return res.stdout + "".join(p.read_text() for p in logs if ".init." not in p.name)
 
 
 def deploy(aws: Emulator, out: Path, stack: str) -> dict[str, str]:
