@@ -45,39 +45,30 @@ class Peaks(NamedTuple):
     busiest_running: tuple[Peak, ...]  # the minutes with most Lambda runs at once, most first
 
 
-def _utc_minutes(schedules: tuple[EventBridgeSchedule, ...], base: dt.datetime) -> list[int]:
-    """Minutes (since ``base``, a UTC minute) of the week at which the schedules fire."""
-    zone = timezones.get_zone(schedules[0].timezone)
-    pairs = [fires.aws_pair(parse(s.expression)) for s in schedules]
+def _day_minutes(zone_name: str, day: dt.date, times: int, base: dt.datetime) -> list[int]:
+    """Minutes (since ``base``, a UTC minute) of the week at which local minute-of-day mask
+    ``times`` falls on local ``day`` in the zone."""
+    zone = timezones.get_zone(zone_name)
+    midnight = dt.datetime.combine(day, dt.time()).replace(tzinfo=zone)
+    first = midnight.utcoffset()
+    last = dt.datetime.combine(day, dt.time(23, 59)).replace(tzinfo=zone).utcoffset()
     out: list[int] = []
-    # local days from the day before to the day after: every zone's week overlaps them
-    for offset in range(-1, WEEK_DAYS + 2):
-        day = base.date() + dt.timedelta(days=offset)
-        idx = daysets.day_index(day)
-        times = 0
-        for d, t in pairs:
-            if (d >> idx) & 1:
-                times |= t
-        if not times:
-            continue
-        midnight = dt.datetime.combine(day, dt.time()).replace(tzinfo=zone)
-        first = midnight.utcoffset()
-        last = dt.datetime.combine(day, dt.time(23, 59)).replace(tzinfo=zone).utcoffset()
-        while times:
-            low = times & -times
-            minute = low.bit_length() - 1
-            times ^= low
+    day_start = dt.datetime.combine(day, dt.time(), dt.UTC)
+    offset = int((day_start - base).total_seconds()) // 60
+    while times:
+        low = times & -times
+        minute = low.bit_length() - 1
+        times ^= low
+        if first == last:
+            m = offset + minute - int((first or dt.timedelta()).total_seconds()) // 60
+        else:  # a daylight-saving change on this day: each minute on its own
             naive = dt.datetime.combine(day, dt.time(minute // 60, minute % 60))
-            if first == last:
-                at = naive.replace(tzinfo=dt.UTC) - (first or dt.timedelta())
-            else:  # a daylight-saving change on this day: each minute on its own
-                aware = naive.replace(tzinfo=zone)
-                if aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
-                    continue  # skipped by the change: Scheduler does not fire it
-                at = aware.astimezone(dt.UTC)
-            m = int((at - base).total_seconds()) // 60
-            if 0 <= m < WEEK_DAYS * MINUTES:
-                out.append(m)
+            aware = naive.replace(tzinfo=zone)
+            if aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+                continue  # skipped by the change: Scheduler does not fire it
+            m = int((aware.astimezone(dt.UTC) - base).total_seconds()) // 60
+        if 0 <= m < WEEK_DAYS * MINUTES:
+            out.append(m)
     return out
 
 
@@ -91,10 +82,39 @@ def busiest(loads: Iterable[Load], start: dt.datetime, top: int = 3) -> Peaks:
         for load in loads
         if load.schedules
     )
+    # Jobs whose schedules fire at the same minutes of a local day count together: far fewer
+    # distinct (zone, day, minutes) than schedules.
+    days = [base.date() + dt.timedelta(days=d) for d in range(-1, WEEK_DAYS + 2)]
+    first = daysets.day_index(days[0])
+    # each expression's days in the window, as bits (one shift of its 400-year day mask;
+    # the window never wraps the cycle but at its very end, read day by day then)
+    wraps = first + len(days) > daysets.CYCLE_DAYS
+    window: dict[str, tuple[int, int]] = {}  # expression → (days in the window, minutes)
+    per_day: Counter[tuple[str, int, int, int, bool]] = Counter()
+    for (schedules, span, lambda_run), n in kinds.items():
+        pairs = []
+        for sch in schedules:
+            if sch.expression not in window:
+                d, t = fires.aws_pair(parse(sch.expression))
+                if wraps:
+                    bits = sum(
+                        ((d >> daysets.day_index(day)) & 1) << k for k, day in enumerate(days)
+                    )
+                else:
+                    bits = (d >> first) & ((1 << len(days)) - 1)
+                window[sch.expression] = (bits, t)
+            pairs.append(window[sch.expression])
+        for k in range(len(days)):
+            times = 0
+            for bits, t in pairs:
+                if (bits >> k) & 1:
+                    times |= t
+            if times:
+                per_day[(schedules[0].timezone, k, times, span, lambda_run)] += n
     starts: Counter[int] = Counter()
     running: Counter[int] = Counter()
-    for (schedules, span, lambda_run), n in kinds.items():
-        for m in _utc_minutes(schedules, base):
+    for (zone, k, times, span, lambda_run), n in per_day.items():
+        for m in _day_minutes(zone, days[k], times, base):
             starts[m] += n
             if lambda_run:
                 for later in range(m, m + span):
