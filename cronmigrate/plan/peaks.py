@@ -86,9 +86,8 @@ def busiest(loads: Iterable[Load], start: dt.datetime, top: int = 3) -> Peaks:
     # distinct (zone, day, minutes) than schedules.
     days = [base.date() + dt.timedelta(days=d) for d in range(-1, WEEK_DAYS + 2)]
     first = daysets.day_index(days[0])
-    # each expression's days in the window, as bits (one shift of its 400-year day mask;
-    # the window never wraps the cycle but at its very end, read day by day then)
-    wraps = first + len(days) > daysets.CYCLE_DAYS
+    # each expression's days in the window, as bits: a shift of its 400-year day mask, the
+    # mask doubled so that a window across the cycle's end reads on into its start
     window: dict[str, tuple[int, int]] = {}  # expression → (days in the window, minutes)
     per_day: Counter[tuple[str, int, int, int, bool]] = Counter()
     for (schedules, span, lambda_run), n in kinds.items():
@@ -96,12 +95,7 @@ def busiest(loads: Iterable[Load], start: dt.datetime, top: int = 3) -> Peaks:
         for sch in schedules:
             if sch.expression not in window:
                 d, t = fires.aws_pair(parse(sch.expression))
-                if wraps:
-                    bits = sum(
-                        ((d >> daysets.day_index(day)) & 1) << k for k, day in enumerate(days)
-                    )
-                else:
-                    bits = (d >> first) & ((1 << len(days)) - 1)
+                bits = ((d | d << daysets.CYCLE_DAYS) >> first) & ((1 << len(days)) - 1)
                 window[sch.expression] = (bits, t)
             pairs.append(window[sch.expression])
         for k in range(len(days)):
