@@ -87,7 +87,7 @@ def build_plan(paths: Sequence[str], opts: PlanOptions, stdin_text: str | None =
     return with_quotas(plan_crontabs(tabs, diags, opts), opts.settings.roles, opts.moment)
 
 
-def with_quotas(plan: Plan, roles: str = "auto", now: dt.datetime | None = None) -> Plan:
+def with_quotas(plan: Plan, roles: str, now: dt.datetime) -> Plan:
     """Warn where deploying every migratable job passes an account's default quota: a
     schedule (or rule) per EventBridge expression; an execution role per function plus a
     scheduler role per nested stack, unless the functions of each nested stack share a role
@@ -126,7 +126,7 @@ def with_quotas(plan: Plan, roles: str = "auto", now: dt.datetime | None = None)
         for n, limit, what in counts
         if n > limit
     ]
-    notes += busy_minutes(plan, jobs, where, now or dt.datetime.now(dt.UTC))
+    notes += busy_minutes(plan, jobs, where, now)
     return plan._replace(diagnostics=plan.diagnostics + tuple(notes)) if notes else plan
 
 

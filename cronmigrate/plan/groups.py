@@ -29,7 +29,7 @@ J = TypeVar("J", bound=Placed)
 # CloudFormation's limits (500 resources, 200 outputs, 1 MB), the number of groups follows the
 # number of jobs, and a job moves only when its own bucket splits: the half whose next bit is
 # 0 keeps the bucket's name (docs/stacks.md). A split stays when jobs are removed: a bucket
-# whose jobs were in more than one group before stays split (no job moves back).
+# whose jobs were in groups named by more bits than its own stays split (no job moves back).
 GROUP_MAX_JOBS = 60
 HASH_BITS = 64
 
